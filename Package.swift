@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+// Reseau: a query language over the network of the Réseau international des villes Michelin.
+import PackageDescription
+
+let package = Package(
+    name: "Reseau",
+    products: [
+        .executable(name: "reseau", targets: ["reseau"]),
+        .library(name: "ReseauCore", targets: ["ReseauCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // libedit (Debian: libedit-dev), with static inline wrappers for its C variadics.
+        .systemLibrary(
+            name: "CEditLine",
+            pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"])]
+        ),
+        // The engine: graph model and loader, lexer → parser → checker → plan → executor, output.
+        .target(name: "ReseauCore"),
+        // Command line and REPL: argument parsing, the libedit prompt, dot commands.
+        .target(
+            name: "ReseauCLI",
+            dependencies: [
+                "ReseauCore", "CEditLine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // The thin executable.
+        .executableTarget(name: "reseau", dependencies: ["ReseauCLI"]),
+        .testTarget(
+            name: "ReseauCoreTests",
+            dependencies: ["ReseauCore"],
+            exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "ReseauCLITests",
+            dependencies: ["ReseauCLI", "ReseauCore"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,93 @@
+/// One field's values for every row of a table, stored by type.
+///
+/// Strings are dictionary-encoded (a code per row into a table of distinct strings), which
+/// keeps low-cardinality columns (`country_code`, `kind`, `source`) to four bytes a row and
+/// lets an equality filter compare codes. Nulls are sentinels: `Int.min`, a NaN, code -1.
+public enum Column: Sendable {
+    case int([Int])
+    case decimal([Double])
+    case string(StringColumn)
+    case bool([UInt8])          // 0 false, 1 true, 2 null
+    case list([[String]])
+    case node([NodeRef?])
+
+    public static let nullInt = Int.min
+
+    /// The value of row `i`.
+    @inline(__always)
+    public func value(_ i: Int) -> Value {
+        switch self {
+        case .int(let a): let v = a[i]; return v == Column.nullInt ? .null : .int(v)
+        case .decimal(let a): let v = a[i]; return v.isNaN ? .null : .decimal(v)
+        case .string(let s): return s.value(i)
+        case .bool(let a): let v = a[i]; return v == 2 ? .null : .bool(v == 1)
+        case .list(let a): return .list(a[i].map { .string($0) })
+        case .node(let a): return a[i].map { .node($0) } ?? .null
+        }
+    }
+
+    public var count: Int {
+        switch self {
+        case .int(let a): a.count
+        case .decimal(let a): a.count
+        case .string(let s): s.codes.count
+        case .bool(let a): a.count
+        case .list(let a): a.count
+        case .node(let a): a.count
+        }
+    }
+}
+
+/// A dictionary-encoded string column.
+public struct StringColumn: Sendable {
+    public var codes: [Int32] = []
+    public var dictionary: [String] = []
+    var lookup: [String: Int32] = [:]
+
+    public init() {}
+
+    public mutating func append(_ s: String?) {
+        guard let s else { codes.append(-1); return }
+        if let c = lookup[s] { codes.append(c); return }
+        let c = Int32(dictionary.count)
+        dictionary.append(s)
+        lookup[s] = c
+        codes.append(c)
+    }
+
+    /// The code of `s`, or nil when no row holds it.
+    public func code(of s: String) -> Int32? { lookup[s] }
+
+    @inline(__always)
+    public func string(_ i: Int) -> String? { let c = codes[i]; return c < 0 ? nil : dictionary[Int(c)] }
+
+    @inline(__always)
+    public func value(_ i: Int) -> Value { let c = codes[i]; return c < 0 ? .null : .string(dictionary[Int(c)]) }
+}
+
+/// Compressed sparse rows: for each node, the edges that leave it (or reach it), in edge-id order.
+public struct Adjacency: Sendable {
+    /// `offsets[n] ..< offsets[n + 1]` indexes `edges` for node n.
+    public var offsets: [Int32]
+    /// Edge indices.
+    public var edges: [Int32]
+
+    /// Builds the adjacency of `count` nodes from each edge's endpoint.
+    public init(count: Int, endpoints: [Int32]) {
+        var offsets = [Int32](repeating: 0, count: count + 1)
+        for e in endpoints { offsets[Int(e) + 1] += 1 }
+        for i in 0..<count { offsets[i + 1] += offsets[i] }
+        var fill = offsets
+        var edges = [Int32](repeating: 0, count: endpoints.count)
+        for (i, e) in endpoints.enumerated() {
+            edges[Int(fill[Int(e)])] = Int32(i)
+            fill[Int(e)] += 1
+        }
+        self.offsets = offsets
+        self.edges = edges
+    }
+
+    @inline(__always)
+    public func range(_ node: Int32) -> Range<Int> { Int(offsets[Int(node)])..<Int(offsets[Int(node) + 1]) }
+    public func degree(_ node: Int32) -> Int { range(node).count }
+}

@@ -1,0 +1,120 @@
+/// The nodes of one type, column by column.
+public struct NodeTable: Sendable {
+    public let type: Int
+    /// Node ids (slugs) in row order.
+    public var ids: [String]
+    /// One column per field of the type, in `NodeTypeDef.fields` order.
+    public var columns: [Column]
+    /// Line in the file each row came from (for messages).
+    public var lines: [Int32]
+    public var count: Int { ids.count }
+}
+
+/// The edges of one type: endpoints, attribute columns and adjacency in both directions.
+public struct EdgeTable: Sendable {
+    public let type: Int
+    /// Row of the `from` node in its type's table, per edge.
+    public var from: [Int32]
+    /// Row of the `to` node in its type's table, per edge.
+    public var to: [Int32]
+    /// One column per field of the type, in `EdgeTypeDef.fields` order.
+    public var columns: [Column]
+    /// Edges leaving each `from`-type node (from → to).
+    public var outgoing: Adjacency
+    /// Edges reaching each `to`-type node (to ← from).
+    public var incoming: Adjacency
+    public var count: Int { from.count }
+}
+
+/// A loaded network: typed nodes and edges with integer ids, and a name index.
+public final class Graph: Sendable {
+    public let schema: Schema
+    public let nodes: [NodeTable]
+    public let edges: [EdgeTable]
+    /// Folded name or alias → nodes, per node type.
+    public let nameIndex: [[String: [Int32]]]
+    /// Node id → node, across all types.
+    public let idIndex: [String: NodeRef]
+    /// Where the network was read from (a folder, or "bundled").
+    public let origin: String
+
+    public init(schema: Schema, nodes: [NodeTable], edges: [EdgeTable], origin: String) {
+        self.schema = schema
+        self.nodes = nodes
+        self.edges = edges
+        self.origin = origin
+        var ids: [String: NodeRef] = [:]
+        var names: [[String: [Int32]]] = []
+        for t in nodes {
+            var index: [String: [Int32]] = [:]
+            let def = schema.nodeTypes[t.type]
+            let nameCol = def.fieldIndex("name").map { t.columns[$0] }
+            let aliasCol = def.fieldIndex("aliases").map { t.columns[$0] }
+            for i in 0..<t.count {
+                ids[t.ids[i]] = NodeRef(type: t.type, index: i)
+                var keys = Set<String>()
+                if case .string(let s)? = nameCol, let n = s.string(i) { keys.insert(fold(n)) }
+                if case .list(let l)? = aliasCol { for a in l[i] { keys.insert(fold(a)) } }
+                for k in keys where !k.isEmpty { index[k, default: []].append(Int32(i)) }
+            }
+            names.append(index)
+        }
+        self.idIndex = ids
+        self.nameIndex = names
+    }
+
+    /// The value of field `field` of node `n`.
+    @inline(__always)
+    public func field(_ n: NodeRef, _ field: Int) -> Value { nodes[Int(n.type)].columns[field].value(Int(n.index)) }
+
+    /// The value of field `field` of edge `e`.
+    @inline(__always)
+    public func field(_ e: EdgeRef, _ field: Int) -> Value { edges[Int(e.type)].columns[field].value(Int(e.index)) }
+
+    /// The node's display name: its `name`, or its id when the type has no name.
+    public func name(of n: NodeRef) -> String {
+        let t = nodes[Int(n.type)]
+        if let f = schema.nodeTypes[t.type].fieldIndex("name"), case .string(let s) = t.columns[f], let v = s.string(Int(n.index)) {
+            return v
+        }
+        return t.ids[Int(n.index)]
+    }
+
+    public func id(of n: NodeRef) -> String { nodes[Int(n.type)].ids[Int(n.index)] }
+
+    /// The endpoints of an edge.
+    public func endpoints(_ e: EdgeRef) -> (from: NodeRef, to: NodeRef) {
+        let def = schema.edgeTypes[Int(e.type)], t = edges[Int(e.type)]
+        return (NodeRef(type: def.fromType, index: Int(t.from[Int(e.index)])),
+                NodeRef(type: def.toType, index: Int(t.to[Int(e.index)])))
+    }
+
+    /// A display name for an edge: "from → to" (or "from — to" when undirected).
+    public func name(of e: EdgeRef) -> String {
+        let (a, b) = endpoints(e)
+        return name(of: a) + (schema.edgeTypes[Int(e.type)].undirected ? " — " : " → ") + name(of: b)
+    }
+
+    /// Nodes of `type` (or of any type when nil) whose folded name or alias equals folded `name`.
+    public func lookup(_ name: String, type: Int?) -> [NodeRef] {
+        let key = fold(name)
+        var out: [NodeRef] = []
+        for t in type.map({ [$0] }) ?? Array(nodes.indices) {
+            for i in nameIndex[t][key] ?? [] { out.append(NodeRef(type: t, index: Int(i))) }
+        }
+        return out
+    }
+
+    /// All node names of `type` (or of every type), for suggestions and completion.
+    public func allNames(type: Int?) -> [String] {
+        var out: [String] = []
+        for t in type.map({ [$0] }) ?? Array(nodes.indices) {
+            guard let f = schema.nodeTypes[t].fieldIndex("name"), case .string(let s) = nodes[t].columns[f] else { continue }
+            for i in 0..<nodes[t].count { if let n = s.string(i) { out.append(n) } }
+            if let a = schema.nodeTypes[t].fieldIndex("aliases"), case .list(let l) = nodes[t].columns[a] {
+                for x in l { out.append(contentsOf: x) }
+            }
+        }
+        return out
+    }
+}

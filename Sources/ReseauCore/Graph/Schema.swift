@@ -1,0 +1,179 @@
+/// The data model the language sees: node types, edge types, their fields and files.
+///
+/// The loader is generic over this description: adding a field to a node type means
+/// adding one `FieldDef` here and one column to the CSV file.
+
+/// One field of a node or edge type, and the CSV column it is read from.
+public struct FieldDef: Sendable {
+    public let name: String
+    public let type: ValueType
+    /// Allowed values for an enumerated string field.
+    public let allowed: [String]?
+    /// True when an empty cell is an error.
+    public let required: Bool
+    /// False for fields computed at load time (city.country, city.continent).
+    public let inFile: Bool
+    public let doc: String
+
+    public init(_ name: String, _ type: ValueType, required: Bool = false, allowed: [String]? = nil,
+                inFile: Bool = true, doc: String = "") {
+        self.name = name; self.type = type; self.required = required
+        self.allowed = allowed; self.inFile = inFile; self.doc = doc
+    }
+}
+
+/// A node type: `city` read from `cities.csv`, queried as `cities`.
+public struct NodeTypeDef: Sendable {
+    public let name: String
+    public let source: String
+    public let file: String
+    /// The CSV column holding the node id (`id`, or `code` for countries); `nil` when rows
+    /// have no id of their own (claims), in which case the id is `TYPE-LINE`.
+    public let idColumn: String?
+    /// Fields in CSV column order (computed fields last). `name` and `source` are always present.
+    public let fields: [FieldDef]
+    public let doc: String
+
+    public func fieldIndex(_ name: String) -> Int? { fields.firstIndex { $0.name == name } }
+}
+
+/// An edge type: `twin` read from `twinnings.csv`, queried as `twinnings`.
+public struct EdgeTypeDef: Sendable {
+    public let name: String
+    public let source: String
+    public let file: String
+    /// The CSV columns of the two endpoints (the language calls them `from` and `to`).
+    public let fromColumn: String
+    public let toColumn: String
+    public let fromType: Int
+    public let toType: Int
+    public let undirected: Bool
+    /// Attribute fields in CSV column order, after the two endpoint columns. `source` is last.
+    public let fields: [FieldDef]
+    public let doc: String
+
+    public func fieldIndex(_ name: String) -> Int? { fields.firstIndex { $0.name == name } }
+}
+
+/// The schema of a Reseau network.
+public struct Schema: Sendable {
+    public let nodeTypes: [NodeTypeDef]
+    public let edgeTypes: [EdgeTypeDef]
+
+    public func nodeType(named name: String) -> Int? { nodeTypes.firstIndex { $0.name == name } }
+    public func nodeType(source: String) -> Int? { nodeTypes.firstIndex { $0.source == source } }
+    public func edgeType(named name: String) -> Int? { edgeTypes.firstIndex { $0.name == name } }
+    public func edgeType(source: String) -> Int? { edgeTypes.firstIndex { $0.source == source } }
+
+    public static let city = 0, country = 1, org = 2, project = 3, event = 4, claim = 5
+    public static let twin = 0, member = 1, partner = 2, funds = 3, hosts = 4, attends = 5, visit = 6
+
+    /// Continents a country may be on.
+    public static let continents = ["Africa", "Asia", "Europe", "North America", "South America", "Oceania", "Antarctica"]
+
+    /// The schema of the bundled network (and of any folder in the same format).
+    public static let shared = Schema(
+        nodeTypes: [
+            NodeTypeDef(name: "city", source: "cities", file: "cities.csv", idColumn: "id", fields: [
+                FieldDef("name", .string, required: true, doc: "canonical name"),
+                FieldDef("country_code", .string, required: true, doc: "ISO 3166-1 alpha-2, a code of countries.csv"),
+                FieldDef("country", .string, inFile: false, doc: "English country name, through country_code"),
+                FieldDef("continent", .string, inFile: false, doc: "continent, through country_code"),
+                FieldDef("lat", .decimal, doc: "latitude, degrees (-90…90)"),
+                FieldDef("lon", .decimal, doc: "longitude, degrees (-180…180)"),
+                FieldDef("population", .int, doc: "inhabitants (GeoNames)"),
+                FieldDef("michelin", .bool, required: true, doc: "a Michelin production or research site (or Michelin's home)"),
+                FieldDef("aliases", .list, doc: "other spellings, ';'-separated"),
+                FieldDef("geonames_id", .int, doc: "GeoNames id"),
+                FieldDef("source", .string, required: true, doc: "where the row comes from"),
+            ], doc: "a city or town"),
+            NodeTypeDef(name: "country", source: "countries", file: "countries.csv", idColumn: "code", fields: [
+                FieldDef("name", .string, required: true, doc: "English name"),
+                FieldDef("name_fr", .string, doc: "French name"),
+                FieldDef("continent", .string, required: true, allowed: continents, doc: "continent"),
+                FieldDef("source", .string, required: true, doc: "where the row comes from"),
+                FieldDef("code", .string, inFile: false, doc: "ISO 3166-1 alpha-2 code (the id)"),
+            ], doc: "a country"),
+            NodeTypeDef(name: "org", source: "orgs", file: "orgs.csv", idColumn: "id", fields: [
+                FieldDef("name", .string, required: true, doc: "full name"),
+                FieldDef("kind", .string, required: true, allowed: ["network", "municipality", "company", "university", "school", "association", "ministry", "public_agency", "eu_institution", "cluster", "group"], doc: "what the org is"),
+                FieldDef("city", .node(Schema.city), doc: "the city it is based in"),
+                FieldDef("aliases", .list, doc: "other names, ';'-separated"),
+                FieldDef("source", .string, required: true, doc: "where the row comes from"),
+            ], doc: "a funder, network, university, company, association, ministry…"),
+            NodeTypeDef(name: "project", source: "projects", file: "projects.csv", idColumn: "id", fields: [
+                FieldDef("name", .string, required: true, doc: "title"),
+                FieldDef("kind", .string, required: true, allowed: ["cooperation", "programme", "festival", "residency", "contest", "camp", "network", "subsidy"], doc: "what the project is"),
+                FieldDef("theme", .string, doc: "theme"),
+                FieldDef("start", .date, doc: "start date"),
+                FieldDef("end", .date, doc: "end date"),
+                FieldDef("status", .string, allowed: ["ongoing", "completed", "planned", "cancelled", "unknown"], doc: "status"),
+                FieldDef("signed", .int, doc: "year the agreement was signed"),
+                FieldDef("aliases", .list, doc: "other names, ';'-separated"),
+                FieldDef("source", .string, required: true, doc: "where the row comes from"),
+            ], doc: "a cooperation project or programme"),
+            NodeTypeDef(name: "event", source: "events", file: "events.csv", idColumn: "id", fields: [
+                FieldDef("name", .string, required: true, doc: "name"),
+                FieldDef("kind", .string, required: true, allowed: ["rencontres", "general_assembly", "conference", "lab", "meeting", "festival", "camp", "other"], doc: "what the event is"),
+                FieldDef("start", .date, doc: "first day"),
+                FieldDef("end", .date, doc: "last day"),
+                FieldDef("city", .node(Schema.city), doc: "where it took place"),
+                FieldDef("participants", .int, doc: "number of participants"),
+                FieldDef("cities_count", .int, doc: "number of cities represented"),
+                FieldDef("countries_count", .int, doc: "number of countries represented"),
+                FieldDef("aliases", .list, doc: "other names, ';'-separated"),
+                FieldDef("source", .string, required: true, doc: "where the row comes from"),
+            ], doc: "a Rencontres, assembly, lab, conference, festival, camp…"),
+            NodeTypeDef(name: "claim", source: "claims", file: "claims.csv", idColumn: nil, fields: [
+                FieldDef("subject", .node(nil), required: true, doc: "the node the figure is about"),
+                FieldDef("field", .string, required: true, doc: "the field the figure is for"),
+                FieldDef("value", .string, required: true, doc: "the figure as stated"),
+                FieldDef("note", .string, doc: "the wording of the source"),
+                FieldDef("source", .string, required: true, doc: "where the statement is made"),
+            ], doc: "a figure stated about a node, one row per statement"),
+        ],
+        edgeTypes: [
+            EdgeTypeDef(name: "twin", source: "twinnings", file: "twinnings.csv", fromColumn: "from", toColumn: "to",
+                        fromType: Schema.city, toType: Schema.city, undirected: true, fields: [
+                FieldDef("since", .int, doc: "year the link was made"),
+                FieldDef("kind", .string, required: true, allowed: ["twinning", "solidarity", "partnership"], doc: "kind of link"),
+                FieldDef("source", .string, required: true, doc: "where the row comes from"),
+            ], doc: "a twinning or partnership between two cities (undirected)"),
+            EdgeTypeDef(name: "member", source: "memberships", file: "memberships.csv", fromColumn: "city", toColumn: "org",
+                        fromType: Schema.city, toType: Schema.org, undirected: false, fields: [
+                FieldDef("since", .int, doc: "year the city joined"),
+                FieldDef("source", .string, required: true, doc: "where the row comes from"),
+            ], doc: "a city is a member of a network"),
+            EdgeTypeDef(name: "partner", source: "partnerships", file: "partnerships.csv", fromColumn: "city", toColumn: "project",
+                        fromType: Schema.city, toType: Schema.project, undirected: false, fields: [
+                FieldDef("role", .string, required: true, allowed: ["lead", "partner", "host", "participant"], doc: "the city's role"),
+                FieldDef("source", .string, required: true, doc: "where the row comes from"),
+            ], doc: "a city takes part in a project"),
+            EdgeTypeDef(name: "funds", source: "fundings", file: "fundings.csv", fromColumn: "org", toColumn: "project",
+                        fromType: Schema.org, toType: Schema.project, undirected: false, fields: [
+                FieldDef("amount", .decimal, required: true, doc: "euros"),
+                FieldDef("year", .int, doc: "year of the funding"),
+                FieldDef("note", .string, doc: "remark"),
+                FieldDef("source", .string, required: true, doc: "where the row comes from"),
+            ], doc: "an org funds a project"),
+            EdgeTypeDef(name: "hosts", source: "hostings", file: "hostings.csv", fromColumn: "city", toColumn: "event",
+                        fromType: Schema.city, toType: Schema.event, undirected: false, fields: [
+                FieldDef("source", .string, required: true, doc: "where the row comes from"),
+            ], doc: "a city hosts an event"),
+            EdgeTypeDef(name: "attends", source: "attendances", file: "attendances.csv", fromColumn: "city", toColumn: "event",
+                        fromType: Schema.city, toType: Schema.event, undirected: false, fields: [
+                FieldDef("source", .string, required: true, doc: "where the row comes from"),
+            ], doc: "a city takes part in an event"),
+            EdgeTypeDef(name: "visit", source: "visits", file: "visits.csv", fromColumn: "from", toColumn: "to",
+                        fromType: Schema.city, toType: Schema.city, undirected: false, fields: [
+                FieldDef("trip", .string, required: true, doc: "trip id, shared by the legs of one trip"),
+                FieldDef("purpose", .string, doc: "why"),
+                FieldDef("start", .date, doc: "first day"),
+                FieldDef("end", .date, doc: "last day"),
+                FieldDef("cost", .decimal, doc: "transport cost for the city, euros (on one leg of a trip only)"),
+                FieldDef("note", .string, doc: "remark"),
+                FieldDef("source", .string, required: true, doc: "where the row comes from"),
+            ], doc: "an official trip from one city to another"),
+        ]
+    )
+}
