@@ -1,0 +1,78 @@
+/// A range of bytes in a query's source text.
+public struct Span: Hashable, Sendable {
+    public var start: Int
+    public var end: Int
+    public init(_ start: Int, _ end: Int) { self.start = start; self.end = end }
+    public static let none = Span(0, 0)
+    /// The smallest span covering both.
+    public func to(_ other: Span) -> Span { Span(Swift.min(start, other.start), Swift.max(end, other.end)) }
+}
+
+/// A query's source text and the name to show for it (a file path, `-e`, `<stdin>`).
+public struct SourceText: Sendable {
+    public let name: String
+    public let text: String
+    public let bytes: [UInt8]
+    public init(name: String, text: String) { self.name = name; self.text = text; self.bytes = Array(text.utf8) }
+
+    /// 1-based line and column (in characters) of byte offset `offset`.
+    public func location(of offset: Int) -> (line: Int, column: Int, lineStart: Int, lineEnd: Int) {
+        let o = Swift.min(Swift.max(offset, 0), bytes.count)
+        var line = 1, start = 0
+        for i in 0..<o where bytes[i] == 0x0A { line += 1; start = i + 1 }
+        var end = start
+        while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+        let col = String(decoding: bytes[start..<o], as: UTF8.self).count + 1
+        return (line, col, start, end)
+    }
+}
+
+/// What went wrong in a query, and where. Every lex, parse, check and run error is one of these;
+/// `render` is the one place that turns it into text.
+public struct Diagnostic: Error, Sendable, Equatable {
+    public enum Stage: String, Sendable { case lex, parse, check, run }
+    public var stage: Stage
+    public var message: String
+    public var span: Span
+    /// Shown after the caret: "did you mean 'population'?"
+    public var hint: String?
+    /// Extra lines after the snippet ("valid fields: …").
+    public var notes: [String]
+
+    public init(_ stage: Stage, _ message: String, at span: Span, hint: String? = nil, notes: [String] = []) {
+        self.stage = stage; self.message = message; self.span = span; self.hint = hint; self.notes = notes
+    }
+
+    /// Renders as:
+    /// ```
+    /// error: unknown field 'popluation' on city
+    ///  --> weekly.rql:3:9
+    ///   |
+    /// 3 | | where popluation > 100000
+    ///   |         ^^^^^^^^^^ did you mean 'population'?
+    /// ```
+    public func render(_ source: SourceText) -> String {
+        let loc = source.location(of: span.start)
+        let lineText = String(decoding: source.bytes[loc.lineStart..<loc.lineEnd], as: UTF8.self)
+            .replacingTabs
+        let gutter = String(loc.line)
+        let pad = String(repeating: " ", count: gutter.count)
+        let endOffset = Swift.min(Swift.max(span.end, span.start), loc.lineEnd)
+        let width = Swift.max(1, String(decoding: source.bytes[Swift.min(span.start, loc.lineEnd)..<endOffset], as: UTF8.self).count)
+        var out = "error: \(message)\n"
+        out += "\(pad)--> \(source.name):\(loc.line):\(loc.column)\n"
+        out += "\(pad) |\n"
+        out += "\(gutter) | \(lineText)\n"
+        out += "\(pad) | \(String(repeating: " ", count: loc.column - 1))\(String(repeating: "^", count: width))"
+        if let hint { out += " \(hint)" }
+        out += "\n"
+        for n in notes { out += "\(pad) = \(n)\n" }
+        return out
+    }
+}
+
+extension String {
+    var replacingTabs: String { replacingOccurrences(of: "\t", with: " ") }
+}
+
+import Foundation

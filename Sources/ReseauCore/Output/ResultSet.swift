@@ -1,0 +1,46 @@
+/// A column of a result: its printed name and its static type.
+public struct ResultColumn: Sendable, Equatable {
+    public let name: String
+    public let type: ValueType
+    public init(name: String, type: ValueType) { self.name = name; self.type = type }
+}
+
+/// Receives a result row by row. Formatters implement it; the executor drives it.
+public protocol ResultWriter: AnyObject {
+    /// Called once, before any row.
+    func begin(_ columns: [ResultColumn]) throws
+    /// Called for each row, in order; `values.count == columns.count`.
+    func row(_ values: [Value]) throws
+    /// Called once after the last row.
+    func end() throws
+}
+
+/// Where formatted text goes: stdout, a temporary file for `-o`, a string in tests.
+public protocol TextOutput: AnyObject {
+    func write(_ s: String) throws
+    func flush() throws
+}
+
+/// Collects text in memory (tests, `.output` buffering).
+public final class StringOutput: TextOutput {
+    public private(set) var text = ""
+    public init() {}
+    public func write(_ s: String) throws { text += s }
+    public func flush() throws {}
+}
+
+/// A whole result held in memory (tests and the REPL use it; output formats may buffer into it).
+public struct ResultSet: Sendable {
+    public var columns: [ResultColumn]
+    public var rows: [[Value]]
+    public init(columns: [ResultColumn], rows: [[Value]]) { self.columns = columns; self.rows = rows }
+}
+
+/// A writer that keeps the whole result.
+public final class CollectingWriter: ResultWriter {
+    public private(set) var result = ResultSet(columns: [], rows: [])
+    public init() {}
+    public func begin(_ columns: [ResultColumn]) throws { result.columns = columns }
+    public func row(_ values: [Value]) throws { result.rows.append(values) }
+    public func end() throws {}
+}
