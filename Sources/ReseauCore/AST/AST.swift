@@ -1,0 +1,173 @@
+/// The syntax tree of the query language. Every node carries its span in the source text.
+
+/// A name as written, with where it was written.
+public struct Name: Equatable, Sendable {
+    public let text: String
+    public let span: Span
+    public init(_ text: String, _ span: Span) { self.text = text; self.span = span }
+}
+
+public enum UnaryOp: String, Sendable { case not, neg = "-" }
+
+public enum BinaryOp: String, Sendable {
+    case or, and
+    case eq = "==", ne = "!=", lt = "<", le = "<=", gt = ">", ge = ">=", match = "~", `in`
+    case add = "+", sub = "-", mul = "*", div = "/"
+}
+
+/// An expression.
+public indirect enum Expr: Equatable, Sendable {
+    case literal(Value, Span)
+    case list([Expr], Span)
+    /// A name: a column, a field of the row's node, `prev`, `edge`, `right`, a `match` name.
+    case name(Name)
+    /// `base.field`
+    case member(Expr, Name)
+    case param(Name)
+    case unary(UnaryOp, Expr, Span)
+    case binary(BinaryOp, Expr, Expr, Span)
+    /// `EXPR in (QUERY)`
+    case inQuery(Expr, Query, Span)
+    /// `exists(STEPS)`
+    case exists([Step], Span)
+    /// `f(args)`; `count()` has no arguments.
+    case call(Name, [Expr], Span)
+    case ifThen(Expr, Expr, Expr, Span)
+
+    public var span: Span {
+        switch self {
+        case .literal(_, let s), .list(_, let s), .unary(_, _, let s), .binary(_, _, _, let s),
+             .inQuery(_, _, let s), .exists(_, let s), .call(_, _, let s), .ifThen(_, _, _, let s): s
+        case .name(let n), .param(let n): n.span
+        case .member(let b, let n): b.span.to(n.span)
+        }
+    }
+}
+
+/// An expression with an optional `as NAME`.
+public struct SelectItem: Equatable, Sendable {
+    public let expr: Expr
+    public let alias: Name?
+}
+
+/// `NAME = EXPR`
+public struct Binding: Equatable, Sendable {
+    public let name: Name
+    public let expr: Expr
+}
+
+public struct SortKey: Equatable, Sendable {
+    public let expr: Expr
+    public let descending: Bool
+}
+
+/// An endpoint of `path`: `"Oyem"`, `$p`, or `city "Oyem"`.
+public struct Endpoint: Equatable, Sendable {
+    public let type: Name?
+    public let name: Expr
+}
+
+/// `(a:city {country: "Spain"})`
+public struct NodePattern: Equatable, Sendable {
+    public let variable: Name?
+    public let label: Name?
+    public let properties: [(Name, Expr)]
+    public let span: Span
+    public static func == (a: NodePattern, b: NodePattern) -> Bool {
+        a.variable == b.variable && a.label == b.label && a.span == b.span
+            && a.properties.map(\.0) == b.properties.map(\.0) && a.properties.map(\.1) == b.properties.map(\.1)
+    }
+}
+
+public enum Direction: Sendable { case right, left, both }
+
+/// `-[t:twin {kind: "twinning"}]->`
+public struct EdgePattern: Equatable, Sendable {
+    public let variable: Name?
+    public let labels: [Name]
+    public let properties: [(Name, Expr)]
+    public let direction: Direction
+    public let span: Span
+    public static func == (a: EdgePattern, b: EdgePattern) -> Bool {
+        a.variable == b.variable && a.labels == b.labels && a.direction == b.direction && a.span == b.span
+            && a.properties.map(\.0) == b.properties.map(\.0) && a.properties.map(\.1) == b.properties.map(\.1)
+    }
+}
+
+/// One comma-separated part of a `match`: a node, then (edge, node) pairs.
+public struct PathPattern: Equatable, Sendable {
+    public let start: NodePattern
+    public let hops: [(EdgePattern, NodePattern)]
+    public static func == (a: PathPattern, b: PathPattern) -> Bool {
+        a.start == b.start && a.hops.map(\.0) == b.hops.map(\.0) && a.hops.map(\.1) == b.hops.map(\.1)
+    }
+}
+
+/// Where a query's rows come from.
+public indirect enum Source: Equatable, Sendable {
+    /// `cities`, `twinnings`, or a `let` name: resolved by the checker.
+    case named(Name)
+    /// `city "Oyem"`
+    case lookup(Name, Expr, Span)
+    /// `path A to B [via EDGE, …] [max N]`
+    case path(Endpoint, Endpoint, via: [Name], max: Expr?, Span)
+    case match([PathPattern], Span)
+    /// `(QUERY)` as a source (a join's right side).
+    case subquery(Query, Span)
+
+    public var span: Span {
+        switch self {
+        case .named(let n): n.span
+        case .lookup(_, _, let s), .path(_, _, _, _, let s), .match(_, let s), .subquery(_, let s): s
+        }
+    }
+}
+
+/// A step of a pipeline.
+public indirect enum StepKind: Equatable, Sendable {
+    case filter(Expr)
+    case select([SelectItem])
+    case derive([Binding])
+    case sort([SortKey])
+    case take(Expr)
+    case skip(Expr)
+    case distinct
+    case count
+    case group([SelectItem], [Binding])
+    case aggregate([Binding])
+    case join(Source, Expr)
+    case twins
+    case follow([Name], min: Expr?, max: Expr?)
+    case out(Name)
+    case `in`(Name)
+    case nearest(Name, filter: Expr?, take: Expr?)
+}
+
+public struct Step: Equatable, Sendable {
+    public let kind: StepKind
+    /// The step's keyword (`where`, `twins`…).
+    public let keyword: Name
+    public let span: Span
+}
+
+/// A source and its steps.
+public struct Query: Equatable, Sendable {
+    public let source: Source
+    public let steps: [Step]
+    public let span: Span
+}
+
+/// A statement of a script.
+public enum Statement: Equatable, Sendable {
+    case query(Query)
+    case `let`(Name, Query, Span)
+    case param(Name, Expr, Span)
+    case explain(Query, Span)
+
+    public var span: Span {
+        switch self {
+        case .query(let q): q.span
+        case .let(_, _, let s), .param(_, _, let s), .explain(_, let s): s
+        }
+    }
+}

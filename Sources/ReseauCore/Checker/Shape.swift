@@ -1,0 +1,78 @@
+/// Where a value comes from in a row. Rows are arrays of slots; a node row keeps its node in a
+/// slot and reads fields from the graph's columns only when asked (no materialisation).
+public enum Access: Equatable, Sendable {
+    case slot(Int)
+    /// Field `field` of the node (of type `type`) held in `slot`.
+    case nodeField(slot: Int, type: Int, field: Int)
+    /// The id of the node in `slot`.
+    case nodeID(slot: Int)
+    /// Field `field` of the edge (of type `type`) held in `slot`.
+    case edgeField(slot: Int, type: Int, field: Int)
+    /// The `from` / `to` node of the edge held in `slot`.
+    case edgeEnd(slot: Int, to: Bool)
+}
+
+/// A named, typed column of a row.
+public struct ColumnInfo: Equatable, Sendable {
+    public var name: String
+    public var type: ValueType
+    public var access: Access
+}
+
+/// What every row at a point of a pipeline carries: its visible columns (in print order),
+/// hidden columns (`prev`, `edge`, `km`, `depth`), namespaces (`right`), and, for rows that are
+/// nodes, the slot of the node and its type.
+public struct Shape: Sendable {
+    public var columns: [ColumnInfo] = []
+    public var hidden: [String: ColumnInfo] = [:]
+    public var namespaces: [String: [ColumnInfo]] = [:]
+    /// The slot holding the row's node, and its type (nil: any type).
+    public var nodeSlot: Int? = nil
+    public var nodeType: Int? = nil
+    /// Number of slots in a row.
+    public var width: Int = 0
+
+    public var isNodeRow: Bool { nodeSlot != nil }
+
+    /// The shape of rows that are nodes of `type` (nil: any type), the node in slot 0.
+    static func nodeRow(_ type: Int?, schema: Schema) -> Shape {
+        var s = Shape()
+        s.width = 1
+        s.nodeSlot = 0
+        s.nodeType = type
+        s.columns = nodeColumns(slot: 0, type: type, schema: schema)
+        return s
+    }
+
+    /// `id` and the fields of a node type, read from the node in `slot`.
+    static func nodeColumns(slot: Int, type: Int?, schema: Schema) -> [ColumnInfo] {
+        guard let type else {
+            return [ColumnInfo(name: "id", type: .string, access: .nodeID(slot: slot)),
+                    ColumnInfo(name: "node", type: .node(nil), access: .slot(slot))]
+        }
+        var cols = [ColumnInfo(name: "id", type: .string, access: .nodeID(slot: slot))]
+        for (i, f) in schema.nodeTypes[type].fields.enumerated() {
+            cols.append(ColumnInfo(name: f.name, type: f.type, access: .nodeField(slot: slot, type: type, field: i)))
+        }
+        return cols
+    }
+
+    /// The shape of edge rows: `from`, `to`, the edge's fields; the edge itself as hidden `edge`.
+    static func edgeRow(_ type: Int, schema: Schema) -> Shape {
+        var s = Shape()
+        s.width = 1
+        let def = schema.edgeTypes[type]
+        s.columns = [ColumnInfo(name: "from", type: .node(def.fromType), access: .edgeEnd(slot: 0, to: false)),
+                     ColumnInfo(name: "to", type: .node(def.toType), access: .edgeEnd(slot: 0, to: true))]
+        for (i, f) in def.fields.enumerated() {
+            s.columns.append(ColumnInfo(name: f.name, type: f.type, access: .edgeField(slot: 0, type: type, field: i)))
+        }
+        s.hidden["edge"] = ColumnInfo(name: "edge", type: .edge(type), access: .slot(0))
+        return s
+    }
+
+    func column(named n: String) -> ColumnInfo? { columns.first { $0.name == n } ?? hidden[n] }
+
+    /// Names valid in an expression at this point, for suggestions.
+    var knownNames: [String] { columns.map(\.name) + hidden.keys.sorted() + namespaces.keys.sorted() }
+}

@@ -1,0 +1,82 @@
+/// A checked expression: names resolved to row accesses, functions to builtins, every node typed.
+public indirect enum TypedExpr: Sendable {
+    case constant(Value)
+    case access(Access, ValueType)
+    /// Field of a node whose type is only known at run time (`subject.name` on claims).
+    case dynamicField(TypedExpr, String, ValueType)
+    /// Field `field` of a node of known type `type` held by `base`.
+    case nodeField(TypedExpr, type: Int, field: Int, ValueType)
+    case nodeID(TypedExpr)
+    case nodeTypeName(TypedExpr)
+    case edgeField(TypedExpr, type: Int, field: Int, ValueType)
+    case edgeEnd(TypedExpr, to: Bool, ValueType)
+    case list([TypedExpr])
+    case unary(UnaryOp, TypedExpr, ValueType)
+    case binary(BinaryOp, TypedExpr, TypedExpr, ValueType)
+    /// `x in (QUERY)`: the subplan is run once per query.
+    case inQuery(TypedExpr, PlanNode)
+    /// `exists(STEPS)`: the plan's input is the node in `slot`.
+    case exists(slot: Int, PlanNode)
+    case call(Builtin, [TypedExpr], ValueType)
+    case ifThen(TypedExpr, TypedExpr, TypedExpr, ValueType)
+    /// The result of aggregate number `index` (inside `group` and `aggregate` only).
+    case aggregateResult(Int, ValueType)
+
+    public var type: ValueType {
+        switch self {
+        case .constant(let v): Self.typeOf(v)
+        case .access(_, let t), .dynamicField(_, _, let t), .nodeField(_, _, _, let t), .edgeField(_, _, _, let t),
+             .edgeEnd(_, _, let t), .unary(_, _, let t), .binary(_, _, _, let t), .call(_, _, let t),
+             .ifThen(_, _, _, let t), .aggregateResult(_, let t): t
+        case .nodeID, .nodeTypeName: .string
+        case .list: .list
+        case .inQuery, .exists: .bool
+        }
+    }
+
+    static func typeOf(_ v: Value) -> ValueType {
+        switch v {
+        case .null: .null
+        case .int: .int
+        case .decimal: .decimal
+        case .string: .string
+        case .bool: .bool
+        case .list: .list
+        case .node(let n): .node(Int(n.type))
+        case .edge(let e): .edge(Int(e.type))
+        }
+    }
+}
+
+/// Built-in scalar functions.
+public enum Builtin: String, CaseIterable, Sendable {
+    case lower, upper, len, round, coalesce, distance, abs, number, string, year
+
+    var doc: String {
+        switch self {
+        case .lower: "lower(s): the string in lower case"
+        case .upper: "upper(s): the string in upper case"
+        case .len: "len(x): characters in a string, items in a list"
+        case .round: "round(x): the nearest integer (halves away from zero); round(x, n): n decimals"
+        case .coalesce: "coalesce(a, b, …): the first argument that is not null"
+        case .distance: "distance(a, b): great-circle km between two cities"
+        case .abs: "abs(x): absolute value"
+        case .number: "number(s): the string read as a number, or null"
+        case .string: "string(x): the value as text"
+        case .year: "year(d): the year of a date, as an integer"
+        }
+    }
+}
+
+/// Aggregate functions (inside `group by … :` and `aggregate`).
+public enum AggregateFunction: String, CaseIterable, Sendable {
+    case count, sum, avg, min, max, list, count_distinct
+}
+
+/// One aggregate of a `group` or `aggregate` step.
+public struct AggregateSpec: Sendable {
+    public let function: AggregateFunction
+    /// nil for `count()`.
+    public let argument: TypedExpr?
+    public let type: ValueType
+}

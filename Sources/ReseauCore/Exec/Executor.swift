@@ -1,0 +1,344 @@
+/// A bound was exceeded while running (rows held, paths searched…).
+public struct LimitExceeded: Error, Sendable {
+    public let message: String
+    public let hint: String
+}
+
+/// Compiles a plan into producers and runs them. Rows are pushed from the sources through the
+/// steps to a sink; a sink returns false to stop the producers early (`take`, `exists`).
+/// Sources and loops poll the cancellation flag every few thousand rows.
+public final class Executor {
+    public typealias Sink = (Row) throws -> Bool
+    public typealias Producer = (Sink) throws -> Bool
+
+    let graph: Graph
+    let cancellation: CancellationFlag
+    let limits: Limits
+    let input: InputBox?
+    var ticks = 0
+
+    init(graph: Graph, cancellation: CancellationFlag, limits: Limits, input: InputBox? = nil) {
+        self.graph = graph; self.cancellation = cancellation; self.limits = limits; self.input = input
+    }
+
+    /// Counts work and polls the cancellation flag every 1024 calls.
+    @inline(__always)
+    func tick() throws {
+        ticks &+= 1
+        if ticks & 1023 == 0 { try cancellation.check() }
+    }
+
+    func checkRows(_ n: Int, _ what: String) throws {
+        if n > limits.maxRows {
+            throw LimitExceeded(message: "\(what) holds more than \(limits.maxRows) rows", hint: "narrow the query, or raise the bound with --max-rows")
+        }
+    }
+
+    /// Runs `plan`, pushing its rows into `sink`.
+    @discardableResult
+    func run(_ plan: PlanNode, _ sink: Sink) throws -> Bool { try producer(plan)(sink) }
+
+    // MARK: producers
+
+    func producer(_ plan: PlanNode) throws -> Producer {
+        let graph = self.graph
+        switch plan.op {
+        case .scanNodes(let type):
+            let n = graph.nodes[type].count
+            return { [unowned self] sink in
+                for i in 0..<n {
+                    try self.tick()
+                    if try !sink([.node(NodeRef(type: type, index: i))]) { return false }
+                }
+                return true
+            }
+        case .scanEdges(let type):
+            let n = graph.edges[type].count
+            return { [unowned self] sink in
+                for i in 0..<n {
+                    try self.tick()
+                    if try !sink([.edge(EdgeRef(type: type, index: i))]) { return false }
+                }
+                return true
+            }
+        case .lookupNodes(_, let refs, _):
+            return { sink in
+                for r in refs { if try !sink([.node(r)]) { return false } }
+                return true
+            }
+        case .rows(_, let rows):
+            return { [unowned self] sink in
+                for r in rows { try self.tick(); if try !sink(r) { return false } }
+                return true
+            }
+        case .input:
+            let box = input!
+            return { sink in try sink(box.row) }
+        case .shortestPath(let from, let to, let via, let max):
+            return { [unowned self] sink in
+                guard let path = try self.shortestPath(from: from, to: to, via: via, max: max) else { return true }
+                let names = graph.schema.nodeTypes.map(\.name), edgeNames = graph.schema.edgeTypes.map(\.name)
+                for (i, step) in path.enumerated() {
+                    let row: Row = [.int(i), .node(step.node), .string(names[Int(step.node.type)]),
+                                    step.edge.map { .string(edgeNames[Int($0.type)]) } ?? .null]
+                    if try !sink(row) { return false }
+                }
+                return true
+            }
+        case .match(let m):
+            return try matchProducer(m)
+        case .filter(let input, let pred, _):
+            let child = try producer(input), p = try compile(pred)
+            return { sink in
+                try child { row in
+                    if case .bool(true) = p(row) { return try sink(row) }
+                    return true
+                }
+            }
+        case .project(let input, let exprs, _):
+            let child = try producer(input), cs = try exprs.map { try compile($0) }
+            return { sink in try child { row in try sink(cs.map { $0(row) }) } }
+        case .derive(let input, let exprs, _):
+            let child = try producer(input), cs = try exprs.map { try compile($0) }
+            return { sink in
+                try child { row in
+                    var r = row
+                    for c in cs { r.append(c(r)) }
+                    return try sink(r)
+                }
+            }
+        case .sort(let input, let keys):
+            return try sortProducer(input, keys, k: nil)
+        case .topK(let input, let keys, let k):
+            return try sortProducer(input, keys, k: k)
+        case .limit(let input, let n):
+            let child = try producer(input)
+            return { sink in
+                if n == 0 { return true }
+                var seen = 0
+                var stoppedBySink = false
+                _ = try child { row in
+                    seen += 1
+                    if try !sink(row) { stoppedBySink = true; return false }
+                    return seen < n
+                }
+                return !stoppedBySink
+            }
+        case .skip(let input, let n):
+            let child = try producer(input)
+            return { sink in
+                var seen = 0
+                return try child { row in
+                    seen += 1
+                    return seen <= n ? true : try sink(row)
+                }
+            }
+        case .distinct(let input, let accesses):
+            let child = try producer(input), cs = accesses.map { compileAccess($0) }
+            return { [unowned self] sink in
+                var seen = Set<[Value]>()
+                return try child { row in
+                    if seen.insert(cs.map { normalize($0(row)) }).inserted {
+                        try self.checkRows(seen.count, "'distinct'")
+                        return try sink(row)
+                    }
+                    return true
+                }
+            }
+        case .count(let input):
+            let child = try producer(input)
+            return { sink in
+                var n = 0
+                _ = try child { _ in n += 1; return true }
+                return try sink([.int(n)])
+            }
+        case .hashAggregate(let input, let keys, let aggs, _):
+            return try aggregateProducer(input, keys, aggs)
+        case .expand(let input, let slot, let types, let direction, let kind):
+            return try expandProducer(input, slot: slot, types: types, direction: direction, kind: kind)
+        case .follow(let input, let slot, let types, let lo, let hi):
+            return try followProducer(input, slot: slot, types: types, min: lo, max: hi)
+        case .nearest(let input, let slot, let type, let filter, let k):
+            return try nearestProducer(input, slot: slot, type: type, filter: filter, k: k)
+        case .hashJoin(let left, let right, let lk, let rk, let residual):
+            let l = try producer(left), r = try producer(right)
+            let lks = try lk.map { try compile($0) }, rks = try rk.map { try compile($0) }
+            let res = try residual.map { try compile($0) }
+            return { [unowned self] sink in
+                var table: [[Value]: [Row]] = [:]
+                var n = 0
+                _ = try r { row in
+                    let key = rks.map { normalize($0(row)) }
+                    if key.contains(where: \.isNull) { return true }
+                    table[key, default: []].append(row)
+                    n += 1
+                    try self.checkRows(n, "the right side of 'join'")
+                    return true
+                }
+                return try l { row in
+                    let key = lks.map { normalize($0(row)) }
+                    guard let matches = table[key] else { return true }
+                    for m in matches {
+                        let joined = row + m
+                        if let res, res(joined) != .bool(true) { continue }
+                        if try !sink(joined) { return false }
+                    }
+                    return true
+                }
+            }
+        case .nestedLoopJoin(let left, let right, let cond):
+            let l = try producer(left), r = try producer(right), c = try compile(cond)
+            return { [unowned self] sink in
+                var rows: [Row] = []
+                _ = try r { row in rows.append(row); try self.checkRows(rows.count, "the right side of 'join'"); return true }
+                return try l { row in
+                    for m in rows {
+                        try self.tick()
+                        let joined = row + m
+                        if c(joined) == .bool(true), try !sink(joined) { return false }
+                    }
+                    return true
+                }
+            }
+        }
+    }
+
+    // MARK: sort
+
+    func sortProducer(_ input: PlanNode, _ keys: [SortSpec], k: Int?) throws -> Producer {
+        let child = try producer(input)
+        let cs = try keys.map { try compile($0.expr) }
+        let desc = keys.map(\.descending)
+        /// Strings sort by their folded form.
+        func key(_ row: Row) -> [Value] {
+            cs.map { c in
+                let v = c(row)
+                if case .string(let s) = v { return .string(fold(s)) }
+                return v
+            }
+        }
+        func less(_ a: (key: [Value], seq: Int, row: Row), _ b: (key: [Value], seq: Int, row: Row)) -> Bool {
+            for i in 0..<desc.count {
+                let x = a.key[i], y = b.key[i]
+                switch (x.isNull, y.isNull) {
+                case (true, true): continue
+                case (true, false): return false   // nulls last
+                case (false, true): return true
+                default:
+                    let c = Semantics.compare(x, y) ?? 0
+                    if c != 0 { return desc[i] ? c > 0 : c < 0 }
+                }
+            }
+            return a.seq < b.seq
+        }
+        return { [unowned self] sink in
+            var buf: [(key: [Value], seq: Int, row: Row)] = []
+            var seq = 0
+            _ = try child { row in
+                buf.append((key(row), seq, row))
+                seq += 1
+                if let k, buf.count >= max(2 * k, 1024) {
+                    buf.sort(by: less)
+                    buf.removeLast(buf.count - k)
+                }
+                try self.checkRows(buf.count, "'sort'")
+                try self.tick()
+                return true
+            }
+            try self.cancellation.check()
+            buf.sort(by: less)
+            var emitted = 0
+            for item in buf {
+                if let k, emitted >= k { break }
+                emitted += 1
+                if try !sink(item.row) { return false }
+            }
+            return true
+        }
+    }
+
+    // MARK: aggregate
+
+    func aggregateProducer(_ input: PlanNode, _ keys: [TypedExpr], _ aggs: [AggregateSpec]) throws -> Producer {
+        let child = try producer(input)
+        let ks = try keys.map { try compile($0) }
+        let args = try aggs.map { try $0.argument.map { try compile($0) } }
+        let fns = aggs.map(\.function), types = aggs.map(\.type)
+        return { [unowned self] sink in
+            var index: [[Value]: Int] = [:]
+            var groups: [(key: [Value], acc: [Accumulator])] = []
+            _ = try child { row in
+                try self.tick()
+                let kv = ks.map { $0(row) }
+                let nk = kv.map(normalize)
+                let g: Int
+                if let i = index[nk] { g = i } else {
+                    g = groups.count
+                    index[nk] = g
+                    groups.append((kv, fns.map { Accumulator($0) }))
+                    try self.checkRows(groups.count, "'group'")
+                }
+                for i in 0..<fns.count {
+                    groups[g].acc[i].add(args[i]?(row) ?? .bool(true))
+                }
+                return true
+            }
+            if groups.isEmpty && ks.isEmpty { groups.append(([], fns.map { Accumulator($0) })) }
+            for g in groups {
+                var row = g.key
+                for (i, a) in g.acc.enumerated() { row.append(a.result(types[i])) }
+                if try !sink(row) { return false }
+            }
+            return true
+        }
+    }
+}
+
+/// The running state of one aggregate over one group. Nulls are skipped.
+struct Accumulator {
+    let function: AggregateFunction
+    var count = 0
+    var intSum = 0
+    var doubleSum = 0.0
+    var allInts = true
+    var overflow = false
+    var best: Value = .null
+    var items: [Value] = []
+    var distinct = Set<Value>()
+
+    init(_ f: AggregateFunction) { function = f }
+
+    mutating func add(_ v: Value) {
+        if v.isNull { return }
+        count += 1
+        switch function {
+        case .count: break
+        case .sum, .avg:
+            switch v {
+            case .int(let i):
+                let (s, o) = intSum.addingReportingOverflow(i)
+                if o { overflow = true } else { intSum = s }
+                doubleSum += Double(i)
+            case .decimal(let d): allInts = false; doubleSum += d
+            default: count -= 1
+            }
+        case .min: if best.isNull || (Semantics.compare(v, best) ?? 0) < 0 { best = v }
+        case .max: if best.isNull || (Semantics.compare(v, best) ?? 0) > 0 { best = v }
+        case .list: items.append(v)
+        case .count_distinct: distinct.insert(normalize(v))
+        }
+    }
+
+    func result(_ type: ValueType) -> Value {
+        switch function {
+        case .count: return .int(count)
+        case .count_distinct: return .int(distinct.count)
+        case .sum:
+            if type == .int { return overflow ? .decimal(doubleSum) : .int(intSum) }
+            return .decimal(doubleSum)
+        case .avg: return count == 0 ? .null : .decimal(doubleSum / Double(count))
+        case .min, .max: return best
+        case .list: return .list(items)
+        }
+    }
+}

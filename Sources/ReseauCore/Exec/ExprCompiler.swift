@@ -1,0 +1,344 @@
+import Foundation
+
+/// A row: one value per slot of its shape.
+public typealias Row = [Value]
+/// A compiled expression.
+public typealias Eval = (Row) -> Value
+
+extension Executor {
+    /// Compiles a checked expression into a closure, once per query: field reads go straight to
+    /// the graph's columns, and a string field compared with a constant compares dictionary codes.
+    func compile(_ e: TypedExpr) throws -> Eval {
+        let graph = self.graph
+        switch e {
+        case .constant(let v):
+            return { _ in v }
+        case .access(let a, _):
+            return compileAccess(a)
+        case .nodeField(let base, let type, let field, _):
+            if case .access(.slot(let s), _) = base { return compileAccess(.nodeField(slot: s, type: type, field: field)) }
+            let b = try compile(base)
+            let col = graph.nodes[type].columns[field]
+            return { row in
+                if case .node(let n) = b(row), Int(n.type) == type { return col.value(Int(n.index)) }
+                return .null
+            }
+        case .dynamicField(let base, let name, _):
+            let b = try compile(base)
+            let idx = graph.schema.nodeTypes.map { $0.fieldIndex(name) }
+            let isID = name == "id"
+            return { row in
+                guard case .node(let n) = b(row) else { return .null }
+                if isID { return .string(graph.id(of: n)) }
+                guard let f = idx[Int(n.type)] else { return .null }
+                return graph.field(n, f)
+            }
+        case .nodeID(let base):
+            let b = try compile(base)
+            return { row in if case .node(let n) = b(row) { .string(graph.id(of: n)) } else { .null } }
+        case .nodeTypeName(let base):
+            let b = try compile(base)
+            let names = graph.schema.nodeTypes.map(\.name)
+            return { row in if case .node(let n) = b(row) { .string(names[Int(n.type)]) } else { .null } }
+        case .edgeField(let base, let type, let field, _):
+            let b = try compile(base)
+            let col = graph.edges[type].columns[field]
+            return { row in
+                if case .edge(let x) = b(row), Int(x.type) == type { return col.value(Int(x.index)) }
+                return .null
+            }
+        case .edgeEnd(let base, let to, _):
+            let b = try compile(base)
+            return { row in
+                guard case .edge(let x) = b(row) else { return .null }
+                let ends = graph.endpoints(x)
+                return .node(to ? ends.to : ends.from)
+            }
+        case .list(let items):
+            let cs = try items.map { try compile($0) }
+            return { row in .list(cs.map { $0(row) }) }
+        case .unary(let op, let x, _):
+            let c = try compile(x)
+            switch op {
+            case .not: return { row in if case .bool(let b) = c(row) { .bool(!b) } else { .null } }
+            case .neg: return { row in
+                switch c(row) {
+                case .int(let i): let (r, o) = (0).subtractingReportingOverflow(i); return o ? .null : .int(r)
+                case .decimal(let d): return .decimal(-d)
+                default: return .null
+                }
+            }
+            }
+        case .binary(let op, let l, let r, _):
+            return try compileBinary(op, l, r)
+        case .inQuery(let x, let plan):
+            let c = try compile(x)
+            var set = Set<Value>()
+            var hasNumbers = false
+            _ = try run(plan) { row in
+                let v = normalize(row[0])
+                if case .decimal = v { hasNumbers = true }
+                if case .int = v { hasNumbers = true }
+                set.insert(v)
+                return true
+            }
+            _ = hasNumbers
+            return { row in
+                let v = c(row)
+                if v.isNull { return .null }
+                return .bool(set.contains(normalize(v)))
+            }
+        case .exists(let slot, let plan):
+            let box = InputBox()
+            let sub = try Executor(graph: graph, cancellation: cancellation, limits: limits, input: box).producer(plan)
+            return { row in
+                box.row = [row[slot]]
+                var found = false
+                _ = try? sub { _ in found = true; return false }
+                return .bool(found)
+            }
+        case .call(let b, let args, _):
+            return try compileCall(b, args)
+        case .ifThen(let c, let a, let b, _):
+            let cc = try compile(c), ca = try compile(a), cb = try compile(b)
+            return { row in if case .bool(true) = cc(row) { ca(row) } else { cb(row) } }
+        case .aggregateResult(let i, _):
+            return { row in row[i] }
+        }
+    }
+
+    func compileAccess(_ a: Access) -> Eval {
+        let graph = self.graph
+        switch a {
+        case .slot(let s):
+            return { row in row[s] }
+        case .nodeField(let s, let type, let field):
+            let col = graph.nodes[type].columns[field]
+            switch col {
+            case .int(let arr):
+                return { row in
+                    guard case .node(let n) = row[s] else { return .null }
+                    let v = arr[Int(n.index)]; return v == Column.nullInt ? .null : .int(v)
+                }
+            case .decimal(let arr):
+                return { row in
+                    guard case .node(let n) = row[s] else { return .null }
+                    let v = arr[Int(n.index)]; return v.isNaN ? .null : .decimal(v)
+                }
+            default:
+                return { row in
+                    guard case .node(let n) = row[s] else { return .null }
+                    return col.value(Int(n.index))
+                }
+            }
+        case .nodeID(let s):
+            return { row in if case .node(let n) = row[s] { .string(graph.id(of: n)) } else { .null } }
+        case .edgeField(let s, let type, let field):
+            let col = graph.edges[type].columns[field]
+            switch col {
+            case .int(let arr):
+                return { row in
+                    guard case .edge(let e) = row[s] else { return .null }
+                    let v = arr[Int(e.index)]; return v == Column.nullInt ? .null : .int(v)
+                }
+            case .decimal(let arr):
+                return { row in
+                    guard case .edge(let e) = row[s] else { return .null }
+                    let v = arr[Int(e.index)]; return v.isNaN ? .null : .decimal(v)
+                }
+            default:
+                return { row in
+                    guard case .edge(let e) = row[s] else { return .null }
+                    return col.value(Int(e.index))
+                }
+            }
+        case .edgeEnd(let s, let to):
+            return { row in
+                guard case .edge(let e) = row[s] else { return .null }
+                let t = graph.edges[Int(e.type)], def = graph.schema.edgeTypes[Int(e.type)]
+                return to ? .node(NodeRef(type: def.toType, index: Int(t.to[Int(e.index)])))
+                          : .node(NodeRef(type: def.fromType, index: Int(t.from[Int(e.index)])))
+            }
+        }
+    }
+
+    /// A string column of a node or edge compared for (in)equality with a constant.
+    func compileCodeEquality(_ a: Access, _ s: String, negate: Bool) -> Eval? {
+        switch a {
+        case .nodeField(let slot, let type, let field):
+            guard case .string(let sc) = graph.nodes[type].columns[field] else { return nil }
+            let codes = sc.codes, code = sc.code(of: s) ?? -2
+            return { row in
+                guard case .node(let n) = row[slot] else { return .null }
+                let c = codes[Int(n.index)]
+                return c < 0 ? .null : .bool((c == code) != negate)
+            }
+        case .edgeField(let slot, let type, let field):
+            guard case .string(let sc) = graph.edges[type].columns[field] else { return nil }
+            let codes = sc.codes, code = sc.code(of: s) ?? -2
+            return { row in
+                guard case .edge(let e) = row[slot] else { return .null }
+                let c = codes[Int(e.index)]
+                return c < 0 ? .null : .bool((c == code) != negate)
+            }
+        default: return nil
+        }
+    }
+
+    func compileBinary(_ op: BinaryOp, _ l: TypedExpr, _ r: TypedExpr) throws -> Eval {
+        if op == .eq || op == .ne {
+            if case .access(let a, _) = l, case .constant(.string(let s)) = r, let f = compileCodeEquality(a, s, negate: op == .ne) { return f }
+            if case .access(let a, _) = r, case .constant(.string(let s)) = l, let f = compileCodeEquality(a, s, negate: op == .ne) { return f }
+        }
+        let cl = try compile(l), cr = try compile(r)
+        switch op {
+        case .and:
+            return { row in
+                guard case .bool(let a) = cl(row) else { return .null }
+                guard case .bool(let b) = cr(row) else { return .null }
+                return .bool(a && b)
+            }
+        case .or:
+            return { row in
+                guard case .bool(let a) = cl(row) else { return .null }
+                guard case .bool(let b) = cr(row) else { return .null }
+                return .bool(a || b)
+            }
+        case .eq:
+            if case .constant(.null) = r { return { row in .bool(cl(row).isNull) } }
+            if case .constant(.null) = l { return { row in .bool(cr(row).isNull) } }
+            return { row in Semantics.equal(cl(row), cr(row)).map { .bool($0) } ?? .null }
+        case .ne:
+            if case .constant(.null) = r { return { row in .bool(!cl(row).isNull) } }
+            if case .constant(.null) = l { return { row in .bool(!cr(row).isNull) } }
+            return { row in Semantics.equal(cl(row), cr(row)).map { .bool(!$0) } ?? .null }
+        case .lt: return { row in Semantics.compare(cl(row), cr(row)).map { .bool($0 < 0) } ?? .null }
+        case .le: return { row in Semantics.compare(cl(row), cr(row)).map { .bool($0 <= 0) } ?? .null }
+        case .gt: return { row in Semantics.compare(cl(row), cr(row)).map { .bool($0 > 0) } ?? .null }
+        case .ge: return { row in Semantics.compare(cl(row), cr(row)).map { .bool($0 >= 0) } ?? .null }
+        case .match:
+            if case .constant(.string(let s)) = r {
+                let needle = fold(s)
+                return { row in
+                    guard case .string(let h) = cl(row) else { return .null }
+                    return .bool(needle.isEmpty || fold(h).contains(needle))
+                }
+            }
+            return { row in
+                guard case .string(let h) = cl(row), case .string(let n) = cr(row) else { return .null }
+                let f = fold(n)
+                return .bool(f.isEmpty || fold(h).contains(f))
+            }
+        case .in:
+            return { row in
+                let v = cl(row)
+                if v.isNull { return .null }
+                guard case .list(let items) = cr(row) else { return .null }
+                for i in items where Semantics.equal(v, i) == true { return .bool(true) }
+                return .bool(false)
+            }
+        case .add, .sub, .mul:
+            let graph = self.graph
+            return { row in
+                let a = cl(row), b = cr(row)
+                switch (a, b) {
+                case (.int(let x), .int(let y)):
+                    let (v, o) = op == .add ? x.addingReportingOverflow(y) : op == .sub ? x.subtractingReportingOverflow(y) : x.multipliedReportingOverflow(by: y)
+                    return o ? .null : .int(v)
+                case (.string, _), (_, .string):
+                    if op == .add, !a.isNull, !b.isNull { return .string(Semantics.text(a, graph) + Semantics.text(b, graph)) }
+                    return .null
+                default:
+                    guard let x = a.number, let y = b.number else { return .null }
+                    return .decimal(op == .add ? x + y : op == .sub ? x - y : x * y)
+                }
+            }
+        case .div:
+            return { row in
+                guard let x = cl(row).number, let y = cr(row).number, y != 0 else { return .null }
+                return .decimal(x / y)
+            }
+        }
+    }
+
+    func compileCall(_ b: Builtin, _ args: [TypedExpr]) throws -> Eval {
+        let cs = try args.map { try compile($0) }
+        let graph = self.graph
+        switch b {
+        case .lower: return { row in if case .string(let s) = cs[0](row) { .string(s.lowercased()) } else { .null } }
+        case .upper: return { row in if case .string(let s) = cs[0](row) { .string(s.uppercased()) } else { .null } }
+        case .len:
+            return { row in
+                switch cs[0](row) {
+                case .string(let s): .int(s.count)
+                case .list(let l): .int(l.count)
+                default: .null
+                }
+            }
+        case .round:
+            return { row in
+                guard let x = cs[0](row).number else { return .null }
+                if cs.count == 2 {
+                    guard case .int(let d) = cs[1](row) else { return .null }
+                    let p = pow(10.0, Double(max(-15, min(15, d))))
+                    return .decimal((x * p).rounded() / p)
+                }
+                let r = x.rounded()
+                guard r.isFinite, abs(r) < 9.2e18 else { return .null }
+                return .int(Int(r))
+            }
+        case .abs:
+            return { row in
+                switch cs[0](row) {
+                case .int(let i): i == .min ? .null : .int(Swift.abs(i))
+                case .decimal(let d): .decimal(Swift.abs(d))
+                default: .null
+                }
+            }
+        case .coalesce:
+            return { row in
+                for c in cs { let v = c(row); if !v.isNull { return v } }
+                return .null
+            }
+        case .distance:
+            let lat = graph.schema.nodeTypes.map { $0.fieldIndex("lat") }, lon = graph.schema.nodeTypes.map { $0.fieldIndex("lon") }
+            func coords(_ v: Value) -> (Double, Double)? {
+                guard case .node(let n) = v, let a = lat[Int(n.type)], let o = lon[Int(n.type)],
+                      let x = graph.field(n, a).number, let y = graph.field(n, o).number else { return nil }
+                return (x, y)
+            }
+            return { row in
+                guard let p = coords(cs[0](row)), let q = coords(cs[1](row)) else { return .null }
+                return .decimal(Semantics.haversine(p.0, p.1, q.0, q.1))
+            }
+        case .number:
+            return { row in
+                switch cs[0](row) {
+                case .int(let i): .decimal(Double(i))
+                case .decimal(let d): .decimal(d)
+                case .string(let s): parseDecimal(s.trimmingSpaces).map { .decimal($0) } ?? .null
+                default: .null
+                }
+            }
+        case .string:
+            return { row in let v = cs[0](row); return v.isNull ? .null : .string(Semantics.text(v, graph)) }
+        case .year:
+            return { row in
+                guard case .string(let s) = cs[0](row), s.count >= 4, let y = Int(s.prefix(4)) else { return .null }
+                return .int(y)
+            }
+        }
+    }
+}
+
+/// Ints and integral decimals hash alike, so that `in` finds 1 in [1.0].
+@inline(__always)
+func normalize(_ v: Value) -> Value {
+    if case .decimal(let d) = v, d == d.rounded(), Swift.abs(d) < 9e15 { return .int(Int(d)) }
+    return v
+}
+
+/// The row an `exists(…)` subplan starts from.
+final class InputBox: @unchecked Sendable {
+    var row: Row = []
+}

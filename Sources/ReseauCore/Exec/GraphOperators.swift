@@ -1,0 +1,291 @@
+/// Graph walking: expand one step, breadth-first follow, nearest, shortest path, pattern match.
+extension Executor {
+    /// Edges of `type` at node `n`, in edge-id order, with the node at their other end:
+    /// outgoing when `out` (n is the edge's from), incoming when `incoming` (n is its to).
+    @inline(__always)
+    func forEachEdge(_ n: NodeRef, _ type: Int, out: Bool, incoming: Bool, _ body: (EdgeRef, NodeRef) throws -> Bool) rethrows -> Bool {
+        let def = graph.schema.edgeTypes[type], t = graph.edges[type]
+        let o = out && Int(n.type) == def.fromType ? t.outgoing.range(n.index) : 0..<0
+        let i = incoming && Int(n.type) == def.toType ? t.incoming.range(n.index) : 0..<0
+        var a = o.lowerBound, b = i.lowerBound
+        while a < o.upperBound || b < i.upperBound {
+            let ea = a < o.upperBound ? t.outgoing.edges[a] : Int32.max
+            let eb = b < i.upperBound ? t.incoming.edges[b] : Int32.max
+            if ea <= eb {
+                a += 1
+                if ea == eb { b += 1 }
+                if try !body(EdgeRef(type: type, index: Int(ea)), NodeRef(type: def.toType, index: Int(t.to[Int(ea)]))) { return false }
+            } else {
+                b += 1
+                if try !body(EdgeRef(type: type, index: Int(eb)), NodeRef(type: def.fromType, index: Int(t.from[Int(eb)]))) { return false }
+            }
+        }
+        return true
+    }
+
+    func expandProducer(_ input: PlanNode, slot: Int, types: [Int], direction: Direction, kind: String?) throws -> Producer {
+        let child = try producer(input)
+        // `twins` keeps edges of one kind: compare dictionary codes.
+        var kindCodes: [Int: ([Int32], Int32)] = [:]
+        if let kind {
+            for t in types {
+                if let f = graph.schema.edgeTypes[t].fieldIndex("kind"), case .string(let sc) = graph.edges[t].columns[f] {
+                    kindCodes[t] = (sc.codes, sc.code(of: kind) ?? -2)
+                }
+            }
+        }
+        let out = direction != .left, inc = direction != .right
+        return { [unowned self] sink in
+            try child { row in
+                guard case .node(let n) = row[slot] else { return true }
+                for t in types {
+                    let codes = kindCodes[t]
+                    let go = try self.forEachEdge(n, t, out: out, incoming: inc) { e, other in
+                        if let (c, want) = codes, c[Int(e.index)] != want { return true }
+                        try self.tick()
+                        return try sink([.node(other), .node(n), .edge(e)])
+                    }
+                    if !go { return false }
+                }
+                return true
+            }
+        }
+    }
+
+    /// Per-type visit marks reused across searches (a generation number instead of clearing).
+    final class Marks {
+        var stamp: [[UInt32]]
+        var generation: UInt32 = 0
+        init(_ graph: Graph) { stamp = graph.nodes.map { [UInt32](repeating: 0, count: $0.count) } }
+        func next() { generation &+= 1; if generation == 0 { for i in stamp.indices { stamp[i] = stamp[i].map { _ in 0 } }; generation = 1 } }
+        @inline(__always) func visit(_ n: NodeRef) -> Bool {
+            if stamp[Int(n.type)][Int(n.index)] == generation { return false }
+            stamp[Int(n.type)][Int(n.index)] = generation
+            return true
+        }
+    }
+
+    func followProducer(_ input: PlanNode, slot: Int, types: [Int], min lo: Int, max hi: Int) throws -> Producer {
+        let child = try producer(input)
+        return { [unowned self] sink in
+            let marks = Marks(self.graph)
+            return try child { row in
+                guard case .node(let start) = row[slot] else { return true }
+                marks.next()
+                _ = marks.visit(start)
+                var frontier: [NodeRef] = [start]
+                var depth = 0
+                while !frontier.isEmpty && depth < hi {
+                    depth += 1
+                    var next: [NodeRef] = []
+                    for n in frontier {
+                        for t in types {
+                            let go = try self.forEachEdge(n, t, out: true, incoming: true) { e, other in
+                                try self.tick()
+                                guard marks.visit(other) else { return true }
+                                next.append(other)
+                                if depth >= lo { return try sink([.node(other), .node(start), .edge(e), .int(depth)]) }
+                                return true
+                            }
+                            if !go { return false }
+                        }
+                    }
+                    frontier = next
+                }
+                return true
+            }
+        }
+    }
+
+    /// True when `e` reads slot `s` of the row (for `nearest … where`, whether it uses `prev`).
+    func uses(_ e: TypedExpr, slot s: Int) -> Bool {
+        func acc(_ a: Access) -> Bool {
+            switch a {
+            case .slot(let x), .nodeField(let x, _, _), .nodeID(let x), .edgeField(let x, _, _), .edgeEnd(let x, _): x == s
+            }
+        }
+        switch e {
+        case .constant, .aggregateResult: return false
+        case .access(let a, _): return acc(a)
+        case .dynamicField(let b, _, _), .nodeField(let b, _, _, _), .nodeID(let b), .nodeTypeName(let b),
+             .edgeField(let b, _, _, _), .edgeEnd(let b, _, _), .unary(_, let b, _): return uses(b, slot: s)
+        case .list(let xs), .call(_, let xs, _): return xs.contains { uses($0, slot: s) }
+        case .binary(_, let a, let b, _): return uses(a, slot: s) || uses(b, slot: s)
+        case .ifThen(let a, let b, let c, _): return uses(a, slot: s) || uses(b, slot: s) || uses(c, slot: s)
+        case .inQuery(let a, _): return uses(a, slot: s)
+        case .exists(let x, _): return x == s
+        }
+    }
+
+    func nearestProducer(_ input: PlanNode, slot: Int, type: Int, filter: TypedExpr?, k: Int) throws -> Producer {
+        let child = try producer(input)
+        let f = try filter.map { try compile($0) }
+        let usesPrev = filter.map { uses($0, slot: 1) } ?? false
+        let graph = self.graph
+        let lat = graph.schema.nodeTypes.map { $0.fieldIndex("lat") }, lon = graph.schema.nodeTypes.map { $0.fieldIndex("lon") }
+        func coords(_ n: NodeRef) -> (Double, Double)? {
+            guard let a = lat[Int(n.type)], let o = lon[Int(n.type)], let x = graph.field(n, a).number, let y = graph.field(n, o).number else { return nil }
+            return (x, y)
+        }
+        // Candidates with coordinates (and, when the filter does not look at `prev`, passing it).
+        var all: [(NodeRef, Double, Double)] = []
+        for i in 0..<graph.nodes[type].count {
+            let n = NodeRef(type: type, index: i)
+            guard let (x, y) = coords(n) else { continue }
+            if let f, !usesPrev, f([.node(n), .null]) != .bool(true) { continue }
+            all.append((n, x, y))
+        }
+        return { [unowned self] sink in
+            try child { row in
+                guard case .node(let start) = row[slot], let (sx, sy) = coords(start) else { return true }
+                var best: [(km: Double, node: NodeRef)] = []
+                for (n, x, y) in all where n != start {
+                    try self.tick()
+                    if usesPrev, let f, f([.node(n), .node(start)]) != .bool(true) { continue }
+                    let km = Semantics.haversine(sx, sy, x, y)
+                    if best.count == k, let last = best.last, (km, n.index) >= (last.km, last.node.index) { continue }
+                    let pos = best.firstIndex { (km, n.index) < ($0.km, $0.node.index) } ?? best.count
+                    best.insert((km, n), at: pos)
+                    if best.count > k { best.removeLast() }
+                }
+                for b in best { if try !sink([.node(b.node), .node(start), .decimal(b.km)]) { return false } }
+                return true
+            }
+        }
+    }
+
+    /// A shortest path by number of edges, walking the edge types in both directions, breadth
+    /// first in edge-id order (edge types in schema order). nil when none has at most `max` edges.
+    func shortestPath(from: NodeRef, to: NodeRef, via: [Int], max: Int) throws -> [(node: NodeRef, edge: EdgeRef?)]? {
+        if from == to { return [(from, nil)] }
+        let types = via.isEmpty ? Array(graph.schema.edgeTypes.indices) : via.sorted()
+        var parent: [NodeRef: (NodeRef, EdgeRef)] = [:]
+        var seen: Set<NodeRef> = [from]
+        var frontier = [from]
+        var depth = 0
+        while !frontier.isEmpty && depth < max {
+            depth += 1
+            var next: [NodeRef] = []
+            for n in frontier {
+                for t in types {
+                    var found = false
+                    _ = try forEachEdge(n, t, out: true, incoming: true) { e, other in
+                        try self.tick()
+                        guard seen.insert(other).inserted else { return true }
+                        parent[other] = (n, e)
+                        if other == to { found = true; return false }
+                        next.append(other)
+                        return true
+                    }
+                    if found {
+                        var path: [(node: NodeRef, edge: EdgeRef?)] = []
+                        var cur = to
+                        while cur != from { let (p, e) = parent[cur]!; path.append((cur, e)); cur = p }
+                        path.append((from, nil))
+                        return path.reversed()
+                    }
+                }
+            }
+            frontier = next
+            try checkRows(seen.count, "'path'")
+        }
+        return nil
+    }
+
+    func matchProducer(_ m: MatchPlan) throws -> Producer {
+        let graph = self.graph
+        let nodeCount = m.nodes.count
+        // Compiled filters: node var → [(field index per node type, value)].
+        let nodeFilters: [[([Int?], Value)]] = try m.nodes.map { v in
+            try v.filters.map { f in
+                let idx = graph.schema.nodeTypes.map { $0.fieldIndex(f.field) }
+                let value = try compile(f.value)([])
+                return (f.field == "id" ? [] : idx, f.field == "id" ? .string("\u{0}id") : value)
+            }
+        }
+        let idFilters: [[String]] = try m.nodes.map { v in try v.filters.filter { $0.field == "id" }.map { f in
+            if case .string(let s) = try compile(f.value)([]) { return s } else { return "" } } }
+        let candidateSets: [Set<NodeRef>?] = m.nodes.map { $0.candidates.map(Set.init) }
+        let edgeFilters: [[([Int?], Value)]] = try m.edges.map { e in
+            try e.filters.map { f in (graph.schema.edgeTypes.map { $0.fieldIndex(f.field) }, try compile(f.value)([])) }
+        }
+        func nodeOK(_ i: Int, _ n: NodeRef) -> Bool {
+            let v = m.nodes[i]
+            if let t = v.type, Int(n.type) != t { return false }
+            if let c = candidateSets[i], !c.contains(n) { return false }
+            for (idx, value) in nodeFilters[i] where !idx.isEmpty {
+                guard let f = idx[Int(n.type)], Semantics.equal(graph.field(n, f), value) == true else { return false }
+            }
+            for id in idFilters[i] where graph.id(of: n) != id { return false }
+            return true
+        }
+        func edgeOK(_ j: Int, _ e: EdgeRef) -> Bool {
+            for (idx, value) in edgeFilters[j] {
+                guard let f = idx[Int(e.type)], Semantics.equal(graph.field(e, f), value) == true else { return false }
+            }
+            return true
+        }
+        let steps = m.steps
+        return { [unowned self] sink in
+            var binding = Row(repeating: .null, count: nodeCount + m.edges.count)
+            func walk(_ k: Int) throws -> Bool {
+                if k == steps.count { return try sink(binding) }
+                switch steps[k] {
+                case .scan(let i):
+                    let v = m.nodes[i]
+                    if let c = v.candidates {
+                        for n in c where nodeOK(i, n) {
+                            binding[i] = .node(n)
+                            if try !walk(k + 1) { return false }
+                        }
+                    } else {
+                        for t in v.type.map({ [$0] }) ?? Array(graph.nodes.indices) {
+                            for idx in 0..<graph.nodes[t].count {
+                                try self.tick()
+                                let n = NodeRef(type: t, index: idx)
+                                guard nodeOK(i, n) else { continue }
+                                binding[i] = .node(n)
+                                if try !walk(k + 1) { return false }
+                            }
+                        }
+                    }
+                    binding[i] = .null
+                    return true
+                case .expand(let j, _), .connect(let j):
+                    let e = m.edges[j]
+                    let isConnect: Bool = if case .connect = steps[k] { true } else { false }
+                    let from: Int = if case .expand(_, let f) = steps[k] { f } else { e.a }
+                    let other = from == e.a ? e.b : e.a
+                    guard case .node(let x) = binding[from] else { return true }
+                    // Direction relative to the bound end: is x the edge's from, its to, or either?
+                    let xIsA = from == e.a
+                    let out: Bool, inc: Bool
+                    switch e.direction {
+                    case .right: out = xIsA; inc = !xIsA
+                    case .left: out = !xIsA; inc = xIsA
+                    case .both: out = true; inc = true
+                    }
+                    for t in e.types {
+                        let go = try self.forEachEdge(x, t, out: out, incoming: inc) { edge, y in
+                            try self.tick()
+                            guard edgeOK(j, edge) else { return true }
+                            if isConnect {
+                                guard binding[other] == .node(y) else { return true }
+                            } else {
+                                guard nodeOK(other, y) else { return true }
+                                binding[other] = .node(y)
+                            }
+                            binding[nodeCount + j] = .edge(edge)
+                            return try walk(k + 1)
+                        }
+                        if !go { return false }
+                    }
+                    if !isConnect { binding[other] = .null }
+                    binding[nodeCount + j] = .null
+                    return true
+                }
+            }
+            return try walk(0)
+        }
+    }
+}
