@@ -20,26 +20,14 @@ public struct OutputOptions: Sendable {
 /// Makes the writer for `options.format`, writing to `output`; nodes and edges in results are
 /// printed through `graph` (their names in tables, their fields in JSON).
 public func makeWriter(_ options: OutputOptions, graph: Graph, output: TextOutput) -> ResultWriter {
-    PlainWriter(graph: graph, output: output)
-}
-
-/// Placeholder TSV writer until the formats land.
-final class PlainWriter: ResultWriter {
-    let graph: Graph, output: TextOutput
-    init(graph: Graph, output: TextOutput) { self.graph = graph; self.output = output }
-    func begin(_ columns: [ResultColumn]) throws { try output.write(columns.map(\.name).joined(separator: "\t") + "\n") }
-    func row(_ values: [Value]) throws { try output.write(values.map { text($0) }.joined(separator: "\t") + "\n") }
-    func end() throws { try output.flush() }
-    func text(_ v: Value) -> String {
-        switch v {
-        case .null: ""
-        case .int(let i): String(i)
-        case .decimal(let d): String(d)
-        case .string(let s): s
-        case .bool(let b): b ? "true" : "false"
-        case .list(let l): l.map(text).joined(separator: "; ")
-        case .node(let n): graph.name(of: n)
-        case .edge(let e): graph.name(of: e)
-        }
+    switch options.format {
+    case .table: TableWriter(options: options, graph: graph, output: output)
+    case .csv: CSVWriter(options: options, graph: graph, output: output)
+    case .tsv: TSVWriter(options: options, graph: graph, output: output)
+    case .json: JSONWriter(options: options, graph: graph, output: output)
+    case .jsonl: JSONLinesWriter(options: options, graph: graph, output: output)
+    case .markdown: MarkdownWriter(options: options, graph: graph, output: output)
+    case .dot: DOTWriter(options: options, graph: graph, output: output)
+    case .graphml: GraphMLWriter(options: options, graph: graph, output: output)
     }
 }

@@ -1,0 +1,106 @@
+/// The `csv` format: RFC 4180 with LF line endings.
+///
+/// - Fields are separated by commas; records end with LF (not CRLF: Unix tools expect it, and
+///   RFC 4180 readers such as Python's `csv` module accept both).
+/// - A field is quoted when it contains a comma, a double quote, CR or LF, or starts or ends
+///   with a space or a tab; quotes inside are doubled.
+/// - Null is an empty field; an empty string value is `""`, so the two stay distinct (an empty
+///   list is an empty field). A record whose only field is empty is written `""`, so that it is
+///   not read as a blank line.
+/// - The header row holds the column names, unless `header == false`.
+/// - Values print as `Graph.displayText` does (lists joined by `; `, nodes by name).
+/// - Rows are written as they come. Several results are separated by a blank line.
+public final class CSVWriter: ResultWriter {
+    let options: OutputOptions
+    let graph: Graph
+    let output: TextOutput
+    var results = 0
+
+    public init(options: OutputOptions, graph: Graph, output: TextOutput) {
+        self.options = options; self.graph = graph; self.output = output
+    }
+
+    public func begin(_ columns: [ResultColumn]) throws {
+        var text = results > 0 ? "\n" : ""
+        results += 1
+        if options.header { text += columns.map { CSVWriter.field($0.name) }.joined(separator: ",") + "\n" }
+        if !text.isEmpty { try output.write(text) }
+    }
+
+    public func row(_ values: [Value]) throws {
+        var line = ""
+        for (i, v) in values.enumerated() {
+            if i > 0 { line += "," }
+            if case .string("") = v { line += "\"\""; continue }
+            if !isNullish(v) { line += CSVWriter.field(graph.displayText(v)) }
+        }
+        try output.write((line.isEmpty ? "\"\"" : line) + "\n")
+    }
+
+    public func end() throws { try output.flush() }
+
+    /// One CSV field, quoted when needed.
+    public static func field(_ s: String) -> String {
+        var quote = false
+        for b in s.utf8 where b == 0x2C || b == 0x22 || b == 0x0A || b == 0x0D { quote = true; break }
+        if !quote, let f = s.unicodeScalars.first, let l = s.unicodeScalars.last {
+            quote = f == " " || f == "\t" || l == " " || l == "\t"
+        }
+        if !quote { return s }
+        var out = "\""
+        for c in s.unicodeScalars {
+            if c == "\"" { out += "\"\"" } else { out.unicodeScalars.append(c) }
+        }
+        return out + "\""
+    }
+}
+
+/// The `tsv` format: tab-separated values with the escapes of PostgreSQL's and MySQL's text
+/// format, so that every record is one line.
+///
+/// - Inside a field, `\` is written `\\`, a tab `\t`, LF `\n` and CR `\r`; nothing else is escaped.
+/// - Null and the empty string are both an empty field.
+/// - The header row holds the column names (escaped the same way), unless `header == false`.
+/// - Values print as `Graph.displayText` does. Rows are written as they come; several results
+///   are separated by a blank line.
+public final class TSVWriter: ResultWriter {
+    let options: OutputOptions
+    let graph: Graph
+    let output: TextOutput
+    var results = 0
+
+    public init(options: OutputOptions, graph: Graph, output: TextOutput) {
+        self.options = options; self.graph = graph; self.output = output
+    }
+
+    public func begin(_ columns: [ResultColumn]) throws {
+        var text = results > 0 ? "\n" : ""
+        results += 1
+        if options.header { text += columns.map { TSVWriter.field($0.name) }.joined(separator: "\t") + "\n" }
+        if !text.isEmpty { try output.write(text) }
+    }
+
+    public func row(_ values: [Value]) throws {
+        try output.write(values.map { isNullish($0) ? "" : TSVWriter.field(graph.displayText($0)) }.joined(separator: "\t") + "\n")
+    }
+
+    public func end() throws { try output.flush() }
+
+    /// One TSV field, escaped.
+    public static func field(_ s: String) -> String {
+        var needs = false
+        for b in s.utf8 where b == 0x5C || b == 0x09 || b == 0x0A || b == 0x0D { needs = true; break }
+        if !needs { return s }
+        var out = ""
+        for c in s.unicodeScalars {
+            switch c {
+            case "\\": out += "\\\\"
+            case "\t": out += "\\t"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
+    }
+}
