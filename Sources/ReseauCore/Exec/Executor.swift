@@ -45,7 +45,7 @@ public final class Executor {
         switch plan.op {
         case .scanNodes(let type):
             let n = graph.nodes[type].count
-            return { [unowned self] sink in
+            return { sink in
                 for i in 0..<n {
                     try self.tick()
                     if try !sink([.node(NodeRef(type: type, index: i))]) { return false }
@@ -54,7 +54,7 @@ public final class Executor {
             }
         case .scanEdges(let type):
             let n = graph.edges[type].count
-            return { [unowned self] sink in
+            return { sink in
                 for i in 0..<n {
                     try self.tick()
                     if try !sink([.edge(EdgeRef(type: type, index: i))]) { return false }
@@ -67,7 +67,7 @@ public final class Executor {
                 return true
             }
         case .rows(_, let rows):
-            return { [unowned self] sink in
+            return { sink in
                 for r in rows { try self.tick(); if try !sink(r) { return false } }
                 return true
             }
@@ -75,7 +75,7 @@ public final class Executor {
             let box = input!
             return { sink in try sink(box.row) }
         case .shortestPath(let from, let to, let via, let max):
-            return { [unowned self] sink in
+            return { sink in
                 guard let path = try self.shortestPath(from: from, to: to, via: via, max: max) else { return true }
                 let names = graph.schema.nodeTypes.map(\.name), edgeNames = graph.schema.edgeTypes.map(\.name)
                 for (i, step) in path.enumerated() {
@@ -135,7 +135,7 @@ public final class Executor {
             }
         case .distinct(let input, let accesses):
             let child = try producer(input), cs = accesses.map { compileAccess($0) }
-            return { [unowned self] sink in
+            return { sink in
                 var seen = Set<[Value]>()
                 return try child { row in
                     if seen.insert(cs.map { normalize($0(row)) }).inserted {
@@ -164,7 +164,7 @@ public final class Executor {
             let l = try producer(left), r = try producer(right)
             let lks = try lk.map { try compile($0) }, rks = try rk.map { try compile($0) }
             let res = try residual.map { try compile($0) }
-            return { [unowned self] sink in
+            return { sink in
                 var table: [[Value]: [Row]] = [:]
                 var n = 0
                 _ = try r { row in
@@ -188,7 +188,7 @@ public final class Executor {
             }
         case .nestedLoopJoin(let left, let right, let cond):
             let l = try producer(left), r = try producer(right), c = try compile(cond)
-            return { [unowned self] sink in
+            return { sink in
                 var rows: [Row] = []
                 _ = try r { row in rows.append(row); try self.checkRows(rows.count, "the right side of 'join'"); return true }
                 return try l { row in
@@ -231,7 +231,7 @@ public final class Executor {
             }
             return a.seq < b.seq
         }
-        return { [unowned self] sink in
+        return { sink in
             var buf: [(key: [Value], seq: Int, row: Row)] = []
             var seq = 0
             _ = try child { row in
@@ -264,7 +264,7 @@ public final class Executor {
         let ks = try keys.map { try compile($0) }
         let args = try aggs.map { try $0.argument.map { try compile($0) } }
         let fns = aggs.map(\.function), types = aggs.map(\.type)
-        return { [unowned self] sink in
+        return { sink in
             var index: [[Value]: Int] = [:]
             var groups: [(key: [Value], acc: [Accumulator])] = []
             _ = try child { row in

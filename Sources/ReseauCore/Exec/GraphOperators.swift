@@ -35,7 +35,7 @@ extension Executor {
             }
         }
         let out = direction != .left, inc = direction != .right
-        return { [unowned self] sink in
+        return { sink in
             try child { row in
                 guard case .node(let n) = row[slot] else { return true }
                 for t in types {
@@ -67,7 +67,7 @@ extension Executor {
 
     func followProducer(_ input: PlanNode, slot: Int, types: [Int], min lo: Int, max hi: Int) throws -> Producer {
         let child = try producer(input)
-        return { [unowned self] sink in
+        return { sink in
             let marks = Marks(self.graph)
             return try child { row in
                 guard case .node(let start) = row[slot] else { return true }
@@ -135,7 +135,7 @@ extension Executor {
             if let f, !usesPrev, f([.node(n), .null]) != .bool(true) { continue }
             all.append((n, x, y))
         }
-        return { [unowned self] sink in
+        return { sink in
             try child { row in
                 guard case .node(let start) = row[slot], let (sx, sy) = coords(start) else { return true }
                 var best: [(km: Double, node: NodeRef)] = []
@@ -226,7 +226,7 @@ extension Executor {
             return true
         }
         let steps = m.steps
-        return { [unowned self] sink in
+        return { sink in
             var binding = Row(repeating: .null, count: nodeCount + m.edges.count)
             func walk(_ k: Int) throws -> Bool {
                 if k == steps.count { return try sink(binding) }
