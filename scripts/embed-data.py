@@ -19,7 +19,8 @@ for f in files:
     while ('"' + hashes) in text:
         hashes += "#"
     lines.append(f'        "{f}": {hashes}"""')
-    lines.append(text + ('' if text.endswith('\n') else '\n') + f'"""{hashes},')
+    # The line break before the closing delimiter is not part of a Swift multi-line literal.
+    lines.append(text + '\n' + f'"""{hashes},')
 lines.append("    ]")
 lines.append("}")
 open(out, "w", encoding="utf-8").write("\n".join(lines) + "\n")

