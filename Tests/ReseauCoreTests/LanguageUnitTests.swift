@@ -1,0 +1,153 @@
+import Foundation
+import Testing
+@testable import ReseauCore
+
+func kinds(_ text: String) throws -> [Token.Kind] {
+    try Lexer.tokenize(SourceText(name: "t", text: text)).map(\.kind)
+}
+
+/// The statements a text splits into, each as its tokens' source text joined by spaces.
+func statements(_ text: String) throws -> [String] {
+    let src = SourceText(name: "t", text: text)
+    return StatementSplitter.split(try Lexer.tokenize(src)).map { toks in
+        toks.dropLast().map { String(decoding: src.bytes[$0.span.start..<$0.span.end], as: UTF8.self) }.joined(separator: " ")
+    }
+}
+
+@Suite("Lexer")
+struct LexerTests {
+    @Test func numbersStringsParams() throws {
+        #expect(try kinds("1_000 3.5 1..3 $year 'a\\'b' \"\\u{E9}\\n\"") == [
+            .int(1000), .decimal(3.5), .int(1), .symbol(".."), .int(3), .param("year"), .string("a'b"), .string("é\n"), .end])
+    }
+
+    @Test func commentsAndShebang() throws {
+        #expect(try kinds("#!/usr/bin/env -S reseau -f\ncities # all of them\n") == [.newline, .ident("cities"), .newline, .end])
+    }
+
+    @Test func spansAreBytes() throws {
+        let t = try Lexer.tokenize(SourceText(name: "t", text: "city \"Querétaro\" | x"))
+        #expect(t[1].span == Span(5, 17))
+        #expect(t[3].span == Span(20, 21))
+    }
+
+    @Test func errors() {
+        #expect(throws: Diagnostic.self) { try kinds("\"open") }
+        #expect((try? kinds("a ! b")) == nil)
+        #expect((try? kinds("12abc")) == nil)
+        #expect((try? kinds("'\\q'")) == nil)
+    }
+
+    @Test func invalidUTF8() {
+        let src = SourceText(name: "t", text: String(decoding: [0x63, 0xFF, 0x64], as: UTF8.self))
+        // String(decoding:) replaces the byte; the lexer sees U+FFFD, not a letter.
+        #expect((try? Lexer.tokenize(src)) == nil)
+    }
+}
+
+@Suite("Where a query ends")
+struct SplitterTests {
+    @Test func newlineEndsUnlessContinued() throws {
+        #expect(try statements("cities\ncount") == ["cities", "count"])
+        #expect(try statements("cities |\n count") == ["cities | count"])
+        #expect(try statements("cities\n  | count") == ["cities | count"])
+        #expect(try statements("cities\n\n# comment\n  | count") == ["cities | count"])
+        #expect(try statements("cities | where a ==\n 1") == ["cities | where a == 1"])
+        #expect(try statements("cities | select a,\n b") == ["cities | select a , b"])
+        #expect(try statements("cities | where (a\n or b)") == ["cities | where ( a or b )"])
+        #expect(try statements("a; b\nc") == ["a", "b", "c"])
+    }
+
+    @Test func replCompleteness() {
+        #expect(Session.isComplete("cities | count"))
+        #expect(!Session.isComplete("cities |"))
+        #expect(!Session.isComplete("cities | where a and"))
+        #expect(!Session.isComplete("cities | where name in ["))
+        #expect(!Session.isComplete("city \"Clerm"))
+        #expect(Session.isComplete("cities | where x ==;"))
+        #expect(Session.isComplete("cities | where x == 1 # note |"))
+    }
+}
+
+@Suite("Parser")
+struct ParserTests {
+    func parse(_ text: String) throws -> Statement {
+        let src = SourceText(name: "t", text: text)
+        return try Parser.parseStatement(StatementSplitter.split(try Lexer.tokenize(src))[0])
+    }
+
+    @Test func precedence() throws {
+        guard case .query(let q) = try parse("cities | where not a == 1 or b and c < 2 + 3 * 4"),
+              case .filter(let e) = q.steps[0].kind else { Issue.record("no filter"); return }
+        // or( not(a == 1), and(b, c < (2 + (3 * 4))) )
+        guard case .binary(.or, .unary(.not, .binary(.eq, _, _, _), _), .binary(.and, _, .binary(.lt, _, .binary(.add, _, .binary(.mul, _, _, _), _), _), _), _) = e else {
+            Issue.record("wrong tree: \(e)"); return
+        }
+    }
+
+    @Test func keywordsAsFields() throws {
+        guard case .query(let q) = try parse("fundings | select from, to, count, type, end | where count > 1"),
+              case .select(let items) = q.steps[0].kind else { Issue.record("no select"); return }
+        #expect(items.map { if case .name(let n) = $0.expr { n.text } else { "?" } } == ["from", "to", "count", "type", "end"])
+    }
+
+    @Test func patterns() throws {
+        guard case .query(let q) = try parse("match (a:city {name: \"X\"})<-[t:twin|member]-(b), (b)-[:partner]->(p:project)"),
+              case .match(let ps, _) = q.source else { Issue.record("no match"); return }
+        #expect(ps.count == 2)
+        #expect(ps[0].hops[0].0.direction == .left)
+        #expect(ps[0].hops[0].0.labels.map(\.text) == ["twin", "member"])
+        #expect(ps[1].hops[0].0.direction == .right)
+    }
+
+    @Test func nestingLimit() {
+        let deep = String(repeating: "(", count: 500) + "1" + String(repeating: ")", count: 500)
+        #expect(throws: Diagnostic.self) { try parse("cities | where " + deep + " == 1") }
+        let out = runQuery("cities | where " + deep + " == 1")
+        #expect(out.contains("nested too deeply"))
+    }
+}
+
+@Suite("Values in output")
+struct OutputSemanticsTests {
+    @Test func nodeRowPrintsFieldsAndNodeColumnPrintsName() {
+        #expect(runQuery("city \"Oyem\" | select name, country_code", format: .csv) == "name,country_code\nOyem,GA\n")
+        #expect(runQuery("twinnings | where to.name == \"Oyem\" | select from, to, kind", format: .csv) == "from,to,kind\nClermont-Ferrand,Oyem,solidarity\n")
+    }
+
+    @Test func nodeInJSONIsAnObject() throws {
+        let out = runQuery("twinnings | where to.name == \"Oyem\" | select to, since", format: .json)
+        let rows = try JSONSerialization.jsonObject(with: Data(out.utf8)) as! [[String: Any]]
+        let to = rows[0]["to"] as! [String: Any]
+        #expect(to["type"] as? String == "city")
+        #expect(to["id"] as? String == "oyem")
+        #expect(to["name"] as? String == "Oyem")
+        #expect(rows[0]["since"] as? Int == 2006)
+    }
+
+    @Test func countInJSON() {
+        #expect(runQuery("cities | where population > 1000000000 | count", format: .json).filter { !$0.isWhitespace } == "[{\"count\":0}]")
+    }
+
+    @Test func paramsFromOutside() {
+        #expect(runQuery("param y = 2020\nfundings | where year == $y | count", params: ["y": .int(2021)], format: .csv) == "count\n16\n")
+        #expect(runQuery("param y = 2020\nfundings | where year == $y | count", format: .csv) == "count\n15\n")
+    }
+
+    @Test func limits() {
+        var l = Limits()
+        l.maxRows = 10
+        #expect(runQuery("cities | sort name | select name", format: .csv, limits: l).contains("error: 'sort' holds more than 10 rows"))
+        l.maxPathLength = 1
+        #expect(runQuery("path \"Oyem\" to \"Maebashi\" max 2", limits: l).contains("exceeds the limit of 1"))
+        // The default bound of path is max: a 2-hop path is not found within 1.
+        #expect(runQuery("path \"Oyem\" to \"Maebashi\"", format: .csv, limits: l) == "step,node,type,edge\n")
+    }
+
+    @Test func explainShowsOperators() {
+        let out = runQuery("explain city \"Oyem\" | twins | sort name | take 2", format: .tsv)
+        #expect(out.contains("TopK 2 by name"))
+        #expect(out.contains("Expand both ways twin (kind twinning)"))
+        #expect(out.contains("LookupByName city \"Oyem\" via name index (1 match)"))
+    }
+}
