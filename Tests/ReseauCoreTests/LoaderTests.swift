@@ -21,8 +21,10 @@ func mutatedDataBytes(_ file: String, _ bytes: [UInt8]) throws -> String {
     return dir
 }
 
-/// The load errors of a folder, as printed (paths shortened to the file name).
+/// The load errors of a fixture folder, as printed (paths shortened to the file name).
+/// The folder is removed afterwards.
 func loadErrors(_ dir: String) -> [String] {
+    defer { try? FileManager.default.removeItem(atPath: dir) }
     do {
         _ = try Loader.load(FolderSource(dir))
         return []
@@ -144,8 +146,8 @@ struct LoaderTests {
 
     @Test func crlfAndByteOrderMark() throws {
         let d = try mutatedData("twinnings.csv") { "\u{FEFF}" + $0.replacingOccurrences(of: "\n", with: "\r\n") }
-        #expect(loadErrors(d) == [])
         #expect(try Loader.load(FolderSource(d)).edges[Schema.twin].count == 8)
+        #expect(loadErrors(d) == [])
     }
 
     @Test func selfTwinAndPairTwice() throws {
@@ -169,13 +171,15 @@ struct LoaderTests {
         #expect(loadErrors(try mutatedDataBytes("hostings.csv", [])) == ["hostings.csv:1:1: empty file: expected the header row 'city,event,source'"])
         let d = try mutatedDataBytes("hostings.csv", Array("city,event,source\n".utf8))
         #expect(try Loader.load(FolderSource(d)).edges[Schema.hosts].count == 0)
+        #expect(loadErrors(d) == [])
     }
 
     @Test func latitudeOutOfRange() throws {
         let d = try mutatedData("cities.csv") { $0.replacingOccurrences(of: ",45.77", with: ",145.77") }
-        #expect(loadErrors(d).first?.hasSuffix(": lat 145.77") == false)
-        #expect(loadErrors(d).first?.contains("lat 145.77") == true)
-        #expect(loadErrors(d).first?.contains("is out of range (-90…90)") == true)
+        let errors = loadErrors(d)
+        #expect(errors.count == 1)
+        #expect(errors.first?.contains("lat 145.77") == true)
+        #expect(errors.first?.contains("is out of range (-90…90)") == true)
     }
 
     @Test func allErrorsOfALoad() throws {
@@ -185,7 +189,7 @@ struct LoaderTests {
 
     @Test func bigField() throws {
         let big = String(repeating: "x", count: 10_000_000)
-        let d = try mutatedData("hostings.csv") { $0 + "clermont-ferrand,rencontres-2017,\(big)\n" }
+        let d = try mutatedData("hostings.csv") { $0 + "oyem,rencontres-2017,\(big)\n" }
         #expect(loadErrors(d) == [])
     }
 }
