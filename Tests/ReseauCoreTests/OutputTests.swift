@@ -15,7 +15,7 @@ let miniFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 func miniGraph() throws -> Graph { try Loader.load(FolderSource(miniFolder)) }
 
 extension Graph {
-    func node(_ id: String) -> NodeRef { idIndex[id]! }
+    func node(_ id: String) -> NodeRef { node(withID: id)! }
     /// Field `name` of node `id`.
     func value(_ id: String, _ name: String) -> Value {
         let n = node(id)

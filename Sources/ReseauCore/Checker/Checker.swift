@@ -141,7 +141,7 @@ public struct Checker {
         var refs = graph.lookup(name, type: type)
         if refs.isEmpty, type == Schema.city || type == nil {
             // Allow the id itself: city "clermont-ferrand".
-            if let r = graph.idIndex[name], type == nil || Int(r.type) == type { refs = [r] }
+            if let r = graph.node(withID: name), type == nil || Int(r.type) == type { refs = [r] }
         }
         if refs.isEmpty, type == nil {
             refs = graph.lookup(name, type: nil)

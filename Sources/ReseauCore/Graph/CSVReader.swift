@@ -1,22 +1,17 @@
 /// A strict RFC 4180 reader over UTF-8 bytes that reports positions.
 ///
-/// Accepts a UTF-8 byte-order mark and CRLF line endings. Fields are returned as byte
-/// ranges into the buffer (unescaped only when they were quoted with `""` inside),
-/// so that numbers are parsed without building strings.
+/// Accepts a UTF-8 byte-order mark and CRLF line endings. Fields are byte ranges into the
+/// buffer, reused from record to record: nothing is allocated per field, and numbers are
+/// parsed straight from the bytes. The buffer must outlive the reader (see `withReader`).
 struct CSVReader {
-    /// One field: where it starts (line and column, 1-based) and its bytes.
+    /// One field: its byte range, where it starts (1-based line and byte column), and whether it
+    /// was quoted with `""` inside (then `string` unescapes it).
     struct Field {
-        var bytes: ArraySlice<UInt8>
+        var start: Int
+        var end: Int
         var line: Int
         var column: Int
-        /// Unescaped contents when the field was quoted and held `""`.
-        var unescaped: [UInt8]?
-
-        var string: String {
-            if let u = unescaped { return String(decoding: u, as: UTF8.self) }
-            return String(decoding: bytes, as: UTF8.self)
-        }
-        var isEmpty: Bool { unescaped?.isEmpty ?? bytes.isEmpty }
+        var escaped: Bool
     }
 
     struct Failure: Error {
@@ -25,117 +20,135 @@ struct CSVReader {
         var message: String
     }
 
-    let data: [UInt8]
+    let data: UnsafeBufferPointer<UInt8>
     private var pos: Int
     private(set) var line = 1
     private var lineStart: Int
 
-    init(_ data: [UInt8]) {
+    init(_ data: UnsafeBufferPointer<UInt8>) {
         self.data = data
         let bom = data.count >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF
         pos = bom ? 3 : 0
         lineStart = pos
     }
 
-    var atEnd: Bool { pos >= data.count }
+    /// Calls `body` with a reader over `bytes`.
+    static func withReader<R>(_ bytes: [UInt8], _ body: (inout CSVReader) throws -> R) rethrows -> R {
+        try bytes.withUnsafeBufferPointer { buf in
+            var r = CSVReader(buf)
+            return try body(&r)
+        }
+    }
+
+    @inline(__always)
+    func raw(_ f: Field) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(data)[f.start..<f.end])
+    }
+
+    /// The field's text, with `""` turned back into `"`.
+    func string(_ f: Field) -> String {
+        let s = String(decoding: raw(f), as: UTF8.self)
+        return f.escaped ? s.replacingOccurrences(of: "\"\"", with: "\"") : s
+    }
+
+    @inline(__always)
+    func isEmpty(_ f: Field) -> Bool { f.start == f.end }
 
     /// Checks the whole buffer once: valid UTF-8, no NUL byte, not UTF-16.
     static func validate(_ data: [UInt8]) -> Failure? {
         if data.count >= 2, (data[0] == 0xFF && data[1] == 0xFE) || (data[0] == 0xFE && data[1] == 0xFF) {
             return Failure(line: 1, column: 1, message: "the file is UTF-16; save it as UTF-8")
         }
-        var line = 1, col = 1, i = 0
-        let n = data.count
-        while i < n {
-            let b = data[i]
-            if b == 0 { return Failure(line: line, column: col, message: "NUL byte in the file (is it a text file?)") }
-            if b == 0x0A { line += 1; col = 1; i += 1; continue }
-            if b < 0x80 { col += 1; i += 1; continue }
-            var len = 0
-            if b & 0xE0 == 0xC0, b >= 0xC2 { len = 2 } else if b & 0xF0 == 0xE0 { len = 3 } else if b & 0xF8 == 0xF0, b <= 0xF4 { len = 4 }
-            var ok = len > 0 && i + len <= n
-            if ok { for k in 1..<len where data[i + k] & 0xC0 != 0x80 { ok = false } }
-            if ok, len == 3 {
-                let cp = (UInt32(b & 0x0F) << 12) | (UInt32(data[i + 1] & 0x3F) << 6)
-                if cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF) { ok = false }
+        return data.withUnsafeBufferPointer { data -> Failure? in
+            var line = 1, col = 1, i = 0
+            let n = data.count
+            while i < n {
+                let b = data[i]
+                if b >= 0x80 {
+                    var len = 0
+                    if b & 0xE0 == 0xC0, b >= 0xC2 { len = 2 } else if b & 0xF0 == 0xE0 { len = 3 } else if b & 0xF8 == 0xF0, b <= 0xF4 { len = 4 }
+                    var ok = len > 0 && i + len <= n
+                    if ok { for k in 1..<len where data[i + k] & 0xC0 != 0x80 { ok = false } }
+                    if ok, len == 3 {
+                        let cp = (UInt32(b & 0x0F) << 12) | (UInt32(data[i + 1] & 0x3F) << 6)
+                        if cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF) { ok = false }
+                    }
+                    if ok, len == 4 {
+                        let cp = (UInt32(b & 0x07) << 18) | (UInt32(data[i + 1] & 0x3F) << 12)
+                        if cp < 0x10000 || cp > 0x10FFFF { ok = false }
+                    }
+                    if !ok {
+                        let hint = b >= 0xC0 ? " (Latin-1 or Windows-1252? save the file as UTF-8)" : ""
+                        return Failure(line: line, column: col, message: "invalid UTF-8 byte 0x\(String(b, radix: 16, uppercase: true))\(hint)")
+                    }
+                    i += len; col += 1
+                    continue
+                }
+                if b == 0x0A { line += 1; col = 1 }
+                else if b == 0 { return Failure(line: line, column: col, message: "NUL byte in the file (is it a text file?)") }
+                else { col += 1 }
+                i += 1
             }
-            if ok, len == 4 {
-                let cp = (UInt32(b & 0x07) << 18) | (UInt32(data[i + 1] & 0x3F) << 12)
-                if cp < 0x10000 || cp > 0x10FFFF { ok = false }
-            }
-            if !ok {
-                let hint = b >= 0xC0 && b <= 0xFF ? " (Latin-1 or Windows-1252? save the file as UTF-8)" : ""
-                return Failure(line: line, column: col, message: "invalid UTF-8 byte 0x\(String(b, radix: 16, uppercase: true))\(hint)")
-            }
-            i += len
-            col += 1
+            return nil
         }
-        return nil
     }
 
-    /// Reads the next record; nil at the end of the input. Blank lines are skipped.
-    mutating func nextRecord() throws(Failure) -> [Field]? {
-        // Skip blank lines (a trailing newline, or a CRLF-only line).
-        while pos < data.count, data[pos] == 0x0A || (data[pos] == 0x0D && pos + 1 < data.count && data[pos + 1] == 0x0A) {
+    /// Reads the next record into `fields` (reused); false at the end of the input.
+    /// Blank lines are skipped.
+    mutating func nextRecord(into fields: inout [Field]) throws(Failure) -> Bool {
+        let data = self.data
+        let n = data.count
+        while pos < n, data[pos] == 0x0A || (data[pos] == 0x0D && pos + 1 < n && data[pos + 1] == 0x0A) {
             pos += data[pos] == 0x0D ? 2 : 1
             line += 1
             lineStart = pos
         }
-        if pos >= data.count { return nil }
-        var fields: [Field] = []
+        if pos >= n { return false }
+        fields.removeAll(keepingCapacity: true)
         while true {
             let startLine = line, startCol = pos - lineStart + 1
-            if pos < data.count, data[pos] == 0x22 {
-                // Quoted field.
+            if pos < n, data[pos] == 0x22 {
                 pos += 1
                 let begin = pos
-                var buf: [UInt8]? = nil
-                var closed = false
-                while pos < data.count {
+                var escaped = false, closed = false
+                while pos < n {
                     let b = data[pos]
                     if b == 0x22 {
-                        if pos + 1 < data.count, data[pos + 1] == 0x22 {
-                            if buf == nil { buf = Array(data[begin..<pos]) }
-                            buf!.append(0x22)
-                            pos += 2
-                            continue
-                        }
+                        if pos + 1 < n, data[pos + 1] == 0x22 { escaped = true; pos += 2; continue }
                         closed = true
                         break
                     }
                     if b == 0x0A { line += 1; lineStart = pos + 1 }
-                    buf?.append(b)
                     pos += 1
                 }
                 if !closed {
                     throw Failure(line: startLine, column: startCol, message: "unclosed quote: the field never ends")
                 }
-                let end = pos
-                pos += 1 // closing quote
-                fields.append(Field(bytes: data[begin..<end], line: startLine, column: startCol, unescaped: buf))
-                if pos < data.count, data[pos] != 0x2C, data[pos] != 0x0A, data[pos] != 0x0D {
+                fields.append(Field(start: begin, end: pos, line: startLine, column: startCol, escaped: escaped))
+                pos += 1
+                if pos < n, data[pos] != 0x2C, data[pos] != 0x0A, data[pos] != 0x0D {
                     throw Failure(line: line, column: pos - lineStart + 1, message: "unexpected text after a closing quote")
                 }
             } else {
                 let begin = pos
-                while pos < data.count {
+                while pos < n {
                     let b = data[pos]
-                    if b == 0x2C || b == 0x0A || (b == 0x0D && pos + 1 < data.count && data[pos + 1] == 0x0A) { break }
+                    if b == 0x2C || b == 0x0A { break }
+                    if b == 0x0D, pos + 1 < n, data[pos + 1] == 0x0A { break }
                     if b == 0x22 {
                         throw Failure(line: line, column: pos - lineStart + 1, message: "a quote inside an unquoted field (quote the whole field and double the quote)")
                     }
                     pos += 1
                 }
-                fields.append(Field(bytes: data[begin..<pos], line: startLine, column: startCol, unescaped: nil))
+                fields.append(Field(start: begin, end: pos, line: startLine, column: startCol, escaped: false))
             }
-            if pos >= data.count { return fields }
+            if pos >= n { return true }
             let b = data[pos]
             if b == 0x2C { pos += 1; continue }
-            // End of record.
             pos += b == 0x0D ? 2 : 1
             line += 1
             lineStart = pos
-            return fields
+            return true
         }
     }
 }

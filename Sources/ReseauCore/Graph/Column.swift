@@ -42,27 +42,48 @@ public enum Column: Sendable {
 public struct StringColumn: Sendable {
     public var codes: [Int32] = []
     public var dictionary: [String] = []
-    var lookup: [String: Int32] = [:]
 
     public init() {}
+    public init(codes: [Int32], dictionary: [String]) { self.codes = codes; self.dictionary = dictionary }
 
-    public mutating func append(_ s: String?) {
-        guard let s else { codes.append(-1); return }
-        if let c = lookup[s] { codes.append(c); return }
-        let c = Int32(dictionary.count)
-        dictionary.append(s)
-        lookup[s] = c
-        codes.append(c)
-    }
-
-    /// The code of `s`, or nil when no row holds it.
-    public func code(of s: String) -> Int32? { lookup[s] }
+    /// The code of `s`, or nil when no row holds it (a scan of the distinct values, once per query).
+    public func code(of s: String) -> Int32? { dictionary.firstIndex(of: s).map { Int32($0) } }
 
     @inline(__always)
     public func string(_ i: Int) -> String? { let c = codes[i]; return c < 0 ? nil : dictionary[Int(c)] }
 
     @inline(__always)
     public func value(_ i: Int) -> Value { let c = codes[i]; return c < 0 ? .null : .string(dictionary[Int(c)]) }
+}
+
+/// Builds a `StringColumn`, finding repeated values by their bytes.
+struct StringColumnBuilder {
+    var codes: [Int32] = []
+    var dictionary: [String] = []
+    var table = ByteTable()
+
+    mutating func appendNull() { codes.append(-1) }
+
+    /// Appends the value whose UTF-8 bytes are `raw` (`make` builds its String when it is new);
+    /// returns its code and whether it is new.
+    @inline(__always)
+    @discardableResult
+    mutating func append(_ raw: UnsafeRawBufferPointer, make: () -> String) -> (code: Int32, isNew: Bool) {
+        if let c = table.find(raw) { codes.append(Int32(c)); return (Int32(c), false) }
+        let c = Int32(dictionary.count)
+        dictionary.append(make())
+        table.insert(raw, UInt32(c))
+        codes.append(c)
+        return (c, true)
+    }
+
+    mutating func append(_ s: String?) {
+        guard let s else { codes.append(-1); return }
+        var bytes = s
+        bytes.withUTF8 { p in _ = append(UnsafeRawBufferPointer(p), make: { s }) }
+    }
+
+    var column: StringColumn { StringColumn(codes: codes, dictionary: dictionary) }
 }
 
 /// Compressed sparse rows: for each node, the edges that leave it (or reach it), in edge-id order.

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The nodes of one type, column by column.
 public struct NodeTable: Sendable {
     public let type: Int
@@ -26,41 +28,56 @@ public struct EdgeTable: Sendable {
     public var count: Int { from.count }
 }
 
-/// A loaded network: typed nodes and edges with integer ids, and a name index.
+/// A loaded network: typed nodes and edges with integer ids, and name indexes.
+///
+/// The name index of a node type (folded name or alias → rows) and the id index are built on
+/// first use, so that a run that never looks a name up never pays for them.
 public final class Graph: Sendable {
     public let schema: Schema
     public let nodes: [NodeTable]
     public let edges: [EdgeTable]
-    /// Folded name or alias → nodes, per node type.
-    public let nameIndex: [[String: [Int32]]]
-    /// Node id → node, across all types.
-    public let idIndex: [String: NodeRef]
     /// Where the network was read from (a folder, or "bundled").
     public let origin: String
+    private let nameIndexes: Mutex<[[String: [Int32]]?]>
+    private let ids = Mutex<[String: NodeRef]?>(nil)
 
     public init(schema: Schema, nodes: [NodeTable], edges: [EdgeTable], origin: String) {
         self.schema = schema
         self.nodes = nodes
         self.edges = edges
         self.origin = origin
-        var ids: [String: NodeRef] = [:]
-        var names: [[String: [Int32]]] = []
-        for t in nodes {
+        self.nameIndexes = Mutex(Array(repeating: nil, count: nodes.count))
+    }
+
+    /// Folded name or alias → rows, for nodes of type `t`.
+    public func nameIndex(_ t: Int) -> [String: [Int32]] {
+        nameIndexes.withLock { cache in
+            if let c = cache[t] { return c }
             var index: [String: [Int32]] = [:]
-            let def = schema.nodeTypes[t.type]
-            let nameCol = def.fieldIndex("name").map { t.columns[$0] }
-            let aliasCol = def.fieldIndex("aliases").map { t.columns[$0] }
-            for i in 0..<t.count {
-                ids[t.ids[i]] = NodeRef(type: t.type, index: i)
+            let def = schema.nodeTypes[t], table = nodes[t]
+            let nameCol = def.fieldIndex("name").map { table.columns[$0] }
+            let aliasCol = def.fieldIndex("aliases").map { table.columns[$0] }
+            for i in 0..<table.count {
                 var keys = Set<String>()
                 if case .string(let s)? = nameCol, let n = s.string(i) { keys.insert(fold(n)) }
                 if case .list(let l)? = aliasCol { for a in l[i] { keys.insert(fold(a)) } }
                 for k in keys where !k.isEmpty { index[k, default: []].append(Int32(i)) }
             }
-            names.append(index)
+            cache[t] = index
+            return index
         }
-        self.idIndex = ids
-        self.nameIndex = names
+    }
+
+    /// The node whose id is `id`, of any type.
+    public func node(withID id: String) -> NodeRef? {
+        ids.withLock { cached in
+            if cached == nil {
+                var m: [String: NodeRef] = [:]
+                for t in nodes { for (i, x) in t.ids.enumerated() where m[x] == nil { m[x] = NodeRef(type: t.type, index: i) } }
+                cached = m
+            }
+            return cached![id]
+        }
     }
 
     /// The value of field `field` of node `n`.
@@ -100,7 +117,7 @@ public final class Graph: Sendable {
         let key = fold(name)
         var out: [NodeRef] = []
         for t in type.map({ [$0] }) ?? Array(nodes.indices) {
-            for i in nameIndex[t][key] ?? [] { out.append(NodeRef(type: t, index: Int(i))) }
+            for i in nameIndex(t)[key] ?? [] { out.append(NodeRef(type: t, index: Int(i))) }
         }
         return out
     }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One problem in a data folder: `file:line:column: message`.
 public struct DataError: Error, Sendable, CustomStringConvertible {
     public let file: String
@@ -25,195 +27,242 @@ public struct LoadFailure: Error, Sendable, CustomStringConvertible {
 }
 
 /// Reads a network folder into a `Graph`, strictly: every error of the load is reported with
-/// its file, line and column, and nothing half-loaded is returned.
-public struct Loader {
+/// its file, line and column (up to `maxErrors`), and nothing half-loaded is returned.
+///
+/// Node files are read first, one after another (their ids go into one table shared by all
+/// types); edge files are then read in parallel, each looking its endpoints up in that table.
+public enum Loader {
     public static let maxErrors = 50
-
-    let source: DataSource
-    let schema: Schema
-    var errors: [DataError] = []
-    var more = 0
-    /// Node types whose file could not be read at all: references to them are not reported again.
-    var failedTypes = Set<Int>()
 
     /// Loads the network from `source`.
     public static func load(_ source: DataSource, schema: Schema = .shared) throws(LoadFailure) -> Graph {
-        var l = Loader(source: source, schema: schema)
-        return try l.run()
+        var run = NodePass(source: source, schema: schema)
+        let nodes = run.run()
+        let ctx = EdgeContext(source: source, schema: schema, ids: run.ids, nodes: nodes, failedTypes: run.failedTypes)
+        let results = ResultBox<(EdgeTable, [DataError])>(count: schema.edgeTypes.count)
+        DispatchQueue.concurrentPerform(iterations: schema.edgeTypes.count) { t in
+            results.set(t, ctx.loadEdges(t))
+        }
+        var errors = run.errors
+        var edges: [EdgeTable] = []
+        for t in 0..<schema.edgeTypes.count {
+            let (table, errs) = results.get(t)
+            edges.append(table)
+            errors += errs
+        }
+        if !errors.isEmpty {
+            throw LoadFailure(errors: Array(errors.prefix(maxErrors)), more: max(0, errors.count - maxErrors))
+        }
+        return Graph(schema: schema, nodes: nodes, edges: edges, origin: source.name)
+    }
+}
+
+/// Results written by parallel tasks, each to its own index.
+final class ResultBox<T>: @unchecked Sendable {
+    private var items: [T?]
+    init(count: Int) { items = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ v: T) { items[i] = v }
+    func get(_ i: Int) -> T { items[i]! }
+}
+
+/// Reads one CSV file: checks encoding and header, then hands each record to a closure.
+struct FileReader {
+    let source: DataSource
+    let file: String
+    var errors: [DataError] = []
+
+    mutating func fail(_ line: Int, _ col: Int, _ msg: String) {
+        errors.append(DataError(file: source.path(of: file), line: line, column: col, message: msg))
     }
 
-    mutating func fail(_ file: String, _ line: Int, _ col: Int, _ msg: String) {
-        if errors.count < Loader.maxErrors {
-            errors.append(DataError(file: source.path(of: file), line: line, column: col, message: msg))
-        } else {
-            more += 1
-        }
-    }
-
-    /// A cell's pending reference to a node, resolved once every node is known.
-    struct PendingRef { var table: Int; var column: Int; var row: Int; var id: String; var line: Int; var col: Int; var type: Int? }
-
-    mutating func run() throws(LoadFailure) -> Graph {
-        var tables: [NodeTable] = []
-        var pending: [PendingRef] = []
-        var seenIds: [String: (file: String, line: Int)] = [:]
-
-        for (t, def) in schema.nodeTypes.enumerated() {
-            var table = NodeTable(type: t, ids: [], columns: [], lines: [])
-            var builders = def.fields.map { ColumnBuilder(type: $0.type) }
-            let header = (def.idColumn.map { [$0] } ?? []) + def.fields.filter(\.inFile).map(\.name)
-            let readable = readFile(def.file, header: header) { loader, fields, line in
-                var k = 0
-                let id: String
-                if def.idColumn != nil {
-                    let f = fields[0]
-                    id = f.string
-                    k = 1
-                    if id.isEmpty { loader.fail(def.file, f.line, f.column, "empty id"); return }
-                    if let prev = seenIds[id] {
-                        loader.fail(def.file, f.line, f.column, "duplicate id '\(id)' (first defined at \(prev.file):\(prev.line))")
-                        return
-                    }
-                    seenIds[id] = (def.file, line)
-                } else {
-                    id = "\(def.name)-\(line)"
-                }
-                let row = table.ids.count
-                for (fi, fd) in def.fields.enumerated() {
-                    guard fd.inFile else { builders[fi].appendNull(); continue }
-                    let f = fields[k]; k += 1
-                    if case .node(let rt) = fd.type {
-                        builders[fi].appendNull()
-                        if !f.isEmpty { pending.append(PendingRef(table: t, column: fi, row: row, id: f.string, line: f.line, col: f.column, type: rt)) }
-                        else if fd.required { loader.fail(def.file, f.line, f.column, "'\(fd.name)' is required") }
-                        continue
-                    }
-                    if let msg = builders[fi].append(f, field: fd) { loader.fail(def.file, f.line, f.column, msg) }
-                }
-                table.ids.append(id)
-                table.lines.append(Int32(line))
-            }
-            if !readable { failedTypes.insert(t) }
-            table.columns = builders.map { $0.column }
-            tables.append(table)
-        }
-
-        // Resolve node references (org.city, event.city, claim.subject).
-        var ids: [String: NodeRef] = [:]
-        for t in tables { for (i, id) in t.ids.enumerated() where ids[id] == nil { ids[id] = NodeRef(type: t.type, index: i) } }
-        for p in pending {
-            let def = schema.nodeTypes[p.table]
-            if let ref = ids[p.id], p.type == nil || Int(ref.type) == p.type {
-                if case .node(var a) = tables[p.table].columns[p.column] {
-                    tables[p.table].columns[p.column] = .int([]) // release before mutating
-                    a[p.row] = ref
-                    tables[p.table].columns[p.column] = .node(a)
-                }
-            } else if !(p.type.map { failedTypes.contains($0) } ?? !failedTypes.isEmpty) {
-                let what = p.type.map { schema.nodeTypes[$0].name } ?? "node"
-                let cands = p.type.map { tables[$0].ids } ?? Array(ids.keys)
-                fail(def.file, p.line, p.col, "unknown \(what) id '\(p.id)'" + suggestion(p.id, cands))
-            }
-        }
-
-        // Computed city fields: country name and continent through country_code.
-        fillCountries(&tables)
-
-        // Coordinates in range.
-        checkCoordinates(tables[Schema.city])
-
-        var edgeTables: [EdgeTable] = []
-        for (t, def) in schema.edgeTypes.enumerated() {
-            edgeTables.append(loadEdges(t, def, tables))
-        }
-
-        if !errors.isEmpty { throw LoadFailure(errors: errors, more: more) }
-        return Graph(schema: schema, nodes: tables, edges: edgeTables, origin: source.name)
-    }
-
-    func suggestion(_ id: String, _ candidates: [String]) -> String {
-        let c = closestNames(to: id, in: candidates, limit: 1)
-        return c.isEmpty ? "" : " (did you mean '\(c[0])'?)"
-    }
-
-    /// Reads `file`, checks its header, and calls `row` for each record with the right field count.
-    /// Returns false when the file could not be read at all (missing, unreadable, bad encoding or header).
+    /// Calls `row` for each record that has the right number of fields. Returns false when the
+    /// file could not be read at all (missing, unreadable, bad encoding or header).
     @discardableResult
-    mutating func readFile(_ file: String, header: [String], row: (inout Loader, [CSVReader.Field], Int) -> Void) -> Bool {
+    mutating func read(header: [String], row: (inout FileReader, CSVReader, [CSVReader.Field], Int) -> Void) -> Bool {
         let bytes: [UInt8]
         do {
             guard let b = try source.read(file) else {
-                fail(file, 0, 0, "missing file (expected columns: \(header.joined(separator: ",")))")
+                fail(0, 0, "missing file (expected columns: \(header.joined(separator: ",")))")
                 return false
             }
             bytes = b
         } catch let e as DataError {
             errors.append(e); return false
         } catch {
-            fail(file, 0, 0, "cannot read: \(error)"); return false
+            fail(0, 0, "cannot read: \(error)"); return false
         }
-        if let bad = CSVReader.validate(bytes) { fail(file, bad.line, bad.column, bad.message); return false }
-        var reader = CSVReader(bytes)
-        do {
-            guard let head = try reader.nextRecord() else {
-                fail(file, 1, 1, "empty file: expected the header row '\(header.joined(separator: ","))'")
-                return false
-            }
-            let names = head.map { $0.string.trimmingSpaces }
-            if names != header {
-                for (i, h) in header.enumerated() {
-                    if i >= names.count {
-                        fail(file, 1, (head.last?.column ?? 1), "missing column '\(h)' in the header (expected '\(header.joined(separator: ","))')")
-                        return false
-                    }
-                    if names[i] != h {
-                        fail(file, 1, head[i].column, "expected column '\(h)' here, found '\(names[i])' (the header must be '\(header.joined(separator: ","))')")
-                        return false
-                    }
+        if let bad = CSVReader.validate(bytes) { fail(bad.line, bad.column, bad.message); return false }
+        return CSVReader.withReader(bytes) { reader -> Bool in
+            var fields: [CSVReader.Field] = []
+            fields.reserveCapacity(header.count + 2)
+            do {
+                guard try reader.nextRecord(into: &fields) else {
+                    fail(1, 1, "empty file: expected the header row '\(header.joined(separator: ","))'")
+                    return false
                 }
-                fail(file, 1, head[header.count].column, "unexpected column '\(names[header.count])' (the header must be '\(header.joined(separator: ","))')")
-                return false
-            }
-            while let rec = try reader.nextRecord() {
-                let line = rec[0].line
-                if rec.count != header.count {
-                    fail(file, line, rec.count > header.count ? rec[header.count].column : 1,
-                         "expected \(header.count) fields, found \(rec.count)")
-                    continue
+                let names = fields.map { reader.string($0).trimmingSpaces }
+                let expected = header.joined(separator: ",")
+                if names != header {
+                    for (i, h) in header.enumerated() {
+                        if i >= names.count {
+                            fail(1, fields.last?.column ?? 1, "missing column '\(h)' in the header (expected '\(expected)')")
+                            return false
+                        }
+                        if names[i] != h {
+                            fail(1, fields[i].column, "expected column '\(h)' here, found '\(names[i])' (the header must be '\(expected)')")
+                            return false
+                        }
+                    }
+                    fail(1, fields[header.count].column, "unexpected column '\(names[header.count])' (the header must be '\(expected)')")
+                    return false
                 }
-                row(&self, rec, line)
+                while try reader.nextRecord(into: &fields) {
+                    let line = fields[0].line
+                    if fields.count != header.count {
+                        fail(line, fields.count > header.count ? fields[header.count].column : 1,
+                             "expected \(header.count) fields, found \(fields.count)")
+                        continue
+                    }
+                    row(&self, reader, fields, line)
+                }
+            } catch let e as CSVReader.Failure {
+                fail(e.line, e.column, e.message)
+            } catch {
+                fail(0, 0, "\(error)")
             }
-        } catch {
-            fail(file, error.line, error.column, error.message)
+            return true
         }
-        return true
+    }
+}
+
+/// The first pass: node files, the id table, references between nodes, computed fields.
+struct NodePass {
+    let source: DataSource
+    let schema: Schema
+    var errors: [DataError] = []
+    /// Every node id → its node, packed by `packNode`.
+    var ids = ByteTable(capacity: 1024)
+    /// Where each id was defined, by node type and row, for "duplicate id" messages.
+    var idLines: [[Int32]] = []
+    /// Node types whose file could not be read at all: references to them are not reported again.
+    var failedTypes = Set<Int>()
+
+    /// A cell's pending reference to a node, resolved once every node is known.
+    struct PendingRef { var table: Int; var column: Int; var row: Int; var id: String; var line: Int; var col: Int; var type: Int? }
+
+    init(source: DataSource, schema: Schema) { self.source = source; self.schema = schema }
+
+    mutating func run() -> [NodeTable] {
+        var tables: [NodeTable] = []
+        var pending: [PendingRef] = []
+        for (t, def) in schema.nodeTypes.enumerated() {
+            var ids: [String] = [], lines: [Int32] = []
+            var builders = def.fields.map { ColumnBuilder($0) }
+            let inFile = def.fields.map(\.inFile)
+            /// For node-valued fields, the referenced type (`type` nil: any).
+            let refTypes: [(type: Int?, Void)?] = def.fields.map { if case .node(let t) = $0.type { (t, ()) } else { nil } }
+            let header = (def.idColumn.map { [$0] } ?? []) + def.fields.filter(\.inFile).map(\.name)
+            var reader = FileReader(source: source, file: def.file)
+            let readable = reader.read(header: header) { fr, r, fields, line in
+                var k = 0
+                let id: String
+                let row = ids.count
+                if def.idColumn != nil {
+                    let f = fields[0]
+                    k = 1
+                    if r.isEmpty(f) { fr.fail(f.line, f.column, "empty id"); return }
+                    let key = r.raw(f)
+                    if let prev = self.ids.find(key) {
+                        let p = unpackNode(prev)
+                        let firstLine = p.type == t ? lines[Int(p.index)] : self.idLines[Int(p.type)][Int(p.index)]
+                        fr.fail(f.line, f.column, "duplicate id '\(r.string(f))' (first defined at \(self.schema.nodeTypes[Int(p.type)].file):\(firstLine))")
+                        return
+                    }
+                    self.ids.insert(key, packNode(t, row))
+                    id = r.string(f)
+                } else {
+                    id = "\(def.name)-\(line)"
+                }
+                for fi in 0..<builders.count {
+                    guard inFile[fi] else { builders[fi].appendNull(); continue }
+                    let f = fields[k]; k += 1
+                    if let rt = refTypes[fi] {
+                        let fd = def.fields[fi]
+                        builders[fi].appendNull()
+                        if !r.isEmpty(f) { pending.append(PendingRef(table: t, column: fi, row: row, id: r.string(f), line: f.line, col: f.column, type: rt.type)) }
+                        else if fd.required { fr.fail(f.line, f.column, "'\(fd.name)' is required") }
+                        continue
+                    }
+                    if let msg = builders[fi].append(r, f) { fr.fail(f.line, f.column, msg) }
+                }
+                ids.append(id)
+                lines.append(Int32(truncatingIfNeeded: line))
+            }
+            if !readable { failedTypes.insert(t) }
+            idLines.append(lines)
+            errors += reader.errors
+            tables.append(NodeTable(type: t, ids: ids, columns: builders.map { $0.column }, lines: lines))
+        }
+        resolve(pending, &tables)
+        fillCountries(&tables)
+        checkCoordinates(tables[Schema.city])
+        return tables
     }
 
+    mutating func fail(_ file: String, _ line: Int, _ col: Int, _ msg: String) {
+        errors.append(DataError(file: source.path(of: file), line: line, column: col, message: msg))
+    }
+
+    /// The node with id `id`, if any.
+    func node(_ id: String) -> NodeRef? {
+        var s = id
+        return s.withUTF8 { p in ids.find(UnsafeRawBufferPointer(p)) }.map(unpackNode)
+    }
+
+    /// Resolves node references (org.city, event.city, claim.subject).
+    mutating func resolve(_ pending: [PendingRef], _ tables: inout [NodeTable]) {
+        var columns: [Int: [Int: [NodeRef?]]] = [:]
+        for p in pending {
+            if let ref = node(p.id), p.type == nil || Int(ref.type) == p.type {
+                if columns[p.table]?[p.column] == nil, case .node(let a) = tables[p.table].columns[p.column] {
+                    columns[p.table, default: [:]][p.column] = a
+                }
+                columns[p.table]![p.column]![p.row] = ref
+            } else if !(p.type.map { failedTypes.contains($0) } ?? !failedTypes.isEmpty) {
+                let what = p.type.map { schema.nodeTypes[$0].name } ?? "node"
+                let cands = p.type.map { tables[$0].ids } ?? tables.flatMap(\.ids)
+                fail(schema.nodeTypes[p.table].file, p.line, p.col, "unknown \(what) id '\(p.id)'" + suggestion(p.id, cands))
+            }
+        }
+        for (t, cols) in columns { for (c, a) in cols { tables[t].columns[c] = .node(a) } }
+    }
+
+    /// Computed fields: `country.code` (the id), `city.country` and `city.continent` through `country_code`.
     mutating func fillCountries(_ tables: inout [NodeTable]) {
         let ct = tables[Schema.country], cdef = schema.nodeTypes[Schema.country]
         guard let nameF = cdef.fieldIndex("name"), let contF = cdef.fieldIndex("continent"), let codeF = cdef.fieldIndex("code") else { return }
-        var code = StringColumn()
+        var code = StringColumnBuilder()
         for id in ct.ids { code.append(id) }
-        tables[Schema.country].columns[codeF] = .string(code)
+        tables[Schema.country].columns[codeF] = .string(code.column)
         var byCode: [String: Int] = [:]
         for (i, id) in ct.ids.enumerated() { byCode[id] = i }
         let def = schema.nodeTypes[Schema.city]
         guard let ccF = def.fieldIndex("country_code"), let countryF = def.fieldIndex("country"), let continentF = def.fieldIndex("continent"),
               case .string(let cc) = tables[Schema.city].columns[ccF],
               case .string(let names) = ct.columns[nameF], case .string(let conts) = ct.columns[contF] else { return }
-        var country = StringColumn(), continent = StringColumn()
-        for i in 0..<tables[Schema.city].count {
-            if let c = cc.string(i), let r = byCode[c] {
-                country.append(names.string(r)); continent.append(conts.string(r))
+        // One lookup per distinct code, then a code-to-code map per row.
+        let countryRow = cc.dictionary.map { byCode[$0] }
+        let nameDict = names.dictionary, contDict = conts.dictionary
+        var country = [Int32](repeating: -1, count: cc.codes.count), continent = country
+        for (i, c) in cc.codes.enumerated() where c >= 0 {
+            if let r = countryRow[Int(c)] {
+                country[i] = names.codes[r]; continent[i] = conts.codes[r]
             } else {
-                country.append(nil); continent.append(nil)
-                if let c = cc.string(i) {
-                    fail(def.file, Int(tables[Schema.city].lines[i]), 3, "unknown country code '\(c)' (not in \(cdef.file))" + suggestion(c, ct.ids))
-                }
+                fail(def.file, Int(tables[Schema.city].lines[i]), 3, "unknown country code '\(cc.dictionary[Int(c)])' (not in \(cdef.file))" + suggestion(cc.dictionary[Int(c)], ct.ids))
             }
         }
-        tables[Schema.city].columns[countryF] = .string(country)
-        tables[Schema.city].columns[continentF] = .string(continent)
+        tables[Schema.city].columns[countryF] = .string(StringColumn(codes: country, dictionary: nameDict))
+        tables[Schema.city].columns[continentF] = .string(StringColumn(codes: continent, dictionary: contDict))
     }
 
     mutating func checkCoordinates(_ t: NodeTable) {
@@ -222,54 +271,75 @@ public struct Loader {
             guard let f = def.fieldIndex(name), case .decimal(let a) = t.columns[f] else { continue }
             let col = (def.idColumn == nil ? 0 : 1) + def.fields.prefix(f).filter(\.inFile).count + 1
             for (i, v) in a.enumerated() where !v.isNaN && abs(v) > limit {
-                fail(def.file, Int(t.lines[i]), col, "\(name) \(v) is out of range (-\(Int(limit))…\(Int(limit)))")
+                fail(def.file, Int(t.lines[i]), col, "\(name) \(formatDecimal(v)) is out of range (-\(Int(limit))…\(Int(limit)))")
             }
         }
     }
+}
 
-    mutating func loadEdges(_ t: Int, _ def: EdgeTypeDef, _ nodes: [NodeTable]) -> EdgeTable {
+/// A node as a 32-bit payload: type in the top 5 bits, row in the low 27 (134 million rows).
+@inline(__always) func packNode(_ type: Int, _ row: Int) -> UInt32 { UInt32(type) << 27 | UInt32(row) }
+@inline(__always) func unpackNode(_ p: UInt32) -> NodeRef { NodeRef(type: Int(p >> 27), index: Int(p & 0x07FF_FFFF)) }
+
+func suggestion(_ id: String, _ candidates: [String]) -> String {
+    let c = closestNames(to: id, in: candidates, limit: 1)
+    return c.isEmpty ? "" : " (did you mean '\(c[0])'?)"
+}
+
+/// The second pass, one task per edge file: endpoints through the id table, attributes, adjacency.
+struct EdgeContext: Sendable {
+    let source: DataSource
+    let schema: Schema
+    let ids: ByteTable
+    let nodes: [NodeTable]
+    let failedTypes: Set<Int>
+
+    func loadEdges(_ t: Int) -> (EdgeTable, [DataError]) {
+        let def = schema.edgeTypes[t]
         var from: [Int32] = [], to: [Int32] = []
-        var builders = def.fields.map { ColumnBuilder(type: $0.type) }
+        var builders = def.fields.map { ColumnBuilder($0) }
         let header = [def.fromColumn, def.toColumn] + def.fields.map(\.name)
-        var fromIds: [String: Int32] = [:], toIds: [String: Int32] = [:]
-        for (i, id) in nodes[def.fromType].ids.enumerated() { fromIds[id] = Int32(i) }
-        for (i, id) in nodes[def.toType].ids.enumerated() { toIds[id] = Int32(i) }
-        var seenPairs: [UInt64: Int] = [:]
         let checkDuplicates = def.undirected || !def.fields.contains { $0.name == "year" || $0.name == "trip" }
-        readFile(def.file, header: header) { loader, fields, line in
-            let fs = fields[0].string, ts = fields[1].string
-            let fromName = loader.schema.nodeTypes[def.fromType].name, toName = loader.schema.nodeTypes[def.toType].name
-            guard let a = fromIds[fs] else {
-                if loader.failedTypes.contains(def.fromType) { return }
-                loader.fail(def.file, line, fields[0].column, "unknown \(fromName) id '\(fs)'" + loader.suggestion(fs, nodes[def.fromType].ids)); return
+        var seenPairs = PairSet(capacity: checkDuplicates ? 1024 : 0)
+        let fromName = schema.nodeTypes[def.fromType].name, toName = schema.nodeTypes[def.toType].name
+        var reader = FileReader(source: source, file: def.file)
+        reader.read(header: header) { fr, r, fields, line in
+            func endpoint(_ f: CSVReader.Field, _ type: Int, _ what: String) -> Int32? {
+                let found = ids.find(r.raw(f))
+                if let k = found, Int(k >> 27) == type { return Int32(k & 0x07FF_FFFF) }
+                if failedTypes.contains(type) { return nil }
+                let id = r.string(f)
+                if let k = found {
+                    fr.fail(line, f.column, "'\(id)' is a \(schema.nodeTypes[Int(k >> 27)].name), not a \(what)")
+                } else {
+                    fr.fail(line, f.column, "unknown \(what) id '\(id)'" + suggestion(id, nodes[type].ids))
+                }
+                return nil
             }
-            guard let b = toIds[ts] else {
-                if loader.failedTypes.contains(def.toType) { return }
-                loader.fail(def.file, line, fields[1].column, "unknown \(toName) id '\(ts)'" + loader.suggestion(ts, nodes[def.toType].ids)); return
-            }
+            guard let a = endpoint(fields[0], def.fromType, fromName), let b = endpoint(fields[1], def.toType, toName) else { return }
             if def.undirected && a == b && def.fromType == def.toType {
-                loader.fail(def.file, line, fields[1].column, "'\(fs)' is linked with itself"); return
+                fr.fail(line, fields[1].column, "'\(r.string(fields[0]))' is linked with itself"); return
             }
             if checkDuplicates {
                 let (x, y) = def.undirected ? (min(a, b), max(a, b)) : (a, b)
                 let key = UInt64(UInt32(bitPattern: x)) << 32 | UInt64(UInt32(bitPattern: y))
-                if let prev = seenPairs[key] {
-                    loader.fail(def.file, line, fields[0].column, "duplicate edge '\(fs)' – '\(ts)' (already at line \(prev)\(def.undirected ? ", in either order" : ""))"); return
+                if let prev = seenPairs.insert(key, line: line) {
+                    fr.fail(line, fields[0].column, "duplicate edge '\(r.string(fields[0]))' – '\(r.string(fields[1]))' (already at line \(prev)\(def.undirected ? ", in either order" : ""))"); return
                 }
-                seenPairs[key] = line
             }
             var bad = false
-            for (fi, fd) in def.fields.enumerated() {
-                if let msg = builders[fi].append(fields[2 + fi], field: fd) {
-                    loader.fail(def.file, line, fields[2 + fi].column, msg); bad = true
+            for fi in 0..<builders.count {
+                if let msg = builders[fi].append(r, fields[2 + fi]) {
+                    fr.fail(line, fields[2 + fi].column, msg); bad = true
                 }
             }
-            if bad { for fi in builders.indices where builders[fi].count > from.count { builders[fi].removeLast() } ; return }
+            if bad { for fi in builders.indices where builders[fi].count > from.count { builders[fi].removeLast() }; return }
             from.append(a); to.append(b)
         }
-        return EdgeTable(type: t, from: from, to: to, columns: builders.map { $0.column },
-                         outgoing: Adjacency(count: nodes[def.fromType].count, endpoints: from),
-                         incoming: Adjacency(count: nodes[def.toType].count, endpoints: to))
+        let table = EdgeTable(type: t, from: from, to: to, columns: builders.map { $0.column },
+                              outgoing: Adjacency(count: nodes[def.fromType].count, endpoints: from),
+                              incoming: Adjacency(count: nodes[def.toType].count, endpoints: to))
+        return (table, reader.errors)
     }
 }
 
@@ -285,14 +355,18 @@ extension String {
 /// Accumulates one column while reading a file, parsing each cell by its field type.
 struct ColumnBuilder {
     let type: ValueType
+    /// The field being read (kept here so that cells do not copy it).
+    var field: FieldDef
     var ints: [Int] = []
     var decimals: [Double] = []
-    var strings = StringColumn()
+    var strings = StringColumnBuilder()
+    /// For enumerated fields: whether each distinct value (by code) is allowed.
+    var allowedCodes: [Bool] = []
     var bools: [UInt8] = []
     var lists: [[String]] = []
     var nodes: [NodeRef?] = []
 
-    init(type: ValueType) { self.type = type }
+    init(_ field: FieldDef) { self.type = field.type; self.field = field }
 
     var count: Int {
         switch type {
@@ -312,7 +386,7 @@ struct ColumnBuilder {
         case .bool: .bool(bools)
         case .list: .list(lists)
         case .node: .node(nodes)
-        default: .string(strings)
+        default: .string(strings.column)
         }
     }
 
@@ -323,7 +397,7 @@ struct ColumnBuilder {
         case .bool: bools.append(2)
         case .list: lists.append([])
         case .node: nodes.append(nil)
-        default: strings.append(nil)
+        default: strings.appendNull()
         }
     }
 
@@ -339,44 +413,58 @@ struct ColumnBuilder {
     }
 
     /// Parses and appends one cell; returns an error message (and appends null) when it is invalid.
-    mutating func append(_ f: CSVReader.Field, field: FieldDef) -> String? {
-        if f.isEmpty {
+    mutating func append(_ r: CSVReader, _ f: CSVReader.Field) -> String? {
+        if r.isEmpty(f) {
             appendNull()
             return field.required ? "'\(field.name)' is required" : nil
         }
         switch type {
         case .int:
-            if let v = parseInt(f.unescaped.map { $0[...] } ?? f.bytes) { ints.append(v); return nil }
+            if !f.escaped, let v = parseInt(r.raw(f)) { ints.append(v); return nil }
             ints.append(Column.nullInt)
-            return "'\(f.string)' is not an integer (\(field.name))" + numberHint(f.string)
+            let s = r.string(f)
+            return "'\(s)' is not an integer (\(field.name))" + numberHint(s)
         case .decimal:
-            if let v = parseDecimal(f.string) { decimals.append(v); return nil }
+            if !f.escaped, let v = parseDecimal(r.raw(f)) { decimals.append(v); return nil }
             decimals.append(.nan)
-            return "'\(f.string)' is not a decimal number (\(field.name))" + numberHint(f.string)
+            let s = r.string(f)
+            return "'\(s)' is not a decimal number (\(field.name))" + numberHint(s)
         case .bool:
-            switch f.string.lowercased() {
-            case "true": bools.append(1); return nil
-            case "false": bools.append(0); return nil
-            default: bools.append(2); return "'\(f.string)' is not a boolean (\(field.name)): write true or false"
-            }
+            let raw = r.raw(f)
+            if raw.count == 4, raw[0] | 0x20 == 0x74, raw[1] | 0x20 == 0x72, raw[2] | 0x20 == 0x75, raw[3] | 0x20 == 0x65 { bools.append(1); return nil }
+            if raw.count == 5, raw[0] | 0x20 == 0x66, raw[1] | 0x20 == 0x61, raw[2] | 0x20 == 0x6C, raw[3] | 0x20 == 0x73, raw[4] | 0x20 == 0x65 { bools.append(0); return nil }
+            bools.append(2)
+            return "'\(r.string(f))' is not a boolean (\(field.name)): write true or false"
         case .list:
-            lists.append(f.string.split(separator: ";").map { String($0).trimmingSpaces }.filter { !$0.isEmpty })
+            lists.append(r.string(f).split(separator: ";").map { String($0).trimmingSpaces }.filter { !$0.isEmpty })
             return nil
         case .date:
-            let s = f.string
+            let s = r.string(f)
             if isValidDate(s) { strings.append(s); return nil }
-            strings.append(nil)
+            strings.appendNull()
             return "'\(s)' is not a date (\(field.name)): write YYYY, YYYY-MM or YYYY-MM-DD"
         default:
-            let s = f.string
-            if let allowed = field.allowed, !allowed.contains(s) {
-                strings.append(nil)
-                let c = closestNames(to: s, in: allowed, limit: 1)
-                return "unknown \(field.name) '\(s)'" + (c.isEmpty ? "" : " (did you mean '\(c[0])'?)") + "; allowed: \(allowed.joined(separator: ", "))"
+            if f.escaped {
+                let s = r.string(f)
+                var copy = s
+                let (code, isNew) = copy.withUTF8 { p in strings.append(UnsafeRawBufferPointer(p), make: { s }) }
+                return check(code, isNew)
             }
-            strings.append(s)
-            return nil
+            let (code, isNew) = strings.append(r.raw(f), make: { r.string(f) })
+            if !isNew && field.allowed == nil { return nil }
+            return check(code, isNew)
         }
+    }
+
+    /// Checks an enumerated field's value once per distinct value.
+    mutating func check(_ code: Int32, _ isNew: Bool) -> String? {
+        guard let allowed = field.allowed else { return nil }
+        if isNew { allowedCodes.append(allowed.contains(strings.dictionary[Int(code)])) }
+        if allowedCodes[Int(code)] { return nil }
+        let s = strings.dictionary[Int(code)]
+        strings.codes[strings.codes.count - 1] = -1
+        let c = closestNames(to: s, in: allowed, limit: 1)
+        return "unknown \(field.name) '\(s)'" + (c.isEmpty ? "" : " (did you mean '\(c[0])'?)") + "; allowed: \(allowed.joined(separator: ", "))"
     }
 
     func numberHint(_ s: String) -> String {
@@ -387,12 +475,12 @@ struct ColumnBuilder {
 }
 
 /// Parses an optional `-` and ASCII digits.
-func parseInt(_ b: ArraySlice<UInt8>) -> Int? {
-    var i = b.startIndex, neg = false
-    if i < b.endIndex, b[i] == 0x2D { neg = true; i += 1 }
-    if i == b.endIndex { return nil }
+func parseInt(_ b: UnsafeRawBufferPointer) -> Int? {
+    var i = 0, neg = false
+    if i < b.count, b[i] == 0x2D { neg = true; i += 1 }
+    if i == b.count { return nil }
     var v = 0
-    while i < b.endIndex {
+    while i < b.count {
         let d = b[i] &- 0x30
         if d > 9 { return nil }
         let (m, o1) = v.multipliedReportingOverflow(by: 10)
@@ -400,6 +488,33 @@ func parseInt(_ b: ArraySlice<UInt8>) -> Int? {
         if o1 || o2 { return nil }
         v = s; i += 1
     }
+    return neg ? -v : v
+}
+
+private let powersOfTen: [Double] = (0...22).map { pow(10.0, Double($0)) }
+
+/// Parses a decimal written with `.` (digits, optional sign, fraction and exponent).
+/// Plain `-123.4567` forms take an exact fast path (mantissa below 2^53, at most 22 decimals).
+func parseDecimal(_ b: UnsafeRawBufferPointer) -> Double? {
+    var i = 0, neg = false
+    if i < b.count, b[i] == 0x2D || b[i] == 0x2B { neg = b[i] == 0x2D; i += 1 }
+    var mantissa: UInt64 = 0, digits = 0, frac = 0, seenDot = false
+    while i < b.count {
+        let c = b[i]
+        if c >= 0x30 && c <= 0x39 {
+            if digits < 19 { mantissa = mantissa &* 10 &+ UInt64(c - 0x30) } else { return parseDecimal(String(decoding: b, as: UTF8.self)) }
+            digits += 1
+            if seenDot { frac += 1 }
+        } else if c == 0x2E && !seenDot {
+            seenDot = true
+        } else {
+            return parseDecimal(String(decoding: b, as: UTF8.self))
+        }
+        i += 1
+    }
+    guard digits > 0 else { return nil }
+    guard mantissa < (1 << 53), frac <= 22 else { return parseDecimal(String(decoding: b, as: UTF8.self)) }
+    let v = Double(mantissa) / powersOfTen[frac]
     return neg ? -v : v
 }
 
