@@ -158,7 +158,9 @@ extension Checker {
         case .edge(nil):
             if field.text == "from" { return .edgeEnd(base, to: false, .node(nil)) }
             if field.text == "to" { return .edgeEnd(base, to: true, .node(nil)) }
-            throw fail("edges of several types: only 'from' and 'to' are known here", field.span)
+            if field.text == "type" { return .edgeTypeName(base) }
+            throw fail("edges of several types: only 'from', 'to' and 'type' are known here", field.span,
+                       hint: "name one edge type to reach its fields")
         default:
             throw fail("\(base.type) has no fields", baseSpan.to(field.span), hint: "'.\(field.text)' applies to nodes and edges")
         }
@@ -212,7 +214,7 @@ extension Checker {
             if r == .null || r == .any { return .bool }
             throw fail("'in' needs a list [ … ] or a query ( … ), found \(r)", b.span)
         case .add:
-            if l.isTextual && r.isTextual && l != .null && r != .null { return .string }
+            if l.isTextual && r.isTextual && (l == .string || l == .date || r == .string || r == .date) { return .string }
             fallthrough
         case .sub, .mul:
             for (t, e) in [(l, a), (r, b)] where !t.isNumeric {
@@ -232,7 +234,8 @@ extension Checker {
     func arity(_ fn: Name, _ args: [TypedExpr], _ range: ClosedRange<Int>, _ span: Span) throws(Diagnostic) {
         guard range.contains(args.count) else {
             let want = range.lowerBound == range.upperBound ? "\(range.lowerBound)" : range.upperBound > 10 ? "at least \(range.lowerBound)" : "\(range.lowerBound) or \(range.upperBound)"
-            throw fail("'\(fn.text)' takes \(want) argument\(range.upperBound == 1 ? "" : "s"), found \(args.count)", span)
+            let plural = range.upperBound == 1 || (range.upperBound > 10 && range.lowerBound == 1) ? "" : "s"
+            throw fail("'\(fn.text)' takes \(want) argument\(plural), found \(args.count)", span)
         }
     }
 

@@ -73,8 +73,9 @@ extension Checker {
                         throw fail("'\(v.text)' is already used in this pattern", v.span)
                     }
                 }
-                let fieldNames: [String] = types.count == 1 ? schema.edgeTypes[types[0]].fields.map(\.name)
-                    : Array(Set(types.flatMap { schema.edgeTypes[$0].fields.map(\.name) })).sorted()
+                let anyTypes = types.isEmpty ? Array(schema.edgeTypes.indices) : types
+                let fieldNames: [String] = anyTypes.count == 1 ? schema.edgeTypes[anyTypes[0]].fields.map(\.name)
+                    : Array(Set(anyTypes.flatMap { schema.edgeTypes[$0].fields.map(\.name) })).sorted()
                 let fs = try filters(e.properties, fields: fieldNames, what: types.count == 1 ? "\(schema.edgeTypes[types[0]].name) edges" : "these edges")
                 let next = try addNode(n)
                 edges.append(MatchEdgeVar(name: e.variable?.text, types: types.isEmpty ? Array(schema.edgeTypes.indices) : types,
@@ -104,6 +105,10 @@ extension Checker {
             steps.append(.scan(node: n)); bound.insert(n)
         }
 
+        if !nodes.contains(where: { $0.name != nil }) && !edges.contains(where: { $0.name != nil }) {
+            throw fail("this pattern names no node or edge, so its rows would have no columns", patterns[0].start.span,
+                       hint: "name what you want back: (a:city)")
+        }
         var s = Shape()
         s.width = nodes.count + edges.count
         var seen = Set<String>()

@@ -21,7 +21,11 @@ public struct Checker {
 
     func text(_ span: Span) -> String {
         let b = source.bytes
-        let s = min(max(0, span.start), b.count), e = min(max(s, span.end), b.count)
+        var s = min(max(0, span.start), b.count), e = min(max(s, span.end), b.count)
+        // A parenthesised expression's span leaves out its outer parentheses: take them back.
+        var open = b[s..<e].filter { $0 == 0x28 }.count, close = b[s..<e].filter { $0 == 0x29 }.count
+        while open > close, e < b.count, b[e] == 0x29 { e += 1; close += 1 }
+        while close > open, s > 0, b[s - 1] == 0x28 { s -= 1; open += 1 }
         return String(decoding: b[s..<e], as: UTF8.self)
     }
 

@@ -41,6 +41,7 @@ public struct Shape: Sendable {
         s.nodeSlot = 0
         s.nodeType = type
         s.columns = nodeColumns(slot: 0, type: type, schema: schema)
+        s.hidden["node"] = ColumnInfo(name: "node", type: .node(type), access: .slot(0))
         return s
     }
 

@@ -10,6 +10,8 @@ public indirect enum TypedExpr: Sendable {
     case nodeTypeName(TypedExpr)
     case edgeField(TypedExpr, type: Int, field: Int, ValueType)
     case edgeEnd(TypedExpr, to: Bool, ValueType)
+    /// The type name of an edge known only at run time.
+    case edgeTypeName(TypedExpr)
     case list([TypedExpr])
     case unary(UnaryOp, TypedExpr, ValueType)
     case binary(BinaryOp, TypedExpr, TypedExpr, ValueType)
@@ -28,7 +30,7 @@ public indirect enum TypedExpr: Sendable {
         case .access(_, let t), .dynamicField(_, _, let t), .nodeField(_, _, _, let t), .edgeField(_, _, _, let t),
              .edgeEnd(_, _, let t), .unary(_, _, let t), .binary(_, _, _, let t), .call(_, _, let t),
              .ifThen(_, _, _, let t), .aggregateResult(_, let t): t
-        case .nodeID, .nodeTypeName: .string
+        case .nodeID, .nodeTypeName, .edgeTypeName: .string
         case .list: .list
         case .inQuery, .exists: .bool
         }

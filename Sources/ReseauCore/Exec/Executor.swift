@@ -209,11 +209,13 @@ public final class Executor {
         let child = try producer(input)
         let cs = try keys.map { try compile($0.expr) }
         let desc = keys.map(\.descending)
-        /// Strings sort by their folded form.
+        /// Strings sort by their folded form; nodes by their folded name, then id.
+        let graph = self.graph
         func key(_ row: Row) -> [Value] {
             cs.map { c in
                 let v = c(row)
                 if case .string(let s) = v { return .string(fold(s)) }
+                if case .node(let n) = v { return .string(fold(graph.name(of: n)) + "\u{1}" + graph.id(of: n)) }
                 return v
             }
         }

@@ -47,6 +47,10 @@ extension Executor {
                 if case .edge(let x) = b(row), Int(x.type) == type { return col.value(Int(x.index)) }
                 return .null
             }
+        case .edgeTypeName(let base):
+            let b = try compile(base)
+            let names = graph.schema.edgeTypes.map(\.name)
+            return { row in if case .edge(let e) = b(row) { .string(names[Int(e.type)]) } else { .null } }
         case .edgeEnd(let base, let to, _):
             let b = try compile(base)
             return { row in

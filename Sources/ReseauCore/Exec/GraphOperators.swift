@@ -108,7 +108,7 @@ extension Executor {
         case .constant, .aggregateResult: return false
         case .access(let a, _): return acc(a)
         case .dynamicField(let b, _, _), .nodeField(let b, _, _, _), .nodeID(let b), .nodeTypeName(let b),
-             .edgeField(let b, _, _, _), .edgeEnd(let b, _, _), .unary(_, let b, _): return uses(b, slot: s)
+             .edgeField(let b, _, _, _), .edgeEnd(let b, _, _), .edgeTypeName(let b), .unary(_, let b, _): return uses(b, slot: s)
         case .list(let xs), .call(_, let xs, _): return xs.contains { uses($0, slot: s) }
         case .binary(_, let a, let b, _): return uses(a, slot: s) || uses(b, slot: s)
         case .ifThen(let a, let b, let c, _): return uses(a, slot: s) || uses(b, slot: s) || uses(c, slot: s)
@@ -139,12 +139,16 @@ extension Executor {
             try child { row in
                 guard case .node(let start) = row[slot], let (sx, sy) = coords(start) else { return true }
                 var best: [(km: Double, node: NodeRef)] = []
+                // Ties in km go by id.
+                func before(_ a: (Double, NodeRef), _ b: (Double, NodeRef)) -> Bool {
+                    a.0 != b.0 ? a.0 < b.0 : self.graph.id(of: a.1) < self.graph.id(of: b.1)
+                }
                 for (n, x, y) in all where n != start {
                     try self.tick()
                     if usesPrev, let f, f([.node(n), .node(start)]) != .bool(true) { continue }
                     let km = Semantics.haversine(sx, sy, x, y)
-                    if best.count == k, let last = best.last, (km, n.index) >= (last.km, last.node.index) { continue }
-                    let pos = best.firstIndex { (km, n.index) < ($0.km, $0.node.index) } ?? best.count
+                    if best.count == k, let last = best.last, !before((km, n), (last.km, last.node)) { continue }
+                    let pos = best.firstIndex { before((km, n), ($0.km, $0.node)) } ?? best.count
                     best.insert((km, n), at: pos)
                     if best.count > k { best.removeLast() }
                 }

@@ -66,7 +66,8 @@ public struct Parser {
             if current.isSymbol(")") || current.isSymbol("]") || current.isSymbol("}") {
                 throw error("unmatched \(current.display)")
             }
-            throw error("unexpected \(current.display) after \(describe(previous))", hint: "steps are joined with '|'")
+            let what: String = if case .ident = current.kind { current.display } else if case .symbol = current.kind { current.display } else { describe(current) }
+            throw error("unexpected \(what) after \(describe(previous))", hint: "steps are joined with '|'")
         }
     }
 

@@ -68,6 +68,10 @@ public final class Session {
             do { v = try checker.constant(e) } catch { throw .failed(error, source) }
             if !overriddenParams.contains(name.text) { params[name.text] = v }
         case .let(let name, let q, _):
+            let schema = graph.schema
+            if schema.nodeType(source: name.text) != nil || schema.edgeType(source: name.text) != nil || ["path", "match"].contains(name.text) {
+                throw .failed(Diagnostic(.check, "'\(name.text)' is already a source", at: name.span, hint: "choose another name"), source)
+            }
             let plan: PlanNode
             do { plan = Optimizer.optimize(try checker.check(q)) } catch { throw .failed(error, source) }
             var rows: [Row] = []
