@@ -46,18 +46,23 @@ public final class Executor {
         case .scanNodes(let type):
             let n = graph.nodes[type].count
             return { sink in
+                // One buffer for every row: it is copied only by a step that keeps rows.
+                var row: Row = [.null]
                 for i in 0..<n {
                     try self.tick()
-                    if try !sink([.node(NodeRef(type: type, index: i))]) { return false }
+                    row[0] = .node(NodeRef(type: type, index: i))
+                    if try !sink(row) { return false }
                 }
                 return true
             }
         case .scanEdges(let type):
             let n = graph.edges[type].count
             return { sink in
+                var row: Row = [.null]
                 for i in 0..<n {
                     try self.tick()
-                    if try !sink([.edge(EdgeRef(type: type, index: i))]) { return false }
+                    row[0] = .edge(EdgeRef(type: type, index: i))
+                    if try !sink(row) { return false }
                 }
                 return true
             }
@@ -88,11 +93,21 @@ public final class Executor {
         case .match(let m):
             return try matchProducer(m)
         case .filter(let input, let pred, _):
-            let child = try producer(input), p = try compile(pred)
+            let child = try producer(input)
+            // `where a and b`: a row is kept only when every conjunct is true, so the first
+            // conjunct that is not (false or null) drops it without evaluating the rest.
+            var conjuncts: [TypedExpr] = []
+            func split(_ e: TypedExpr) { if case .binary(.and, let a, let b, _) = e { split(a); split(b) } else { conjuncts.append(e) } }
+            split(pred)
+            let tests = try conjuncts.map { try compilePredicate($0) }
+            if tests.count == 1 {
+                let t = tests[0]
+                return { sink in try child { row in t(row) ? try sink(row) : true } }
+            }
             return { sink in
                 try child { row in
-                    if case .bool(true) = p(row) { return try sink(row) }
-                    return true
+                    for t in tests where !t(row) { return true }
+                    return try sink(row)
                 }
             }
         case .project(let input, let exprs, _):
@@ -266,20 +281,51 @@ public final class Executor {
         let ks = try keys.map { try compile($0) }
         let args = try aggs.map { try $0.argument.map { try compile($0) } }
         let fns = aggs.map(\.function), types = aggs.map(\.type)
+        // One key that is a node of a known type: groups are found through a dense array
+        // indexed by the node's row, not through hashing.
+        var denseType: Int? = nil
+        if keys.count == 1, case .node(let t?) = keys[0].type { denseType = t }
+        let denseCount = denseType.map { graph.nodes[$0].count } ?? 0
         return { sink in
-            var index: [[Value]: Int] = [:]
             var groups: [(key: [Value], acc: [Accumulator])] = []
-            _ = try child { row in
-                try self.tick()
+            var dense = [Int32](repeating: -1, count: denseCount)
+            var single: [Value: Int] = [:]
+            var multi: [[Value]: Int] = [:]
+            func group(_ row: Row) throws -> Int {
+                if let t = denseType {
+                    let v = ks[0](row)
+                    if case .node(let n) = v, Int(n.type) == t {
+                        let g = dense[Int(n.index)]
+                        if g >= 0 { return Int(g) }
+                        dense[Int(n.index)] = Int32(groups.count)
+                        groups.append(([v], fns.map { Accumulator($0) }))
+                        return groups.count - 1
+                    }
+                    let nk = normalize(v)
+                    if let g = single[nk] { return g }
+                    single[nk] = groups.count
+                    groups.append(([v], fns.map { Accumulator($0) }))
+                    return groups.count - 1
+                }
+                if ks.count == 1 {
+                    let v = ks[0](row), nk = normalize(v)
+                    if let g = single[nk] { return g }
+                    single[nk] = groups.count
+                    groups.append(([v], fns.map { Accumulator($0) }))
+                    try self.checkRows(groups.count, "'group'")
+                    return groups.count - 1
+                }
                 let kv = ks.map { $0(row) }
                 let nk = kv.map(normalize)
-                let g: Int
-                if let i = index[nk] { g = i } else {
-                    g = groups.count
-                    index[nk] = g
-                    groups.append((kv, fns.map { Accumulator($0) }))
-                    try self.checkRows(groups.count, "'group'")
-                }
+                if let g = multi[nk] { return g }
+                multi[nk] = groups.count
+                groups.append((kv, fns.map { Accumulator($0) }))
+                try self.checkRows(groups.count, "'group'")
+                return groups.count - 1
+            }
+            _ = try child { row in
+                try self.tick()
+                let g = try group(row)
                 for i in 0..<fns.count {
                     groups[g].acc[i].add(args[i]?(row) ?? .bool(true))
                 }

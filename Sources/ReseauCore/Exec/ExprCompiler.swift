@@ -17,6 +17,10 @@ extension Executor {
             return compileAccess(a)
         case .nodeField(let base, let type, let field, _):
             if case .access(.slot(let s), _) = base { return compileAccess(.nodeField(slot: s, type: type, field: field)) }
+            if let f = directField(e) {
+                let col = f.column
+                return { row in let i = f.index(row); return i < 0 ? .null : col.value(i) }
+            }
             let b = try compile(base)
             let col = graph.nodes[type].columns[field]
             return { row in

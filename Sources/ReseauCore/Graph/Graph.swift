@@ -39,6 +39,8 @@ public final class Graph: Sendable {
     /// Where the network was read from (a folder, or "bundled").
     public let origin: String
     private let nameIndexes: Mutex<[[String: [Int32]]?]>
+    /// Lookups made per type without an index; the index is built after a few.
+    private let lookups: Mutex<[Int]>
     private let ids = Mutex<[String: NodeRef]?>(nil)
 
     public init(schema: Schema, nodes: [NodeTable], edges: [EdgeTable], origin: String) {
@@ -47,6 +49,7 @@ public final class Graph: Sendable {
         self.edges = edges
         self.origin = origin
         self.nameIndexes = Mutex(Array(repeating: nil, count: nodes.count))
+        self.lookups = Mutex(Array(repeating: 0, count: nodes.count))
     }
 
     /// Folded name or alias → rows, for nodes of type `t`.
@@ -113,11 +116,31 @@ public final class Graph: Sendable {
     }
 
     /// Nodes of `type` (or of any type when nil) whose folded name or alias equals folded `name`.
+    ///
+    /// The first few lookups of a type scan its names with an allocation-free comparison (a
+    /// cron run that looks up one city never pays for an index); later ones use the index.
     public func lookup(_ name: String, type: Int?) -> [NodeRef] {
         let key = fold(name)
+        let keyBytes = Array(key.utf8)
         var out: [NodeRef] = []
         for t in type.map({ [$0] }) ?? Array(nodes.indices) {
-            for i in nameIndex(t)[key] ?? [] { out.append(NodeRef(type: t, index: Int(i))) }
+            let indexed = nameIndexes.withLock { $0[t] != nil }
+            let scans = lookups.withLock { c -> Int in c[t] += 1; return c[t] }
+            if indexed || scans > 4 {
+                for i in nameIndex(t)[key] ?? [] { out.append(NodeRef(type: t, index: Int(i))) }
+                continue
+            }
+            let def = schema.nodeTypes[t], table = nodes[t]
+            guard !keyBytes.isEmpty else { continue }
+            var hits = Set<Int32>()
+            if let f = def.fieldIndex("name"), case .string(let sc) = table.columns[f] {
+                let matching = Set(sc.dictionary.indices.filter { foldedEquals(sc.dictionary[$0], keyBytes) }.map { Int32($0) })
+                if !matching.isEmpty { for (i, c) in sc.codes.enumerated() where matching.contains(c) { hits.insert(Int32(i)) } }
+            }
+            if let a = def.fieldIndex("aliases"), case .list(let l) = table.columns[a] {
+                for (i, names) in l.enumerated() where !names.isEmpty && names.contains(where: { foldedEquals($0, keyBytes) }) { hits.insert(Int32(i)) }
+            }
+            for i in hits.sorted() { out.append(NodeRef(type: t, index: Int(i))) }
         }
         return out
     }

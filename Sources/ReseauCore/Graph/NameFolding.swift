@@ -5,10 +5,11 @@ import Foundation
 ///
 /// `fold("Santiago de Querétaro") == fold("santiago de queretaro")`.
 public func fold(_ s: String) -> String {
-    // Fast path: plain ASCII needs no Unicode decomposition.
+    // Fast path: plain ASCII is folded byte by byte.
     var ascii = true
     for b in s.utf8 where b >= 0x80 { ascii = false; break }
-    let decomposed = ascii ? s : s.decomposedStringWithCompatibilityMapping
+    if ascii { return foldASCII(s) }
+    let decomposed = s.decomposedStringWithCompatibilityMapping
     var out = String.UnicodeScalarView()
     var pendingSpace = false
     func emit(_ c: Unicode.Scalar) {
@@ -40,6 +41,55 @@ public func fold(_ s: String) -> String {
         }
     }
     return String(out)
+}
+
+/// `fold` for ASCII text: lowercase, `-` `'` `.` and blanks to one space, trimmed.
+func foldASCII(_ s: String) -> String {
+    var out: [UInt8] = []
+    out.reserveCapacity(s.utf8.count)
+    var pendingSpace = false
+    for b in s.utf8 {
+        switch b {
+        case 0x20, 0x09, 0x0A, 0x0D, 0x2D, 0x27, 0x2E:
+            pendingSpace = true
+        default:
+            if pendingSpace && !out.isEmpty { out.append(0x20) }
+            pendingSpace = false
+            out.append(b >= 0x41 && b <= 0x5A ? b + 32 : b)
+        }
+    }
+    return String(decoding: out, as: UTF8.self)
+}
+
+/// True when `fold(s)` equals `key` (itself folded), without building the folded string when
+/// `s` is ASCII: most names differ from the key in their first bytes.
+func foldedEquals(_ s: String, _ key: [UInt8]) -> Bool {
+    var i = 0
+    var pendingSpace = false
+    let result: Bool?? = s.utf8.withContiguousStorageIfAvailable { bytes -> Bool? in
+        // Most names differ from the key at once.
+        if let first = bytes.first, !key.isEmpty, first < 0x80, (first >= 0x41 && first <= 0x5A ? first + 32 : first) != key[0],
+           first != 0x20, first != 0x2D, first != 0x27, first != 0x2E, first != 0x09 { return false }
+        for b in bytes {
+            if b >= 0x80 { return nil }
+            switch b {
+            case 0x20, 0x09, 0x0A, 0x0D, 0x2D, 0x27, 0x2E:
+                pendingSpace = true
+            default:
+                if pendingSpace && i > 0 {
+                    guard i < key.count, key[i] == 0x20 else { return false }
+                    i += 1
+                }
+                pendingSpace = false
+                let c = b >= 0x41 && b <= 0x5A ? b + 32 : b
+                guard i < key.count, key[i] == c else { return false }
+                i += 1
+            }
+        }
+        return i == key.count
+    }
+    if let r = result, let r { return r }
+    return Array(fold(s).utf8) == key
 }
 
 /// Levenshtein distance between two strings, by Unicode scalar.
