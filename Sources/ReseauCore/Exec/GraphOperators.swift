@@ -158,9 +158,87 @@ extension Executor {
         }
     }
 
-    /// A shortest path by number of edges, walking the edge types in both directions, breadth
-    /// first in edge-id order (edge types in schema order). nil when none has at most `max` edges.
+    /// A shortest path by number of edges, walking the edge types in both directions; among equally
+    /// short paths, the one a breadth-first search in edge-id order (edge types in schema order)
+    /// finds first. nil when none has at most `max` edges.
+    ///
+    /// That path is the one whose sequence of edge ranks (the position of each edge among its
+    /// node's edges, in that order) is lexicographically smallest. So the search runs from both
+    /// ends at once — expanding the smaller frontier, a level at a time — to learn the distance
+    /// d, then walks from the start taking, at each node, the first edge that stays on a
+    /// shortest path. Work is bounded by the two balls it explores, not by the whole graph.
     func shortestPath(from: NodeRef, to: NodeRef, via: [Int], max: Int) throws -> [(node: NodeRef, edge: EdgeRef?)]? {
+        if from == to { return [(from, nil)] }
+        let types = via.isEmpty ? Array(graph.schema.edgeTypes.indices) : via.sorted()
+        var dA: [NodeRef: Int32] = [from: 0], dB: [NodeRef: Int32] = [to: 0]
+        var levelsA: [[NodeRef]] = [[from]]
+        var frontierA = [from], frontierB = [to]
+        var a = 0, b = 0
+        var best = Int.max
+        while best == Int.max {
+            if frontierA.isEmpty || frontierB.isEmpty || a + b >= max { return nil }
+            let expandA = frontierA.count <= frontierB.count
+            var next: [NodeRef] = []
+            let level = Int32(expandA ? a + 1 : b + 1)
+            for n in expandA ? frontierA : frontierB {
+                for t in types {
+                    _ = try forEachEdge(n, t, out: true, incoming: true) { _, w in
+                        try self.tick()
+                        if expandA {
+                            guard dA[w] == nil else { return true }
+                            dA[w] = level
+                            if let o = dB[w] { best = Swift.min(best, Int(level + o)) }
+                        } else {
+                            guard dB[w] == nil else { return true }
+                            dB[w] = level
+                            if let o = dA[w] { best = Swift.min(best, Int(level + o)) }
+                        }
+                        next.append(w)
+                        return true
+                    }
+                }
+            }
+            if expandA { a += 1; frontierA = next; levelsA.append(next) } else { b += 1; frontierB = next }
+            try checkRows(dA.count + dB.count, "'path'")
+        }
+        let d = best
+        guard d <= max else { return nil }
+        // onPath[i]: nodes at distance i from the start that lie on a shortest path (i ≤ a).
+        var onPath = [Set<NodeRef>](repeating: [], count: a + 1)
+        onPath[a] = Set(levelsA[a].filter { dB[$0].map { Int($0) == d - a } ?? false })
+        if a > 0 {
+            for i in stride(from: a - 1, through: 0, by: -1) {
+                for w in onPath[i + 1] {
+                    for t in types {
+                        _ = forEachEdge(w, t, out: true, incoming: true) { _, u in
+                            if dA[u] == Int32(i) { onPath[i].insert(u) }
+                            return true
+                        }
+                    }
+                }
+            }
+        }
+        var path: [(node: NodeRef, edge: EdgeRef?)] = [(from, nil)]
+        var u = from
+        for i in 0..<d {
+            var step: (NodeRef, EdgeRef)? = nil
+            for t in types where step == nil {
+                _ = forEachEdge(u, t, out: true, incoming: true) { e, v in
+                    let ok = i + 1 <= a ? onPath[i + 1].contains(v) : dB[v].map { Int($0) == d - i - 1 } ?? false
+                    if ok { step = (v, e); return false }
+                    return true
+                }
+            }
+            guard let (v, e) = step else { return nil }
+            path.append((v, e))
+            u = v
+        }
+        return path
+    }
+
+    /// The plain breadth-first search from the start that defines `path`'s answer (kept to test
+    /// the bidirectional search against).
+    func shortestPathReference(from: NodeRef, to: NodeRef, via: [Int], max: Int) throws -> [(node: NodeRef, edge: EdgeRef?)]? {
         if from == to { return [(from, nil)] }
         let types = via.isEmpty ? Array(graph.schema.edgeTypes.indices) : via.sorted()
         var parent: [NodeRef: (NodeRef, EdgeRef)] = [:]
