@@ -171,9 +171,11 @@ public struct Checker {
                 throw fail("unknown node type '\(t.text)'", t.span, hint: suggest(t.text, schema.nodeTypes.map(\.name)))
             }
             type = x
-        } else {
+        } else if case .string(let s)? = try? constant(ep.name) {
             // A bare name is a city when one matches, else any node.
-            if case .string(let s)? = try? constant(ep.name), !graph.lookup(s, type: Schema.city).isEmpty { type = Schema.city }
+            let cities = graph.lookup(s, type: Schema.city)
+            if cities.count == 1 { return cities[0] }
+            if cities.count > 1 { type = Schema.city }
         }
         return try resolveName(ep.name, type: type).0[0]
     }

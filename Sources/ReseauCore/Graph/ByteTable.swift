@@ -67,6 +67,22 @@ struct ByteTable: Sendable {
         }
     }
 
+    /// Replaces the payload of `key`, which must be present.
+    mutating func replace(_ key: UnsafeRawBufferPointer, _ payload: UInt32) {
+        let h = ByteTable.hash(key)
+        let tag = ByteTable.tag(h, key.count), packed = key.count <= 8 ? ByteTable.pack(key) : 0
+        var i = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let s = slots[i]
+            if s.meta & 0xFFFF_FFFF_0000_0000 == tag, matches(s, key, packed) {
+                slots[i].meta = s.meta & 0xFFFF_FFFF_0000_0000 | UInt64(payload)
+                return
+            }
+            if s.meta == 0, !used[i] { return }
+            i = (i + 1) & mask
+        }
+    }
+
     /// Inserts `key → payload` unless present; returns the payload already stored, or nil when inserted.
     @discardableResult
     mutating func insert(_ key: UnsafeRawBufferPointer, _ payload: UInt32) -> UInt32? {

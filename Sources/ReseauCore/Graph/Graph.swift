@@ -38,8 +38,8 @@ public final class Graph: Sendable {
     public let edges: [EdgeTable]
     /// Where the network was read from (a folder, or "bundled").
     public let origin: String
-    private let nameIndexes: Mutex<[[String: [Int32]]?]>
-    /// Lookups made per type without an index; the index is built after a few.
+    private let nameIndexes: Mutex<[NameIndex?]>
+    /// Lookups made per type; the index is built at the third.
     private let lookups: Mutex<[Int]>
     private let ids = Mutex<[String: NodeRef]?>(nil)
 
@@ -52,19 +52,46 @@ public final class Graph: Sendable {
         self.lookups = Mutex(Array(repeating: 0, count: nodes.count))
     }
 
-    /// Folded name or alias → rows, for nodes of type `t`.
-    public func nameIndex(_ t: Int) -> [String: [Int32]] {
+    /// Folded name or alias → rows, for nodes of type `t`: a byte-keyed table whose payload is
+    /// the first row, the others chained through `next`.
+    struct NameIndex: Sendable {
+        var table: ByteTable
+        var next: [Int32]
+        func rows(_ key: [UInt8]) -> [Int32] {
+            guard let first = key.withUnsafeBytes({ table.find($0) }) else { return [] }
+            var out: [Int32] = [], r = Int32(bitPattern: first)
+            while r >= 0 { out.append(r); r = next[Int(r)] }
+            return out.sorted()
+        }
+    }
+
+    /// The name index of type `t`, built now if it is not yet.
+    func nameIndex(_ t: Int) -> NameIndex {
         nameIndexes.withLock { cache in
             if let c = cache[t] { return c }
-            var index: [String: [Int32]] = [:]
             let def = schema.nodeTypes[t], table = nodes[t]
+            var index = NameIndex(table: ByteTable(capacity: table.count), next: [Int32](repeating: -1, count: table.count))
+            /// Chains row `i` under `key` unless it is already there.
+            func add(_ key: String, _ i: Int) {
+                var k = key
+                k.withUTF8 { p in
+                    let raw = UnsafeRawBufferPointer(p)
+                    if let first = index.table.find(raw) {
+                        var r = Int32(bitPattern: first)
+                        while r >= 0 { if Int(r) == i { return }; r = index.next[Int(r)] }
+                        // Prepend: the payload becomes the new row.
+                        index.next[i] = Int32(bitPattern: first)
+                        index.table.replace(raw, UInt32(i))
+                    } else {
+                        index.table.insert(raw, UInt32(i))
+                    }
+                }
+            }
             let nameCol = def.fieldIndex("name").map { table.columns[$0] }
             let aliasCol = def.fieldIndex("aliases").map { table.columns[$0] }
             for i in 0..<table.count {
-                var keys = Set<String>()
-                if case .string(let s)? = nameCol, let n = s.string(i) { keys.insert(fold(n)) }
-                if case .list(let l)? = aliasCol { for a in l[i] { keys.insert(fold(a)) } }
-                for k in keys where !k.isEmpty { index[k, default: []].append(Int32(i)) }
+                if case .string(let sc)? = nameCol, let n = sc.string(i) { let f = fold(n); if !f.isEmpty { add(f, i) } }
+                if case .list(let l)? = aliasCol { for a in l[i] { let f = fold(a); if !f.isEmpty { add(f, i) } } }
             }
             cache[t] = index
             return index
@@ -117,17 +144,17 @@ public final class Graph: Sendable {
 
     /// Nodes of `type` (or of any type when nil) whose folded name or alias equals folded `name`.
     ///
-    /// The first few lookups of a type scan its names with an allocation-free comparison (a
-    /// cron run that looks up one city never pays for an index); later ones use the index.
+    /// The first lookup of a type scans its distinct names with an allocation-free comparison (a
+    /// run that looks up a name or two never pays for an index); the third builds the type's index.
     public func lookup(_ name: String, type: Int?) -> [NodeRef] {
         let key = fold(name)
         let keyBytes = Array(key.utf8)
         var out: [NodeRef] = []
         for t in type.map({ [$0] }) ?? Array(nodes.indices) {
             let indexed = nameIndexes.withLock { $0[t] != nil }
-            let scans = lookups.withLock { c -> Int in c[t] += 1; return c[t] }
-            if indexed || scans > 4 {
-                for i in nameIndex(t)[key] ?? [] { out.append(NodeRef(type: t, index: Int(i))) }
+            let count = lookups.withLock { c -> Int in c[t] += 1; return c[t] }
+            if indexed || count > 2 {
+                for i in nameIndex(t).rows(keyBytes) { out.append(NodeRef(type: t, index: Int(i))) }
                 continue
             }
             let def = schema.nodeTypes[t], table = nodes[t]
