@@ -10,6 +10,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
     ],
     targets: [
         // libedit (Debian: libedit-dev), with static inline wrappers for its C variadics.
@@ -32,7 +33,7 @@ let package = Package(
         .executableTarget(name: "reseau", dependencies: ["ReseauCLI"]),
         .testTarget(
             name: "ReseauCoreTests",
-            dependencies: ["ReseauCore"],
+            dependencies: ["ReseauCore", .product(name: "PropertyBased", package: "swift-property-based")],
             exclude: ["Fixtures"]
         ),
         .testTarget(

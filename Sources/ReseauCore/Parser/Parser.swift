@@ -392,7 +392,7 @@ public struct Parser {
         let l = try additive()
         guard let op = comparisonOp() else { return l }
         let opTok = advance()
-        if op == .in, current.isSymbol("(") {
+        if op == .in, current.isSymbol("("), startsQuery(peek(1)) {
             let open = advance()
             let q = try query()
             let close = try expect(")", after: "the query after 'in'")
@@ -404,6 +404,13 @@ public struct Parser {
             throw error("comparisons cannot be chained", hint: "use 'and' between two comparisons")
         }
         return .binary(op, l, r, l.span.to(r.span))
+    }
+
+    /// Whether a token after `in (` starts a query (a source name, `path`, `match`, a lookup)
+    /// rather than an expression (a literal, `if`, `not`, a bracket…).
+    func startsQuery(_ t: Token) -> Bool {
+        guard let w = t.ident else { return false }
+        return !Parser.expressionKeywords.contains(w)
     }
 
     mutating func additive() throws(Diagnostic) -> Expr {
