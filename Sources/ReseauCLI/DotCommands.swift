@@ -72,8 +72,9 @@ struct DotCommand: Sendable {
               cities | where country == "Spain" | sort name | select name, population
               city "Clermont-Ferrand" | twins | sort edge.since | select name, edge.since as since
               fundings | where year == $year | group by from: total = sum(amount) | sort total desc
-            Sources: cities, countries, orgs, projects, events; twinnings, memberships, partnerships,
-            fundings, hostings, attendances, visits; city "NAME"; path "A" to "B"; match (a:city)-[t:twin]-(b:city).
+            Sources: \(Schema.shared.nodeTypes.map(\.source).joined(separator: ", ")); \
+            \(Schema.shared.edgeTypes.map(\.source).joined(separator: ", "));
+            city "NAME" (one node by name); path "A" to "B"; match (a:city)-[t:twin]-(b:city); a `let` name.
             Steps: where, select, derive, sort, take, skip, distinct, count, group by, aggregate, join,
             twins, follow, out, in, nearest. `let NAME = QUERY`, `param NAME = VALUE`, `explain QUERY`.
             .schema lists the fields of each source.
@@ -122,8 +123,8 @@ extension Repl {
                 rows.append(["." + c.name + (c.arguments.isEmpty ? "" : " " + c.arguments), c.summary])
             }
             return """
-                Type a query and press Enter; `.help query` shows what a query looks like, `.help keys` \
-                the keys, `.help formats` the output formats.
+                Type a query and press Enter. `.help query` shows what a query looks like,
+                `.help keys` the keys, `.help formats` the output formats.
 
                 """ + Network.alignedTable(rows)
         }

@@ -53,6 +53,7 @@ final class LineEditor: LineReader {
     func readLine(prompt: String) -> LineInput {
         LineEditor.interruptKeyPressed = false
         rl_done = 0
+        rl_resize_terminal()   // the window may have changed size since the last line
         guard let p = readline(prompt) else {
             // A SIGINT that reached the process anyway (kill -INT) drops the line too.
             if LineEditor.interruptKeyPressed || (SignalState.isInterrupted && !SignalState.isTerminated) { return .interrupted }

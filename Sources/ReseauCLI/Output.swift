@@ -98,16 +98,36 @@ public final class StdoutOutput: DescriptorOutput {
 /// `-o FILE` and `.output FILE`: text goes to a temporary file in FILE's folder, which replaces
 /// FILE (rename(2), atomic) on `commit()`; `discard()` deletes it and leaves any earlier FILE as
 /// it was. The temporary file is also deleted if the process is stopped by a second Ctrl-C.
+///
+/// A symbolic link is followed (the file it names is replaced, the link stays). A FILE that is
+/// not a regular file (`/dev/null`, a FIFO, `/dev/stdout`) is written in place, not replaced.
 public final class AtomicFileOutput: DescriptorOutput {
     /// The file the output is for.
     public let target: String
-    /// The temporary file written meanwhile.
-    public let temporary: String
+    /// The temporary file written meanwhile; nil when `target` is written in place.
+    public let temporary: String?
+    /// The path the temporary file is renamed to: `target`, its symbolic links resolved.
+    let destination: String
     private var open = true
 
-    /// Creates the temporary file next to `target`.
+    /// Creates the temporary file next to `target` (or opens a special file).
     public init(target: String) throws {
-        let url = URL(fileURLWithPath: target)
+        var destination = target
+        var st = stat()
+        if lstat(target, &st) == 0, st.st_mode & S_IFMT == S_IFLNK, let real = realpath(target, nil) {
+            destination = String(cString: real)
+            free(real)
+        }
+        if stat(destination, &st) == 0, st.st_mode & S_IFMT != S_IFREG {
+            let fd = Glibc.open(destination, O_WRONLY | O_TRUNC | O_CLOEXEC)
+            if fd < 0 { throw CLIError.usage("cannot write \(target): \(String(cString: strerror(errno)))") }
+            self.target = target
+            self.destination = destination
+            self.temporary = nil
+            super.init(fd: fd, path: target)
+            return
+        }
+        let url = URL(fileURLWithPath: destination)
         let folder = url.deletingLastPathComponent().path
         var template = Array((folder as NSString).appendingPathComponent(".\(url.lastPathComponent).reseau-XXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
@@ -116,22 +136,28 @@ public final class AtomicFileOutput: DescriptorOutput {
         }
         let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         self.target = target
+        self.destination = destination
         self.temporary = temporary
         super.init(fd: fd, path: target)
         SignalState.setTemporaryFile(temporary)
     }
 
-    /// Flushes, syncs and renames the temporary file over `target`, with the mode of an earlier
-    /// `target` or, for a new file, 0666 less the umask.
+    /// Flushes, syncs and renames the temporary file over the target, with the mode of an earlier
+    /// file or, for a new file, 0666 less the umask.
     public func commit() throws {
         guard open else { return }
         open = false
+        guard let temporary else {
+            defer { close(fd) }
+            try flush()
+            return
+        }
         SignalState.setTemporaryFile(nil)
         do {
             try flush()
             var st = stat()
             let mode: mode_t
-            if stat(target, &st) == 0 {
+            if stat(destination, &st) == 0 {
                 mode = st.st_mode & 0o7777
             } else {
                 let mask = umask(0o022); umask(mask)
@@ -140,7 +166,7 @@ public final class AtomicFileOutput: DescriptorOutput {
             fchmod(fd, mode)
             if fsync(fd) != 0 && errno != EINVAL { throw OutputFailed(path: target, code: errno) }
             close(fd)
-            if rename(temporary, target) != 0 { throw OutputFailed(path: target, code: errno) }
+            if rename(temporary, destination) != 0 { throw OutputFailed(path: target, code: errno) }
         } catch {
             close(fd)
             unlink(temporary)
@@ -148,14 +174,16 @@ public final class AtomicFileOutput: DescriptorOutput {
         }
     }
 
-    /// Deletes the temporary file; `target` is left untouched.
+    /// Deletes the temporary file; the target is left untouched.
     public func discard() {
         guard open else { return }
         open = false
-        SignalState.setTemporaryFile(nil)
         discardPending()
         close(fd)
-        unlink(temporary)
+        if let temporary {
+            SignalState.setTemporaryFile(nil)
+            unlink(temporary)
+        }
     }
 
     deinit { discard() }

@@ -19,16 +19,27 @@ final class Repl {
     /// Where the banner and messages of dot commands go: the terminal.
     let console: StdoutOutput
 
-    init(runner: Runner, dataFolder: String?) {
+    /// Whether the text typed so far is a whole query (`Session.isComplete`; tests replace it).
+    var isComplete: (String) -> Bool = Session.isComplete
+    /// Runs a query; by default through `runner` (tests replace it).
+    var execute: ((SourceText) -> Runner.Outcome)?
+    /// Where the banner and the messages of dot commands go; by default the terminal (tests replace it).
+    var messages: ((String) -> Void)?
+
+    /// A REPL reading from `reader`, or when nil from libedit on a terminal (plain lines otherwise).
+    init(runner: Runner, dataFolder: String?, reader: LineReader? = nil) {
         self.runner = runner
         self.dataFolder = dataFolder
         self.console = runner.stdout
-        if Terminal.isTerminal(0) && Terminal.isTerminal(1) {
+        if let reader {
+            self.reader = reader
+            history = nil
+        } else if Terminal.isTerminal(0) && Terminal.isTerminal(1) {
             let editor = LineEditor()
-            reader = editor
+            self.reader = editor
             history = HistoryFile.defaultPath().map { HistoryFile(path: $0, editor: editor) }
         } else {
-            reader = PlainLineReader()
+            self.reader = PlainLineReader()
             history = nil
         }
     }
@@ -38,7 +49,7 @@ final class Repl {
 
     /// Writes text meant for the user at the prompt (not results).
     func say(_ s: String) {
-        if onTerminal { console.print(s) } else { Console.error(s) }
+        if let messages { messages(s) } else if onTerminal { console.print(s) } else { Console.error(s) }
     }
 
     /// Runs until Ctrl-D, `.quit` or SIGTERM; returns the exit status.
@@ -79,7 +90,7 @@ final class Repl {
         pending = pending.isEmpty ? line : pending + "\n" + line
         if pending.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { pending = ""; return true }
         let ended = line.trimmingCharacters(in: .whitespaces).hasSuffix(";")
-        if ended || Session.isComplete(pending) {
+        if ended || isComplete(pending) {
             let text = pending
             pending = ""
             remember(text)
@@ -92,7 +103,7 @@ final class Repl {
     @discardableResult
     func runQuery(_ source: SourceText) -> Runner.Outcome {
         SignalState.clear()
-        let outcome = runner.run(source)
+        let outcome = execute?(source) ?? runner.run(source)
         SignalState.clear()
         session.cancellation.reset()
         return outcome

@@ -124,6 +124,12 @@ public struct ReseauCommand: StatusCommand {
 
     /// Runs the queries (or the REPL) and returns the exit status.
     func execute() -> ExitStatus {
+        // `reseau --data DIR check`: options before the subcommand's name.
+        if files == ["check"] && queries.isEmpty && scriptFiles.isEmpty && !FileManager.default.fileExists(atPath: "check") {
+            var check = CheckCommand()
+            check.data = data
+            return check.execute()
+        }
         let hasQueries = !(queries.isEmpty && scriptFiles.isEmpty && files.isEmpty)
         let interactive = !hasQueries && Terminal.isTerminal(0)
         // Ctrl-C from here on: exit 130 (a second one at once, outside the REPL).

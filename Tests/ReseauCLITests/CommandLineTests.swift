@@ -70,6 +70,23 @@ import Glibc
         }
     }
 
+    @Test func checkAfterOptions() throws {
+        let r = try reseau(["--data", data, "check"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("ok: the network in \(data)"))
+    }
+
+    /// Every flag parses (the query itself may fail while the language is being written: 1, not 2).
+    @Test(arguments: [
+        ["--no-header"], ["--timer"], ["--color", "always"], ["--color", "never"], ["--color", "auto"],
+        ["--keep-going"], ["--timeout", "2.5"], ["--param", "year=2021", "--param", "name=Oyem"],
+        ["--format", "CSV"], ["-o", "/dev/null"],
+    ])
+    func flagsAreAccepted(_ flags: [String]) throws {
+        let r = try reseau(["--data", data] + flags + ["-e", "cities"])
+        #expect(r.status == 0 || r.status == 1, "\(flags): \(r.stderr)")
+    }
+
     @Test func checkAMissingFolderExits3() throws {
         let r = try reseau(["check", "--data", "/nonexistent/reseau-data"])
         #expect(r.status == 3)

@@ -171,6 +171,10 @@ import Glibc
         let out = try p.run("cities | nosuchstep")
         #expect(out.contains("error:"))
         #expect(out.contains("<input>:1:"))
+        let dir = TemporaryFolder()
+        dir.write("q.rql", "cities | nosuchstep\n")
+        #expect(try p.run(".read \(dir.file("q.rql"))").contains("\(dir.file("q.rql")):1:"))
+        #expect(try p.run(".read \(dir.file("none.rql"))").contains("no such file"))
         quit(p)
     }
 

@@ -41,7 +41,7 @@ final class TemporaryFolder: Sendable {
     }
     func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
     func write(_ name: String, _ text: String) {
-        FileManager.default.createFile(atPath: file(name), contents: Data(text.utf8))
+        _ = FileManager.default.createFile(atPath: file(name), contents: Data(text.utf8))
     }
     func read(_ name: String) -> String? {
         FileManager.default.contents(atPath: file(name)).map { String(decoding: $0, as: UTF8.self) }

@@ -115,7 +115,7 @@ import Glibc
         let out = try AtomicFileOutput(target: dir.file("out.csv"))
         try out.write("new\n")
         try out.flush()
-        #expect(FileManager.default.fileExists(atPath: out.temporary))
+        #expect(FileManager.default.fileExists(atPath: try #require(out.temporary)))
         out.discard()
         #expect(dir.read("out.csv") == "old\n")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["out.csv"])
@@ -127,6 +127,36 @@ import Glibc
         try out.write("[]\n")
         try out.commit()
         #expect(dir.read("new.json") == "[]\n")
+    }
+
+    @Test func aSymbolicLinkIsFollowed() throws {
+        let dir = TemporaryFolder()
+        dir.write("real.csv", "old\n")
+        symlink(dir.file("real.csv"), dir.file("link.csv"))
+        let out = try AtomicFileOutput(target: dir.file("link.csv"))
+        try out.write("new\n")
+        try out.commit()
+        #expect(dir.read("real.csv") == "new\n")
+        #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: dir.file("link.csv"))) == dir.file("real.csv"))
+    }
+
+    /// A FIFO (like /dev/null or /dev/stdout) is written in place, never replaced by a file.
+    @Test func aSpecialFileIsWrittenInPlace() throws {
+        let dir = TemporaryFolder()
+        #expect(mkfifo(dir.file("fifo"), 0o600) == 0)
+        let reader = open(dir.file("fifo"), O_RDONLY | O_NONBLOCK)
+        defer { close(reader) }
+        let out = try AtomicFileOutput(target: dir.file("fifo"))
+        #expect(out.temporary == nil)
+        try out.write("through\n")
+        try out.commit()
+        var buf = [UInt8](repeating: 0, count: 32)
+        let n = read(reader, &buf, 32)
+        #expect(String(decoding: buf[0..<max(0, n)], as: UTF8.self) == "through\n")
+        var st = stat()
+        lstat(dir.file("fifo"), &st)
+        #expect(st.st_mode & S_IFMT == S_IFIFO)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["fifo"])
     }
 
     @Test func aDroppedAtomicFileIsDeleted() throws {
@@ -203,5 +233,80 @@ import Glibc
 
     @Test func aFileIsNotAFolder() {
         #expect(throws: CLIError.data("error: /etc/hostname: not a folder")) { try Network.load("/etc/hostname") }
+    }
+}
+
+/// The REPL's handling of lines, with scripted input instead of a terminal.
+@Suite struct ReplLogicTests {
+    final class ScriptedReader: LineReader {
+        var inputs: [LineInput]
+        var prompts: [String] = []
+        var history: [String] = []
+        init(_ inputs: [LineInput]) { self.inputs = inputs }
+        func readLine(prompt: String) -> LineInput {
+            prompts.append(prompt)
+            return inputs.isEmpty ? .end : inputs.removeFirst()
+        }
+        func addHistory(_ entry: String) { history.append(entry) }
+    }
+
+    func repl(_ inputs: [LineInput]) throws -> (Repl, ScriptedReader, () -> [String]) {
+        let graph = try Network.load(FixtureNetwork.shared.path)
+        var fds: [Int32] = [0, 0]
+        _ = pipe(&fds)
+        close(fds[0])
+        let runner = Runner(session: Session(graph: graph), stdout: StdoutOutput(descriptor: fds[1]))
+        let reader = ScriptedReader(inputs)
+        let r = Repl(runner: runner, dataFolder: nil, reader: reader)
+        // Unfinished while the text ends with `|`, as the language's rule would say.
+        r.isComplete = { !$0.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix("|") }
+        r.messages = { _ in }
+        nonisolated(unsafe) var ran: [String] = []
+        r.execute = { ran.append($0.text); return .success }
+        return (r, reader, { ran })
+    }
+
+    @Test func anUnfinishedQueryContinuesAndIsOneHistoryEntry() throws {
+        let (r, reader, ran) = try repl([.line("cities |"), .line("  where michelin |"), .line("count"), .line("twinnings")])
+        #expect(r.run() == .success)
+        #expect(ran() == ["cities |\n  where michelin |\ncount", "twinnings"])
+        #expect(reader.prompts == [Repl.prompt, Repl.continuationPrompt, Repl.continuationPrompt, Repl.prompt, Repl.prompt])
+        #expect(reader.history == ["cities |\n  where michelin |\ncount", "twinnings"])
+    }
+
+    @Test func aSemicolonEndsAQuery() throws {
+        let (r, _, ran) = try repl([.line("cities |;"), .line("count")])
+        #expect(r.run() == .success)
+        #expect(ran() == ["cities |;", "count"])
+    }
+
+    @Test func ctrlCDropsAnUnfinishedQuery() throws {
+        let (r, reader, ran) = try repl([.line("cities |"), .interrupted, .line("count")])
+        #expect(r.run() == .success)
+        #expect(ran() == ["count"])
+        #expect(reader.prompts == [Repl.prompt, Repl.continuationPrompt, Repl.prompt, Repl.prompt])
+    }
+
+    @Test func dotCommandsOnlyAtTheStartOfAQuery() throws {
+        let (r, reader, ran) = try repl([.line("cities |"), .line(".5 |"), .line("count"), .line("  .quit"), .line("never")])
+        #expect(r.run() == .success)
+        #expect(ran() == ["cities |\n.5 |\ncount"])
+        #expect(reader.history.last == ".quit")
+    }
+
+    @Test func blankLinesAndRepeatsAreNotHistory() throws {
+        let (r, reader, _) = try repl([.line(""), .line("   "), .line("cities"), .line("cities"), .line("count")])
+        #expect(r.run() == .success)
+        #expect(reader.history == ["cities", "count"])
+    }
+
+    @Test func dotCommandCompletion() throws {
+        let (r, _, _) = try repl([])
+        #expect(r.complete(".sch")?.line == ".schema")
+        #expect(r.complete(".format cs")?.line == ".format csv")
+        #expect(r.complete(".timer o")?.listed == ["off", "on"])
+        #expect(r.complete(".schema twin")?.listed == ["twin", "twinnings"])
+        #expect(r.complete(".help ke")?.line == ".help keys")
+        #expect(r.complete(".nosuch x") == nil)
     }
 }
