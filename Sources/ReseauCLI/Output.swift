@@ -108,7 +108,7 @@ public final class AtomicFileOutput: DescriptorOutput {
     public let temporary: String?
     /// The path the temporary file is renamed to: `target`, its symbolic links resolved.
     let destination: String
-    private var open = true
+    private var isOpen = true
 
     /// Creates the temporary file next to `target` (or opens a special file).
     public init(target: String) throws {
@@ -119,7 +119,7 @@ public final class AtomicFileOutput: DescriptorOutput {
             free(real)
         }
         if stat(destination, &st) == 0, st.st_mode & S_IFMT != S_IFREG {
-            let fd = Glibc.open(destination, O_WRONLY | O_TRUNC | O_CLOEXEC)
+            let fd = open(destination, O_WRONLY | O_TRUNC | O_CLOEXEC)
             if fd < 0 { throw CLIError.usage("cannot write \(target): \(String(cString: strerror(errno)))") }
             self.target = target
             self.destination = destination
@@ -145,8 +145,8 @@ public final class AtomicFileOutput: DescriptorOutput {
     /// Flushes, syncs and renames the temporary file over the target, with the mode of an earlier
     /// file or, for a new file, 0666 less the umask.
     public func commit() throws {
-        guard open else { return }
-        open = false
+        guard isOpen else { return }
+        isOpen = false
         guard let temporary else {
             defer { close(fd) }
             try flush()
@@ -176,8 +176,8 @@ public final class AtomicFileOutput: DescriptorOutput {
 
     /// Deletes the temporary file; the target is left untouched.
     public func discard() {
-        guard open else { return }
-        open = false
+        guard isOpen else { return }
+        isOpen = false
         discardPending()
         close(fd)
         if let temporary {

@@ -57,7 +57,8 @@ public struct ReseauCommand: StatusCommand {
         leaves the previous FILE as it was. A crontab line:
           0 6 * * 1 reseau -f q/fund.rql --format csv --param year=2024 -o fund.csv
 
-        Pipes: results go to stdout, diagnostics to stderr; a closed pipe ends the run quietly:
+        Pipes: results go to stdout, diagnostics to stderr; a closed pipe ends the run quietly with \
+        status 0:
           reseau -e 'fundings' --format jsonl | jq .amount
           echo 'cities | count' | reseau
           reseau -e 'cities' | head -1
@@ -280,9 +281,9 @@ extension ReseauCommand {
         let args = arguments ?? Array(CommandLine.arguments.dropFirst())
         // `check` is dispatched here: the root command's FILE… arguments would swallow a subcommand's name.
         if args.first == "check" {
-            Glibc.exit(execute(CheckCommand.self, Array(args.dropFirst())))
+            Foundation.exit(execute(CheckCommand.self, Array(args.dropFirst())))
         }
-        Glibc.exit(execute(ReseauCommand.self, args))
+        Foundation.exit(execute(ReseauCommand.self, args))
     }
 
     /// Parses `args` as `command`, runs it and returns the exit status.

@@ -178,6 +178,24 @@ import Glibc
         quit(p)
     }
 
+    /// File names complete after `.read`; an accented name goes through libedit intact (UTF-8
+    /// locale set by reseau itself: the environment has no LANG).
+    @Test func fileNamesCompleteWithAccents() throws {
+        let dir = TemporaryFolder()
+        dir.write("Querétaro.rql", "cities | nosuchstep\n")
+        try FileManager.default.createDirectory(atPath: dir.file("sub"), withIntermediateDirectories: false)
+        let (p, _) = try start()
+        p.send(".read \(dir.path)/Quer\t")
+        try p.expect("étaro.rql")
+        let out = try p.run("")
+        #expect(out.contains("\(dir.file("Querétaro.rql")):1:"), "\(out)")
+        p.send(".read \(dir.path)/su\t")
+        try p.expect("b/")
+        p.send("\u{3}")
+        try p.prompt()
+        quit(p)
+    }
+
     @Test func accentedInputIsKept() throws {
         let (p, _) = try start()
         try p.run(".param city Querétaro")

@@ -101,6 +101,8 @@ final class FixtureNetwork: Sendable {
     ]
 
     private init() {
+        // A static is never deinitialised: delete the folder when the test process ends.
+        atexit { try? FileManager.default.removeItem(atPath: FixtureNetwork.shared.path) }
         let schema = Schema.shared
         for t in schema.nodeTypes {
             let header = (t.idColumn.map { [$0] } ?? []) + t.fields.filter(\.inFile).map(\.name)
