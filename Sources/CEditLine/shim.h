@@ -5,6 +5,9 @@
 #ifndef RESEAU_CEDITLINE_SHIM_H
 #define RESEAU_CEDITLINE_SHIM_H
 #include <stdio.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/ioctl.h>
 #include <editline/readline.h>
 #include <histedit.h>
 
@@ -17,5 +20,34 @@ static inline int reseau_el_set_editor(EditLine *el, const char *mode) {
 static inline int reseau_history_enter(History *h, const char *line) {
     HistEvent ev;
     return history(h, &ev, H_ENTER, line);
+}
+
+/// Installs `handler` for `sig` with sigaction. Without `restart`, a blocking read is
+/// interrupted (EINTR) so that SIGTERM at the prompt ends the REPL. A signal ignored on entry
+/// (SIGINT for a background job of a shell script) stays ignored: returns 1.
+static inline int reseau_install_signal(int sig, void (*handler)(int), int restart) {
+    struct sigaction sa, old;
+    if (sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN) return 1;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = handler;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = restart ? SA_RESTART : 0;
+    return sigaction(sig, &sa, NULL);
+}
+
+/// Ignores `sig` (SIGPIPE: a closed stdout then shows up as EPIPE from write(2)).
+static inline int reseau_ignore_signal(int sig) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = SIG_IGN;
+    sigemptyset(&sa.sa_mask);
+    return sigaction(sig, &sa, NULL);
+}
+
+/// Width of the terminal on `fd` in cells, or 0 when `fd` is not a terminal.
+static inline int reseau_terminal_columns(int fd) {
+    struct winsize ws;
+    if (ioctl(fd, TIOCGWINSZ, &ws) != 0) return 0;
+    return ws.ws_col;
 }
 #endif

@@ -1,1 +1,3 @@
-print("reseau")
+import ReseauCLI
+
+ReseauCommand.main()

@@ -1,0 +1,345 @@
+import Foundation
+import ReseauCore
+
+/// A command of the REPL that starts with a dot, in the style of sqlite3.
+struct DotCommand: Sendable {
+    let name: String
+    let arguments: String
+    let summary: String
+    /// More for `.help NAME`.
+    let details: String
+    /// What its argument completes to.
+    let argument: ArgumentKind
+
+    enum ArgumentKind: Sendable { case none, file, format, onOff, type, topic, param }
+
+    static let all: [DotCommand] = [
+        DotCommand(name: "data", arguments: "[DIR]", summary: "reload the network from the CSV files of DIR; no DIR: what is loaded",
+                   details: "On errors the network loaded before stays, and the errors are listed as file:line:column: message. Reloading drops `let` bindings.",
+                   argument: .file),
+        DotCommand(name: "exit", arguments: "", summary: "leave (also .quit and Ctrl-D)", details: "", argument: .none),
+        DotCommand(name: "format", arguments: "[FORMAT]", summary: "output format: " + OutputFormat.allCases.map(\.rawValue).joined(separator: ", "),
+                   details: "Without FORMAT, shows the current one. The default is a table on a terminal and TSV elsewhere.",
+                   argument: .format),
+        DotCommand(name: "header", arguments: "on|off", summary: "print the header row of each result",
+                   details: "The same as --no-header on the command line when off.", argument: .onOff),
+        DotCommand(name: "help", arguments: "[TOPIC]", summary: "this list, or more about a command or a topic: " + helpTopics.keys.sorted().joined(separator: ", "),
+                   details: "", argument: .topic),
+        DotCommand(name: "output", arguments: "[FILE]", summary: "send results to FILE; no FILE: back to the terminal",
+                   details: "FILE is written atomically (a temporary file, then rename) when you switch back with .output, switch to another file, or leave; until then any earlier FILE is untouched.",
+                   argument: .file),
+        DotCommand(name: "param", arguments: "NAME [VALUE]", summary: "bind $NAME to VALUE; no VALUE: unbind it",
+                   details: "VALUE is an integer or a decimal when it parses as one, true/false a boolean, \"quoted\" or anything else a string. The same as --param NAME=VALUE.",
+                   argument: .param),
+        DotCommand(name: "params", arguments: "", summary: "list the bound parameters", details: "", argument: .none),
+        DotCommand(name: "quit", arguments: "", summary: "leave (also .exit and Ctrl-D)", details: "", argument: .none),
+        DotCommand(name: "read", arguments: "FILE", summary: "run the queries of FILE",
+                   details: "The file runs as `reseau FILE` would run it: statement after statement, stopping at the first error.",
+                   argument: .file),
+        DotCommand(name: "schema", arguments: "[TYPE]", summary: "node and edge types and their fields; with TYPE, its fields in detail",
+                   details: "TYPE is a type name (city, twin) or a source name (cities, twinnings).", argument: .type),
+        DotCommand(name: "timer", arguments: "on|off", summary: "print the time each query takes (on stderr)", details: "", argument: .onOff),
+    ]
+
+    static func named(_ name: String) -> DotCommand? { all.first { $0.name == name } }
+
+    /// `.help TOPIC` for what is not a command.
+    static let helpTopics: [String: String] = [
+        "keys": """
+            Enter       run the query, or continue it on the next line when it is unfinished
+                        (a line ending with |, a comma or an operator, an open bracket or string)
+            ;           ends a query wherever it is
+            Tab         complete a keyword, step, field, function or "name"; twice: list the choices
+            Up, Down    earlier entries, also from earlier sessions (a multi-line query is one entry)
+            Ctrl-C      drop the line being typed; while a query runs: cancel it
+            Ctrl-D      leave (on an empty line)
+            Ctrl-R      search the history
+
+            """,
+        "formats": """
+            table       aligned columns, sized to the terminal (the default on a terminal)
+            csv         RFC 4180: quotes around cells with commas, quotes or newlines
+            tsv         tab-separated, tabs and newlines in cells escaped (the default elsewhere)
+            json        one array of objects per result
+            jsonl       one object per line
+            markdown    a pipe table
+            dot         the nodes and edges of a result, for Graphviz
+            graphml     the same, for Gephi and yEd
+
+            """,
+        "query": """
+            A query starts from a source and passes rows through steps joined by |:
+              cities | where country == "Spain" | sort name | select name, population
+              city "Clermont-Ferrand" | twins | sort edge.since | select name, edge.since as since
+              fundings | where year == $year | group by from: total = sum(amount) | sort total desc
+            Sources: \(Schema.shared.nodeTypes.map(\.source).joined(separator: ", ")); \
+            \(Schema.shared.edgeTypes.map(\.source).joined(separator: ", "));
+            city "NAME" (one node by name); path "A" to "B"; match (a:city)-[t:twin]-(b:city); a `let` name.
+            Steps: where, select, derive, sort, take, skip, distinct, count, group by, aggregate, join,
+            twins, follow, out, in, nearest. `let NAME = QUERY`, `param NAME = VALUE`, `explain QUERY`.
+            .schema lists the fields of each source.
+
+            """,
+    ]
+}
+
+extension Repl {
+    /// Runs a dot command line (`.schema city`); false to leave the REPL.
+    func dotCommand(_ line: String) -> Bool {
+        let body = line.dropFirst()
+        let name = String(body.prefix { !$0.isWhitespace })
+        let argument = body.dropFirst(name.count).trimmingCharacters(in: .whitespaces)
+        guard let command = DotCommand.named(name.lowercased()) else {
+            let names = DotCommand.all.map { "." + $0.name }
+            let close = closestNames(to: "." + name, in: names, limit: 1)
+            Console.errorLine("error: unknown command '.\(name)'" + (close.isEmpty ? "" : " (did you mean '\(close[0])'?)")
+                              + "; .help lists the commands")
+            return true
+        }
+        switch command.name {
+        case "quit", "exit": return false
+        case "help": say(helpText(argument))
+        case "schema": schema(argument)
+        case "format": format(argument)
+        case "header": if let on = onOff(argument, command) { runner.header = on }
+        case "timer": if let on = onOff(argument, command) { runner.timer = on }
+        case "read": read(argument)
+        case "output": output(argument)
+        case "param": param(argument)
+        case "params": params()
+        case "data": data(argument)
+        default: break
+        }
+        return true
+    }
+
+    // MARK: .help
+
+    func helpText(_ topic: String) -> String {
+        let t = topic.hasPrefix(".") ? String(topic.dropFirst()) : topic
+        if t.isEmpty {
+            var rows: [[String]] = []
+            for c in DotCommand.all {
+                rows.append(["." + c.name + (c.arguments.isEmpty ? "" : " " + c.arguments), c.summary])
+            }
+            return """
+                Type a query and press Enter. `.help query` shows what a query looks like,
+                `.help keys` the keys, `.help formats` the output formats.
+
+                """ + Network.alignedTable(rows)
+        }
+        if let c = DotCommand.named(t.lowercased()) {
+            var s = "." + c.name + (c.arguments.isEmpty ? "" : " " + c.arguments) + "\n    " + c.summary + "\n"
+            if !c.details.isEmpty { s += "    " + c.details + "\n" }
+            return s
+        }
+        if let text = DotCommand.helpTopics[t.lowercased()] { return text }
+        let all = DotCommand.all.map(\.name) + DotCommand.helpTopics.keys.sorted()
+        let close = closestNames(to: t, in: all, limit: 1)
+        Console.errorLine("error: no help on '\(topic)'" + (close.isEmpty ? "" : " (did you mean '\(close[0])'?)"))
+        return ""
+    }
+
+    // MARK: .schema
+
+    func schema(_ argument: String) {
+        let schema = session.graph.schema
+        if argument.isEmpty {
+            var s = "Node types (query all the nodes of a type by its source name):\n"
+            var rows: [[String]] = []
+            for (i, t) in schema.nodeTypes.enumerated() {
+                rows.append(["  " + t.name, t.source, "\(session.graph.nodes[i].count) rows",
+                             t.fields.map(\.name).joined(separator: ", ")])
+            }
+            s += Network.alignedTable(rows, rightAligned: [2])
+            s += "Edge types (rows with from, to and the edge's fields):\n"
+            rows = []
+            for (i, t) in schema.edgeTypes.enumerated() {
+                let ends = schema.nodeTypes[t.fromType].name + (t.undirected ? " — " : " → ") + schema.nodeTypes[t.toType].name
+                rows.append(["  " + t.name, t.source, "\(session.graph.edges[i].count) rows",
+                             ends + ": " + t.fields.map(\.name).joined(separator: ", ")])
+            }
+            s += Network.alignedTable(rows, rightAligned: [2])
+            s += ".schema TYPE shows the fields of a type with their types and meaning.\n"
+            say(s)
+            return
+        }
+        let key = argument.lowercased()
+        if let t = schema.nodeTypes.first(where: { $0.name == key || $0.source == key }) {
+            var s = "\(t.name) — \(t.doc)\n  source: \(t.source), from \(t.file)"
+            s += (t.idColumn.map { ", id column '\($0)'" } ?? ", no id column (ids are TYPE-LINE)") + "\n"
+            var rows: [[String]] = []
+            if let id = t.idColumn, t.fieldIndex(id) == nil { rows.append(["  id", "string", "the node's id (\(id) column), a readable slug"]) }
+            for f in t.fields { rows.append(fieldRow(f)) }
+            say(s + Network.alignedTable(rows))
+            return
+        }
+        if let t = schema.edgeTypes.first(where: { $0.name == key || $0.source == key }) {
+            let from = schema.nodeTypes[t.fromType].name, to = schema.nodeTypes[t.toType].name
+            var s = "\(t.name) — \(t.doc)\n  source: \(t.source), from \(t.file)"
+            s += t.undirected ? ", undirected (\(from) — \(to))\n" : " (\(from) → \(to))\n"
+            var rows: [[String]] = [
+                ["  from", from, "column '\(t.fromColumn)'"],
+                ["  to", to, "column '\(t.toColumn)'"],
+            ]
+            for f in t.fields { rows.append(fieldRow(f)) }
+            say(s + Network.alignedTable(rows))
+            return
+        }
+        let names = schema.nodeTypes.flatMap { [$0.name, $0.source] } + schema.edgeTypes.flatMap { [$0.name, $0.source] }
+        let close = closestNames(to: argument, in: names, limit: 1)
+        Console.errorLine("error: unknown type '\(argument)'" + (close.isEmpty ? "" : " (did you mean '\(close[0])'?)")
+                          + "; types: " + schema.nodeTypes.map(\.name).joined(separator: ", ") + ", "
+                          + schema.edgeTypes.map(\.name).joined(separator: ", "))
+    }
+
+    func fieldRow(_ f: FieldDef) -> [String] {
+        var notes = f.doc
+        var extra: [String] = []
+        if f.required { extra.append("required") }
+        if !f.inFile { extra.append("computed") }
+        if let allowed = f.allowed { extra.append("one of: " + allowed.joined(separator: ", ")) }
+        if !extra.isEmpty { notes += (notes.isEmpty ? "" : "; ") + extra.joined(separator: "; ") }
+        return ["  " + f.name, f.type.description, notes]
+    }
+
+    // MARK: .format, .header, .timer
+
+    func format(_ argument: String) {
+        if argument.isEmpty {
+            say(runner.effectiveFormat.rawValue + (runner.format == nil ? " (the default here)" : "") + "\n")
+            return
+        }
+        guard let f = OutputFormat(rawValue: argument.lowercased()) else {
+            Console.errorLine("error: " + unknownFormatMessage(argument))
+            return
+        }
+        runner.format = f
+    }
+
+    func onOff(_ argument: String, _ command: DotCommand) -> Bool? {
+        switch argument.lowercased() {
+        case "on", "yes", "true", "1": return true
+        case "off", "no", "false", "0": return false
+        default:
+            Console.errorLine("error: .\(command.name) expects on or off")
+            return nil
+        }
+    }
+
+    // MARK: .read, .output, .data
+
+    func read(_ argument: String) {
+        guard !argument.isEmpty else { Console.errorLine("error: .read expects a FILE"); return }
+        do {
+            let source = try readSource(expandTilde(argument))
+            runQuery(source)
+        } catch {
+            Console.errorLine(error.description)
+        }
+    }
+
+    func output(_ argument: String) {
+        if let file = runner.file {
+            runner.file = nil
+            do {
+                try file.commit()
+                if argument.isEmpty { say("wrote \(file.target); results go to the terminal again\n") }
+            } catch {
+                Console.errorLine("error: \(error)")
+            }
+        } else if argument.isEmpty {
+            say("results go to the terminal\n")
+        }
+        guard !argument.isEmpty else { return }
+        do {
+            runner.file = try AtomicFileOutput(target: expandTilde(argument))
+            say("results go to \(argument) (written when you switch back with .output, or leave)\n")
+        } catch {
+            Console.errorLine("\(error)")
+        }
+    }
+
+    func data(_ argument: String) {
+        if argument.isEmpty {
+            say("\(Network.describe(session.graph)): \(Network.summary(session.graph))\n")
+            return
+        }
+        let folder = expandTilde(argument)
+        do {
+            let graph = try Network.load(folder)
+            session.reload(graph)
+            dataFolder = folder
+            say("loaded \(Network.describe(graph)): \(Network.summary(graph))\n")
+        } catch {
+            Console.errorLine(error.description)
+            Console.errorLine("the network loaded before is still in use")
+        }
+    }
+
+    // MARK: .param, .params
+
+    func param(_ argument: String) {
+        let name = String(argument.prefix { !$0.isWhitespace })
+        guard !name.isEmpty else { Console.errorLine("error: .param expects NAME [VALUE]"); return }
+        let value = argument.dropFirst(name.count).trimmingCharacters(in: .whitespaces)
+        do {
+            let b = try ParamBinding(name: name, text: value)
+            if value.isEmpty { session.params[b.name] = nil } else { session.params[b.name] = b.value }
+        } catch {
+            Console.errorLine(error.description)
+        }
+    }
+
+    func params() {
+        if session.params.isEmpty { say("no parameters (.param NAME VALUE binds $NAME)\n"); return }
+        let rows = session.params.keys.sorted().map { k in ["$" + k, literal(session.params[k]!), typeName(session.params[k]!)] }
+        say(Network.alignedTable(rows))
+    }
+
+    // MARK: completion
+
+    /// Completes a dot command's name, or its argument (formats, types, topics, on/off, files).
+    func completeDotCommand(_ line: String) -> CompletionMatches? {
+        let body = line.drop(while: { $0 == " " })
+        guard let space = body.firstIndex(where: { $0.isWhitespace }) else {
+            return Completion.apply(DotCommand.all.map { "." + $0.name }.filter { $0.hasPrefix(body.lowercased()) }, to: line)
+        }
+        guard let command = DotCommand.named(String(body[body.index(after: body.startIndex)..<space]).lowercased()) else { return nil }
+        let word = String(body[space...].drop(while: { $0.isWhitespace }))
+        let choices: [String]
+        switch command.argument {
+        case .none, .param: return nil
+        case .format: choices = OutputFormat.allCases.map(\.rawValue)
+        case .onOff: choices = ["on", "off"]
+        case .topic: choices = DotCommand.all.map(\.name) + DotCommand.helpTopics.keys.sorted()
+        case .type:
+            let s = session.graph.schema
+            choices = s.nodeTypes.flatMap { [$0.name, $0.source] } + s.edgeTypes.flatMap { [$0.name, $0.source] }
+        case .file: choices = fileNames(completing: word)
+        }
+        let matching = choices.filter { $0.lowercased().hasPrefix(word.lowercased()) }.sorted()
+        if matching.isEmpty { return nil }
+        return Completion.apply(matching, to: line)
+    }
+
+    /// Paths that start with `word`: its folder's entries (hidden ones when `word` asks for them),
+    /// folders with a trailing `/`.
+    func fileNames(completing word: String) -> [String] {
+        let expanded = expandTilde(word)
+        let slash = word.lastIndex(of: "/")
+        let prefix = slash.map { String(word[...$0]) } ?? ""
+        let folder = slash.map { _ in (expanded as NSString).deletingLastPathComponent } ?? "."
+        let start = slash.map { String(word[word.index(after: $0)...]) } ?? word
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.isEmpty ? "/" : folder) else { return [] }
+        var out: [String] = []
+        for n in names where n.hasPrefix(start) && (start.hasPrefix(".") || !n.hasPrefix(".")) {
+            var isDir: ObjCBool = false
+            let exists = FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent(n), isDirectory: &isDir)
+            out.append(prefix + n + (exists && isDir.boolValue ? "/" : ""))
+        }
+        return out
+    }
+}
+
+func expandTilde(_ path: String) -> String { (path as NSString).expandingTildeInPath }

@@ -1,0 +1,198 @@
+@preconcurrency import CEditLine
+import Foundation
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
+/// One line of input from the user.
+enum LineInput: Equatable {
+    case line(String)
+    /// Ctrl-C at the prompt: the line is dropped.
+    case interrupted
+    /// Ctrl-D on an empty line, or the end of input.
+    case end
+}
+
+/// Where the REPL reads lines from: libedit on a terminal, plain lines otherwise.
+protocol LineReader: AnyObject {
+    func readLine(prompt: String) -> LineInput
+    /// Remembers an entry for the up arrow (and the history file).
+    func addHistory(_ entry: String)
+}
+
+/// The libedit prompt, through its readline-compatible API. libedit keeps one process-wide
+/// state, so there is at most one `LineEditor`, and its callbacks reach the REPL through statics.
+final class LineEditor: LineReader {
+    /// Set by the Ctrl-C key while a line is edited.
+    nonisolated(unsafe) static var interruptKeyPressed = false
+    /// Turns the line so far into a completed line (Tab).
+    nonisolated(unsafe) static var completer: ((String) -> CompletionMatches?)?
+
+    /// Sets up libedit: UTF-8 input, Ctrl-C as a key while editing (signals stay on while a query
+    /// runs), completion of the whole line so far.
+    init() {
+        LineEditor.useUTF8Locale()
+        // Before rl_initialize().
+        rl_readline_name = UnsafePointer(strdup("reseau"))
+        rl_catch_signals = 0
+        rl_outstream = stdout
+        rl_initialize()
+        // After rl_initialize(): ^C calls lineEditorInterrupt. readline() resets the tty modes
+        // (tty_init) each time, so `settty -d -isig` (no SIGINT from ^C while editing) is
+        // applied again by the pre-input hook, which runs after that and before editing.
+        _ = rl_add_defun(strdup("reseau-interrupt"), lineEditorInterrupt, 3)
+        rl_pre_input_hook = lineEditorPreInput
+        // No word breaks: the "word" libedit hands to the completion function is the whole line
+        // so far, which `Completion.apply` replaces.
+        rl_basic_word_break_characters = UnsafePointer(strdup(""))
+        rl_attempted_completion_function = lineEditorComplete
+        rl_completion_query_items = 200
+        stifle_history(1000)
+    }
+
+    func readLine(prompt: String) -> LineInput {
+        LineEditor.interruptKeyPressed = false
+        rl_done = 0
+        rl_resize_terminal()   // the window may have changed size since the last line
+        guard let p = readline(prompt) else {
+            // A SIGINT that reached the process anyway (kill -INT) drops the line too.
+            if LineEditor.interruptKeyPressed || (SignalState.isInterrupted && !SignalState.isTerminated) { return .interrupted }
+            return .end
+        }
+        defer { free(p) }
+        if LineEditor.interruptKeyPressed { return .interrupted }
+        return .line(String(cString: p))
+    }
+
+    func addHistory(_ entry: String) { _ = add_history(entry) }
+
+    /// Loads a libedit history file; returns the errno on failure.
+    func readHistory(_ path: String) -> Int32 { read_history(path) }
+
+    /// Writes the history to `path`; returns the errno on failure.
+    func writeHistory(_ path: String) -> Int32 { write_history(path) }
+
+    /// Without a UTF-8 LC_CTYPE libedit drops non-ASCII input (`é`): use the environment's
+    /// locale, else C.UTF-8.
+    static func useUTF8Locale() {
+        if setlocale(LC_CTYPE, "") != nil, let cs = nl_langinfo(nl_item(CODESET)), String(cString: cs).uppercased().replacingOccurrences(of: "-", with: "") == "UTF8" {
+            return
+        }
+        if setlocale(LC_CTYPE, "C.UTF-8") == nil { _ = setlocale(LC_CTYPE, "en_US.UTF-8") }
+    }
+}
+
+/// rl_pre_input_hook: turns ISIG off for the edit mode of the tty, after readline's tty_init.
+private func lineEditorPreInput() -> Int32 {
+    _ = rl_parse_and_bind("settty -d -isig")
+    return 0
+}
+
+/// The ^C key while editing: drop the line (readline returns NULL, `interruptKeyPressed` tells
+/// it from Ctrl-D).
+private func lineEditorInterrupt(_ count: Int32, _ key: Int32) -> Int32 {
+    LineEditor.interruptKeyPressed = true
+    rl_done = 1
+    return 0
+}
+
+/// rl_attempted_completion_function: `text` is the whole line before the cursor. Returns
+/// libedit's match array (malloc'd): [replacement, listed…, NULL].
+private func lineEditorComplete(_ text: UnsafePointer<CChar>?, _ start: Int32, _ end: Int32)
+    -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
+    rl_attempted_completion_over = 1   // never fall back to file names
+    guard let text, let completer = LineEditor.completer,
+          let m = completer(String(cString: text)) else { return nil }
+    // libedit reads matches[2]: one match is [line, line, NULL].
+    let entries = m.isUnique ? [m.line, m.line] : [m.line] + m.listed
+    guard let array = malloc((entries.count + 1) * MemoryLayout<UnsafeMutablePointer<CChar>?>.stride)?
+        .bindMemory(to: UnsafeMutablePointer<CChar>?.self, capacity: entries.count + 1) else { return nil }
+    for (i, e) in entries.enumerated() { array[i] = strdup(e) }
+    array[entries.count] = nil
+    // A space after a completed word, not after a folder name.
+    rl_completion_append_character = m.isUnique && !m.line.hasSuffix("/") ? 32 : 0
+    return array
+}
+
+/// Plain lines from stdin, for a terminal on stdin when stdout is not one (no libedit: it would
+/// draw its prompt into the output). Prompts go to stderr.
+final class PlainLineReader: LineReader {
+    func readLine(prompt: String) -> LineInput {
+        Console.error(prompt)
+        SignalState.clear()
+        if let line = Swift.readLine(strippingNewline: true) { return .line(line) }
+        if SignalState.isInterrupted {
+            clearerr(stdin)
+            Console.error("\n")
+            return .interrupted
+        }
+        return .end
+    }
+
+    func addHistory(_ entry: String) {}
+}
+
+/// The history file: `$XDG_STATE_HOME/reseau/history`, by default
+/// `~/.local/state/reseau/history`, in libedit's format (one entry per query, newlines escaped).
+/// It is replaced atomically (a temporary file, then rename); a file it cannot read or write is
+/// a warning on stderr, once.
+final class HistoryFile {
+    let path: String
+    let editor: LineEditor
+    private var warnedWrite = false
+
+    init(path: String, editor: LineEditor) {
+        self.path = path
+        self.editor = editor
+    }
+
+    /// The history file's path for `environment`, or nil when there is no home folder.
+    static func defaultPath(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        if let x = environment["XDG_STATE_HOME"], x.hasPrefix("/") {
+            return (x as NSString).appendingPathComponent("reseau/history")
+        }
+        var home = environment["HOME"] ?? ""
+        if home.isEmpty, let pw = getpwuid(getuid()), let dir = pw.pointee.pw_dir { home = String(cString: dir) }
+        guard !home.isEmpty else { return nil }
+        return (home as NSString).appendingPathComponent(".local/state/reseau/history")
+    }
+
+    /// Loads the entries of earlier sessions, if any.
+    func load() {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { return }
+        if isDir.boolValue {
+            Console.errorLine("warning: cannot read the history file \(path): it is a folder")
+            return
+        }
+        let code = editor.readHistory(path)
+        if code != 0 {
+            Console.errorLine("warning: cannot read the history file \(path): \(String(cString: strerror(code)))")
+        }
+    }
+
+    /// Writes the history: a temporary file in the same folder, renamed over the old one.
+    func save() {
+        guard !warnedWrite else { return }
+        let folder = (path as NSString).deletingLastPathComponent
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+        } catch {
+            return warn(errno == 0 ? EACCES : errno)
+        }
+        let temporary = path + ".tmp-\(getpid())"
+        let code = editor.writeHistory(temporary)
+        if code != 0 { unlink(temporary); return warn(code) }
+        if rename(temporary, path) != 0 {
+            let e = errno
+            unlink(temporary)
+            return warn(e)
+        }
+    }
+
+    private func warn(_ code: Int32) {
+        warnedWrite = true
+        Console.errorLine("warning: cannot write the history file \(path): \(String(cString: strerror(code))); history is not saved")
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import ReseauCore
+
+/// Loading a network for the command line, and describing what was loaded.
+public enum Network {
+    /// Loads `folder`, or the bundled network when nil. A folder that does not exist is one
+    /// error, not one "missing file" per CSV file.
+    public static func load(_ folder: String?) throws(CLIError) -> Graph {
+        if let folder {
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDir) else {
+                throw .data("error: \(folder): no such folder")
+            }
+            guard isDir.boolValue else { throw .data("error: \(folder): not a folder") }
+        }
+        do {
+            return try Loader.load(folder.map { FolderSource($0) as DataSource } ?? BundledSource())
+        } catch {
+            throw .data(error.description)
+        }
+    }
+
+    /// Total nodes and edges.
+    public static func totals(_ g: Graph) -> (nodes: Int, edges: Int) {
+        (g.nodes.reduce(0) { $0 + $1.count }, g.edges.reduce(0) { $0 + $1.count })
+    }
+
+    /// "1 node", "12 nodes".
+    public static func counted(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+
+    /// "241 nodes, 214 edges".
+    public static func summary(_ g: Graph) -> String {
+        let (n, e) = totals(g)
+        return counted(n, "node") + ", " + counted(e, "edge")
+    }
+
+    /// "the bundled network" or "network /path".
+    public static func describe(_ g: Graph) -> String {
+        g.origin == "bundled" ? "the bundled network" : "the network in \(g.origin)"
+    }
+
+    /// The table of `reseau check`: one line per node type and edge type with its row count.
+    ///
+    /// ```
+    /// kind  type     source        file              rows
+    /// node  city     cities        cities.csv          61
+    /// …
+    /// edge  twin     twinnings     twinnings.csv       40
+    /// ```
+    public static func countTable(_ g: Graph) -> String {
+        var rows: [[String]] = [["kind", "type", "source", "file", "rows"]]
+        for t in g.nodes {
+            let d = g.schema.nodeTypes[t.type]
+            rows.append(["node", d.name, d.source, d.file, String(t.count)])
+        }
+        for t in g.edges {
+            let d = g.schema.edgeTypes[t.type]
+            rows.append(["edge", d.name, d.source, d.file, String(t.count)])
+        }
+        return alignedTable(rows, rightAligned: [4])
+    }
+
+    /// Rows padded to the widest cell of each column (two spaces between columns).
+    static func alignedTable(_ rows: [[String]], rightAligned: Set<Int> = []) -> String {
+        guard let n = rows.first?.count else { return "" }
+        var widths = [Int](repeating: 0, count: n)
+        for r in rows { for (i, c) in r.enumerated() { widths[i] = max(widths[i], c.count) } }
+        var out = ""
+        for r in rows {
+            var line = ""
+            for (i, c) in r.enumerated() {
+                let pad = String(repeating: " ", count: widths[i] - c.count)
+                if i > 0 { line += "  " }
+                line += rightAligned.contains(i) ? pad + c : (i == n - 1 ? c : c + pad)
+            }
+            out += line + "\n"
+        }
+        return out
+    }
+}

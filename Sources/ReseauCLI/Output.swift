@@ -1,0 +1,204 @@
+import Foundation
+import ReseauCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// stdout was closed under us (`reseau … | head -1`): the run ends quietly.
+public struct OutputClosed: Error, CustomStringConvertible {
+    public init() {}
+    public var description: String { "the output was closed" }
+}
+
+/// A write to a file descriptor failed for another reason (disk full, …).
+public struct OutputFailed: Error, CustomStringConvertible {
+    public let path: String
+    public let code: Int32
+    public var description: String { "cannot write \(path): \(String(cString: strerror(code)))" }
+}
+
+/// Writes all of `bytes` to `fd` with write(2), retrying on EINTR and short writes.
+/// Returns 0, or the errno that stopped it.
+func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32 {
+    guard var p = bytes.baseAddress else { return 0 }
+    var left = bytes.count
+    while left > 0 {
+        let n = write(fd, p, left)
+        if n < 0 {
+            if errno == EINTR { continue }
+            return errno
+        }
+        left -= n
+        p += n
+    }
+    return 0
+}
+
+/// Buffered output to a file descriptor, with write(2): text is held until `flush()` (which the
+/// writers call at the end of each result) or until a megabyte is pending, so that a query that
+/// fails before its end usually prints nothing (`discardPending()`).
+public class DescriptorOutput: TextOutput {
+    let fd: Int32
+    let path: String
+    private var pending: [UInt8] = []
+    /// Bytes pending beyond which text is written through without waiting for `flush()`.
+    static let highWater = 1 << 20
+
+    init(fd: Int32, path: String) {
+        self.fd = fd
+        self.path = path
+        pending.reserveCapacity(64 * 1024)
+    }
+
+    public func write(_ s: String) throws {
+        pending.append(contentsOf: s.utf8)
+        if pending.count >= Self.highWater { try flush() }
+    }
+
+    public func flush() throws {
+        guard !pending.isEmpty else { return }
+        let code = pending.withUnsafeBytes { writeAll(fd, $0) }
+        pending.removeAll(keepingCapacity: true)
+        if code != 0 { throw failure(code) }
+    }
+
+    /// Drops text not yet written (the rest of a failed result).
+    public func discardPending() { pending.removeAll(keepingCapacity: true) }
+
+    func failure(_ code: Int32) -> Error { OutputFailed(path: path, code: code) }
+}
+
+/// Results on standard output. A closed pipe (EPIPE; SIGPIPE is ignored) becomes `OutputClosed`
+/// and sets `StdoutOutput.closed`, which ends the run quietly with status 0.
+public final class StdoutOutput: DescriptorOutput {
+    nonisolated(unsafe) private static var closedFlag = false
+    /// True once a write to stdout failed with EPIPE.
+    public static var closed: Bool { closedFlag }
+
+    public init() { super.init(fd: 1, path: "<stdout>") }
+
+    /// Another descriptor standing for stdout (tests).
+    init(descriptor fd: Int32) { super.init(fd: fd, path: "<stdout>") }
+
+    override func failure(_ code: Int32) -> Error {
+        if code == EPIPE {
+            Self.closedFlag = true
+            return OutputClosed()
+        }
+        return super.failure(code)
+    }
+
+    /// Writes `s` now (dot command output, the banner), after anything pending.
+    public func print(_ s: String) {
+        try? write(s)
+        try? flush()
+    }
+}
+
+/// `-o FILE` and `.output FILE`: text goes to a temporary file in FILE's folder, which replaces
+/// FILE (rename(2), atomic) on `commit()`; `discard()` deletes it and leaves any earlier FILE as
+/// it was. The temporary file is also deleted if the process is stopped by a second Ctrl-C.
+///
+/// A symbolic link is followed (the file it names is replaced, the link stays). A FILE that is
+/// not a regular file (`/dev/null`, a FIFO, `/dev/stdout`) is written in place, not replaced.
+public final class AtomicFileOutput: DescriptorOutput {
+    /// The file the output is for.
+    public let target: String
+    /// The temporary file written meanwhile; nil when `target` is written in place.
+    public let temporary: String?
+    /// The path the temporary file is renamed to: `target`, its symbolic links resolved.
+    let destination: String
+    private var isOpen = true
+
+    /// Creates the temporary file next to `target` (or opens a special file).
+    public init(target: String) throws {
+        var destination = target
+        var st = stat()
+        if lstat(target, &st) == 0, st.st_mode & S_IFMT == S_IFLNK, let real = realpath(target, nil) {
+            destination = String(cString: real)
+            free(real)
+        }
+        if stat(destination, &st) == 0, st.st_mode & S_IFMT != S_IFREG {
+            let fd = open(destination, O_WRONLY | O_TRUNC | O_CLOEXEC)
+            if fd < 0 { throw CLIError.usage("cannot write \(target): \(String(cString: strerror(errno)))") }
+            self.target = target
+            self.destination = destination
+            self.temporary = nil
+            super.init(fd: fd, path: target)
+            return
+        }
+        let url = URL(fileURLWithPath: destination)
+        let folder = url.deletingLastPathComponent().path
+        var template = Array((folder as NSString).appendingPathComponent(".\(url.lastPathComponent).reseau-XXXXXX").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        if fd < 0 {
+            throw CLIError.usage("cannot write \(target): \(String(cString: strerror(errno)))")
+        }
+        let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        self.target = target
+        self.destination = destination
+        self.temporary = temporary
+        super.init(fd: fd, path: target)
+        SignalState.setTemporaryFile(temporary)
+    }
+
+    /// Flushes, syncs and renames the temporary file over the target, with the mode of an earlier
+    /// file or, for a new file, 0666 less the umask.
+    public func commit() throws {
+        guard isOpen else { return }
+        isOpen = false
+        guard let temporary else {
+            defer { close(fd) }
+            try flush()
+            return
+        }
+        SignalState.setTemporaryFile(nil)
+        do {
+            try flush()
+            var st = stat()
+            let mode: mode_t
+            if stat(destination, &st) == 0 {
+                mode = st.st_mode & 0o7777
+            } else {
+                let mask = umask(0o022); umask(mask)
+                mode = 0o666 & ~mask
+            }
+            fchmod(fd, mode)
+            if fsync(fd) != 0 && errno != EINVAL { throw OutputFailed(path: target, code: errno) }
+            close(fd)
+            if rename(temporary, destination) != 0 { throw OutputFailed(path: target, code: errno) }
+        } catch {
+            close(fd)
+            unlink(temporary)
+            throw error
+        }
+    }
+
+    /// Deletes the temporary file; the target is left untouched.
+    public func discard() {
+        guard isOpen else { return }
+        isOpen = false
+        discardPending()
+        close(fd)
+        if let temporary {
+            SignalState.setTemporaryFile(nil)
+            unlink(temporary)
+        }
+    }
+
+    deinit { discard() }
+}
+
+/// Messages for the user on stderr (unbuffered, write(2)).
+public enum Console {
+    /// Writes `s` to stderr as is.
+    public static func error(_ s: String) {
+        var s = s
+        s.withUTF8 { _ = writeAll(2, UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Writes `s` to stderr, adding a newline when it has none.
+    public static func errorLine(_ s: String) {
+        error(s.hasSuffix("\n") ? s : s + "\n")
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+import ReseauCore
+
+/// The interactive prompt: `reseau> `, `   ...> ` while a query is unfinished, dot commands,
+/// Tab completion, history across sessions, Ctrl-C to drop a line or cancel a query, Ctrl-D to leave.
+final class Repl {
+    static let prompt = "reseau> "
+    static let continuationPrompt = "   ...> "
+
+    let runner: Runner
+    var session: Session { runner.session }
+    let reader: LineReader
+    let history: HistoryFile?
+    /// The folder the network was loaded from (nil: bundled), for `.data`.
+    var dataFolder: String?
+    /// Lines of a query not finished yet.
+    var pending = ""
+    private var lastEntry: String?
+    /// Where the banner and messages of dot commands go: the terminal.
+    let console: StdoutOutput
+
+    /// Whether the text typed so far is a whole query (`Session.isComplete`; tests replace it).
+    var isComplete: (String) -> Bool = Session.isComplete
+    /// Runs a query; by default through `runner` (tests replace it).
+    var execute: ((SourceText) -> Runner.Outcome)?
+    /// Where the banner and the messages of dot commands go; by default the terminal (tests replace it).
+    var messages: ((String) -> Void)?
+
+    /// A REPL reading from `reader`, or when nil from libedit on a terminal (plain lines otherwise).
+    init(runner: Runner, dataFolder: String?, reader: LineReader? = nil) {
+        self.runner = runner
+        self.dataFolder = dataFolder
+        self.console = runner.stdout
+        if let reader {
+            self.reader = reader
+            history = nil
+        } else if Terminal.isTerminal(0) && Terminal.isTerminal(1) {
+            let editor = LineEditor()
+            self.reader = editor
+            history = HistoryFile.defaultPath().map { HistoryFile(path: $0, editor: editor) }
+        } else {
+            self.reader = PlainLineReader()
+            history = nil
+        }
+    }
+
+    /// True when libedit draws the prompt on stdout; otherwise prompts and banner go to stderr.
+    var onTerminal: Bool { reader is LineEditor }
+
+    /// Writes text meant for the user at the prompt (not results).
+    func say(_ s: String) {
+        if let messages { messages(s) } else if onTerminal { console.print(s) } else { Console.error(s) }
+    }
+
+    /// Runs until Ctrl-D, `.quit` or SIGTERM; returns the exit status.
+    func run() -> ExitStatus {
+        history?.load()
+        LineEditor.completer = { [unowned self] line in self.complete(line) }
+        defer { LineEditor.completer = nil }
+        say("reseau \(ReseauCommand.version) — \(Network.describe(session.graph)): \(Network.summary(session.graph))\n"
+            + "Type a query, .help for help, Ctrl-D to leave.\n")
+        while true {
+            SignalState.clear()
+            let input = reader.readLine(prompt: pending.isEmpty ? Repl.prompt : Repl.continuationPrompt)
+            switch input {
+            case .end:
+                say("\n")
+                if SignalState.isTerminated { return finish(.interrupted) }
+                return finish(.success)
+            case .interrupted:
+                if onTerminal { say("^C\n") }
+                pending = ""
+            case .line(let line):
+                if !handle(line) { return finish(.success) }
+                if SignalState.isTerminated { return finish(.interrupted) }
+            }
+        }
+    }
+
+    /// Handles one line; false to leave.
+    func handle(_ line: String) -> Bool {
+        if pending.isEmpty {
+            let t = line.trimmingCharacters(in: .whitespaces)
+            if t.isEmpty { return true }
+            if t.hasPrefix(".") {
+                remember(t)
+                return dotCommand(t)
+            }
+        }
+        pending = pending.isEmpty ? line : pending + "\n" + line
+        if pending.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { pending = ""; return true }
+        let ended = line.trimmingCharacters(in: .whitespaces).hasSuffix(";")
+        if ended || isComplete(pending) {
+            let text = pending
+            pending = ""
+            remember(text)
+            runQuery(SourceText(name: "<input>", text: text))
+        }
+        return true
+    }
+
+    /// Runs a query (or a file of them, for `.read`); a Ctrl-C cancels it and comes back here.
+    @discardableResult
+    func runQuery(_ source: SourceText) -> Runner.Outcome {
+        SignalState.clear()
+        let outcome = execute?(source) ?? runner.run(source)
+        SignalState.clear()
+        session.cancellation.reset()
+        return outcome
+    }
+
+    /// Adds an entry to the history (a multi-line query is one entry) and saves the file.
+    func remember(_ entry: String) {
+        guard entry != lastEntry else { return }
+        lastEntry = entry
+        reader.addHistory(entry)
+        history?.save()
+    }
+
+    /// Completion of the line so far: dot commands here, queries by the session.
+    func complete(_ lineSoFar: String) -> CompletionMatches? {
+        if pending.isEmpty && lineSoFar.drop(while: { $0 == " " }).hasPrefix(".") {
+            return completeDotCommand(lineSoFar)
+        }
+        let text = pending.isEmpty ? lineSoFar : pending + "\n" + lineSoFar
+        return Completion.apply(session.completions(text, cursor: text.utf8.count), to: lineSoFar)
+    }
+
+    /// Writes an `.output` file into place and saves the history.
+    func finish(_ status: ExitStatus) -> ExitStatus {
+        if let file = runner.file {
+            runner.file = nil
+            do { try file.commit() } catch { Console.errorLine("error: \(error)") }
+        }
+        history?.save()
+        return status
+    }
+}

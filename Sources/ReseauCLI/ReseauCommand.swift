@@ -1,0 +1,322 @@
+import ArgumentParser
+import Foundation
+import ReseauCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A command that computes its exit status instead of throwing it.
+protocol StatusCommand: ParsableCommand {
+    func execute() -> ExitStatus
+}
+
+extension StatusCommand {
+    public mutating func run() throws {
+        let status = execute()
+        if status != .success { throw ExitCode(status.rawValue) }
+    }
+}
+
+/// `reseau`: runs queries from `-e`, files or stdin, or the REPL on a terminal.
+public struct ReseauCommand: StatusCommand {
+    /// The version `--version` and the banner show.
+    public static let version = "0.1.0"
+
+    public static let configuration = CommandConfiguration(
+        commandName: "reseau",
+        abstract: "Ask questions of the Réseau international des villes Michelin: cities, twinnings, projects, money, events.",
+        usage: """
+            reseau [<options>]
+              reseau [<options>] -e <query> [-e <query> …]
+              reseau [<options>] [-f] <file> …
+              reseau check [--data <dir>]
+            """,
+        discussion: tour,
+        version: "reseau \(version)"
+    )
+
+    /// The short tour `--help` ends with.
+    static let tour = """
+        Without a query, reseau opens its prompt on a terminal (Tab completes, .help lists the \
+        commands) and reads queries from stdin otherwise. `reseau check [--data DIR]` checks a \
+        network's CSV files and counts their rows.
+
+        A first query:
+          reseau -e 'cities | where michelin | count'
+          reseau -e 'city "Clermont-Ferrand" | twins | select name, country'
+
+        Formats: --format table|csv|tsv|json|jsonl|markdown|dot|graphml. The default is an aligned table \
+        on a terminal and TSV with a header row in a pipe or file; --no-header drops the header.
+
+        Files: a query file runs as `reseau weekly.rql` or `reseau -f weekly.rql`; files run first, in \
+        order, then each -e. A file that starts with `#!/usr/bin/env -S reseau -f` runs as a program \
+        (chmod +x). $NAME in a query is bound by --param NAME=VALUE (numbers typed as numbers, \
+        true/false as booleans, "quoted" as text).
+
+        Cron: -o FILE writes atomically (a temporary file, then rename), so a failed or interrupted run \
+        leaves the previous FILE as it was. A crontab line:
+          0 6 * * 1 reseau -f q/fund.rql --format csv --param year=2024 -o fund.csv
+
+        Pipes: results go to stdout, diagnostics to stderr; a closed pipe ends the run quietly with \
+        status 0:
+          reseau -e 'fundings' --format jsonl | jq .amount
+          echo 'cities | count' | reseau
+          reseau -e 'cities' | head -1
+
+        Exit status: 0 success; 1 a query failed (lex, parse, check or run error, or --timeout); \
+        2 usage error; 3 the data failed to load; 130 interrupted (Ctrl-C, SIGTERM). A script stops at \
+        its first failing query unless --keep-going.
+        """
+
+    @Option(name: .customShort("e"), parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("Run QUERY (repeatable; run in order, after the files).", valueName: "QUERY"))
+    public var queries: [String] = []
+
+    @Option(name: .customShort("f"), help: ArgumentHelp("Run the queries of FILE ('-': stdin).", valueName: "FILE"))
+    public var scriptFiles: [String] = []
+
+    @Argument(help: ArgumentHelp("Query files to run, in order.", valueName: "FILE"))
+    public var files: [String] = []
+
+    @Option(help: ArgumentHelp("Load the network from the CSV files of DIR instead of the bundled one.", valueName: "DIR"))
+    public var data: String?
+
+    @Option(help: ArgumentHelp("Output format: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")). Default: table on a terminal, else tsv.", valueName: "FORMAT"))
+    public var format: String?
+
+    @Option(name: .customLong("param"),
+            help: ArgumentHelp("Bind $NAME to VALUE (repeatable).", valueName: "NAME=VALUE"))
+    public var params: [String] = []
+
+    @Option(name: .customShort("o"), help: ArgumentHelp("Write the results to FILE atomically.", valueName: "FILE"))
+    public var output: String?
+
+    @Flag(name: .customLong("no-header"), help: "Leave out the header row.")
+    public var noHeader = false
+
+    @Flag(help: "Print the time each query takes on stderr.")
+    public var timer = false
+
+    @Option(help: ArgumentHelp("Colour: auto (a terminal, unless NO_COLOR is set), always or never.", valueName: "WHEN"))
+    public var color: ColorMode = .auto
+
+    @Flag(name: .customLong("keep-going"), help: "Run every query of a script even after one fails (exit status 1 at the end).")
+    public var keepGoing = false
+
+    @Option(help: ArgumentHelp("Stop a query that runs longer than SECONDS (exit status 1).", valueName: "SECONDS"))
+    public var timeout: Double?
+
+    public init() {}
+
+    public func validate() throws {
+        _ = try parsedFormat()
+        for p in params {
+            do { _ = try ParamBinding(parsing: p) } catch { throw ValidationError(error.description.dropPrefix("error: ")) }
+        }
+        if let t = timeout, !(t > 0 && t.isFinite) { throw ValidationError("--timeout expects a positive number of seconds") }
+        if let o = output, o.isEmpty || o.hasSuffix("/") { throw ValidationError("-o expects a file name") }
+    }
+
+    func parsedFormat() throws -> OutputFormat? {
+        guard let format else { return nil }
+        if let f = OutputFormat(rawValue: format.lowercased()) { return f }
+        throw ValidationError(unknownFormatMessage(format))
+    }
+
+    /// Runs the queries (or the REPL) and returns the exit status.
+    func execute() -> ExitStatus {
+        // `reseau --data DIR check`: options before the subcommand's name.
+        if files == ["check"] && queries.isEmpty && scriptFiles.isEmpty && !FileManager.default.fileExists(atPath: "check") {
+            var check = CheckCommand()
+            check.data = data
+            return check.execute()
+        }
+        let hasQueries = !(queries.isEmpty && scriptFiles.isEmpty && files.isEmpty)
+        let interactive = !hasQueries && Terminal.isTerminal(0)
+        // Ctrl-C from here on: exit 130 (a second one at once, outside the REPL).
+        SignalState.install(forceOnSecond: !interactive)
+
+        // 1. Read every query before loading anything: a missing file is a usage error (2).
+        var sources: [SourceText] = []
+        do {
+            for f in scriptFiles + files { sources.append(try readSource(f)) }
+            for q in queries { sources.append(SourceText(name: "-e", text: q)) }
+            if !hasQueries && !interactive { sources.append(try readSource("-")) }
+        } catch {
+            if SignalState.isInterrupted { return .interrupted }
+            Console.errorLine(error.description)
+            return error.status
+        }
+        if SignalState.isInterrupted { return .interrupted }
+
+        // 2. The network.
+        let graph: Graph
+        do { graph = try Network.load(data) } catch {
+            Console.errorLine(error.description)
+            return error.status
+        }
+        if SignalState.isInterrupted { return .interrupted }
+        let session = Session(graph: graph)
+        for p in params {
+            if let b = try? ParamBinding(parsing: p) { session.params[b.name] = b.value }
+        }
+        SignalState.retarget(session.cancellation)
+
+        let runner = Runner(session: session, stdout: StdoutOutput())
+        runner.format = try? parsedFormat()
+        runner.header = !noHeader
+        runner.timer = timer
+        runner.timeout = timeout
+        runner.color = color
+        if let output {
+            do { runner.file = try AtomicFileOutput(target: output) } catch {
+                Console.errorLine("\(error)")
+                return .usage
+            }
+        }
+
+        if interactive {
+            return Repl(runner: runner, dataFolder: data).run()
+        }
+        return runScript(sources, runner: runner, keepGoing: keepGoing)
+    }
+}
+
+/// Runs `sources` in order: stops at the first failure unless `keepGoing`; `-o` is renamed into
+/// place only when every query succeeded.
+func runScript(_ sources: [SourceText], runner: Runner, keepGoing: Bool) -> ExitStatus {
+    var failed = false
+    for source in sources {
+        switch runner.run(source) {
+        case .success: continue
+        case .failed:
+            failed = true
+            if keepGoing { continue }
+        case .interrupted:
+            runner.file?.discard()
+            return .interrupted
+        case .outputClosed:
+            runner.file?.discard()
+            return .success
+        }
+        break
+    }
+    if SignalState.isInterrupted {
+        runner.file?.discard()
+        return .interrupted
+    }
+    if failed {
+        runner.file?.discard()
+        return .queryFailed
+    }
+    if let file = runner.file {
+        do { try file.commit() } catch {
+            Console.errorLine("error: \(error)")
+            return .queryFailed
+        }
+    }
+    return .success
+}
+
+/// Reads a query file (`-`: all of stdin) as one source text.
+func readSource(_ path: String) throws(CLIError) -> SourceText {
+    let bytes: [UInt8]
+    let name: String
+    if path == "-" {
+        name = "<stdin>"
+        bytes = readAll(0)
+    } else {
+        name = path
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+            throw .usage("\(path): no such file")
+        }
+        guard !isDir.boolValue else { throw .usage("\(path): is a folder, not a query file") }
+        guard let d = FileManager.default.contents(atPath: path) else {
+            throw .usage("\(path): cannot read the file (permissions?)")
+        }
+        bytes = [UInt8](d)
+    }
+    guard let text = String(validating: bytes, as: UTF8.self) else {
+        throw .usage("\(name): not UTF-8 text")
+    }
+    return SourceText(name: name, text: text)
+}
+
+/// Everything left on `fd`.
+func readAll(_ fd: Int32) -> [UInt8] {
+    var out: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if n < 0 && errno == EINTR { if SignalState.isInterrupted { break } else { continue } }
+        if n <= 0 { break }
+        out.append(contentsOf: chunk[0..<n])
+    }
+    return out
+}
+
+func unknownFormatMessage(_ name: String) -> String {
+    let all = OutputFormat.allCases.map(\.rawValue)
+    let close = closestNames(to: name, in: all, limit: 1)
+    return "unknown format '\(name)'" + (close.isEmpty ? "" : " (did you mean '\(close[0])'?)")
+        + "; formats: " + all.joined(separator: ", ")
+}
+
+extension String {
+    func dropPrefix(_ p: String) -> String { hasPrefix(p) ? String(dropFirst(p.count)) : self }
+}
+
+extension ColorMode: ExpressibleByArgument {}
+
+// MARK: - Entry point
+
+extension ReseauCommand {
+    /// Parses the command line, runs the command and exits with its status: usage errors exit
+    /// with 2 (not ArgumentParser's 64), `--help` and `--version` print on stdout and exit 0.
+    public static func main() -> Never { main(nil) }
+
+    /// `main()` with explicit arguments (without the program name).
+    public static func main(_ arguments: [String]?) -> Never {
+        let args = arguments ?? Array(CommandLine.arguments.dropFirst())
+        // `check` is dispatched here: the root command's FILE… arguments would swallow a subcommand's name.
+        if args.first == "check" {
+            Foundation.exit(execute(CheckCommand.self, Array(args.dropFirst())))
+        }
+        Foundation.exit(execute(ReseauCommand.self, args))
+    }
+
+    /// Parses `args` as `command`, runs it and returns the exit status.
+    static func execute<C: StatusCommand>(_ command: C.Type, _ args: [String]) -> Int32 {
+        do {
+            let c = try C.parseAsRoot(args)
+            if let c = c as? any StatusCommand { return c.execute().rawValue }
+            var other = c
+            try other.run()
+            return 0
+        } catch {
+            return report(error, command)
+        }
+    }
+
+    /// Prints what ArgumentParser has to say about `error` and maps its exit code.
+    static func report<C: ParsableCommand>(_ error: Error, _ command: C.Type) -> Int32 {
+        if let e = error as? CLIError {
+            Console.errorLine(e.description)
+            return e.status.rawValue
+        }
+        let code = C.exitCode(for: error)
+        let message = C.fullMessage(for: error)
+        if code == .success {
+            let out = StdoutOutput()
+            out.print(message.hasSuffix("\n") ? message : message + "\n")
+            return 0
+        }
+        if code == .validationFailure {
+            Console.errorLine(message)
+            return ExitStatus.usage.rawValue
+        }
+        if !message.isEmpty { Console.errorLine(message) }
+        return code.rawValue
+    }
+}

@@ -1,0 +1,77 @@
+@preconcurrency import CEditLine
+import ReseauCore
+import Synchronization
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
+/// What the SIGINT/SIGTERM handler may touch: atomics only, read and written without locks,
+/// so that the handler is async-signal-safe.
+enum SignalState {
+    /// Set by SIGINT or SIGTERM; cleared by the REPL before each query.
+    static let interrupted = Atomic<Bool>(false)
+    /// Set by SIGTERM, never cleared: the REPL leaves.
+    static let terminated = Atomic<Bool>(false)
+    /// Signals received since the last `clear()`.
+    static let hits = Atomic<Int>(0)
+    /// The session's `CancellationFlag`, unretained (0: none).
+    static let target = Atomic<UInt>(0)
+    /// A temporary `-o` file to delete on a forced exit, as a C string that is never freed (0: none).
+    static let temporaryFile = Atomic<UInt>(0)
+    /// When true, a second signal ends the process at once with status 130 (scripts; not the REPL).
+    static let forceOnSecond = Atomic<Bool>(false)
+
+    /// Installs the handlers for SIGINT and SIGTERM, and ignores SIGPIPE. Until `retarget`
+    /// names a session's flag, a signal only sets `interrupted`.
+    static func install(forceOnSecond force: Bool) {
+        // Touch every global before a signal can arrive: their lazy initialisation is not signal-safe.
+        interrupted.store(false, ordering: .relaxed)
+        terminated.store(false, ordering: .relaxed)
+        hits.store(0, ordering: .relaxed)
+        target.store(target.load(ordering: .relaxed), ordering: .relaxed)
+        temporaryFile.store(temporaryFile.load(ordering: .relaxed), ordering: .relaxed)
+        forceOnSecond.store(force, ordering: .relaxed)
+        _ = reseau_ignore_signal(SIGPIPE)
+        _ = reseau_install_signal(SIGINT, reseauSignalHandler, 0)
+        _ = reseau_install_signal(SIGTERM, reseauSignalHandler, 0)
+    }
+
+    /// Points the handler at the session's cancellation flag, which must outlive the process's
+    /// use of it (it is held unretained).
+    static func retarget(_ flag: CancellationFlag) {
+        target.store(UInt(bitPattern: Unmanaged.passUnretained(flag).toOpaque()), ordering: .releasing)
+    }
+
+    static var isInterrupted: Bool { interrupted.load(ordering: .relaxed) }
+    static var isTerminated: Bool { terminated.load(ordering: .relaxed) }
+
+    static func clear() {
+        interrupted.store(false, ordering: .relaxed)
+        hits.store(0, ordering: .relaxed)
+    }
+
+    /// Records the temporary file to delete on a forced exit (nil: none).
+    static func setTemporaryFile(_ path: String?) {
+        guard let path else { temporaryFile.store(0, ordering: .releasing); return }
+        // Deliberately leaked: the handler may still read an older pointer.
+        let c = strdup(path)
+        temporaryFile.store(UInt(bitPattern: c), ordering: .releasing)
+    }
+}
+
+/// The SIGINT/SIGTERM handler: cancels the running query through the session's flag. Only
+/// atomic loads and stores, and unlink/_exit on a forced exit, all async-signal-safe.
+private func reseauSignalHandler(_ signal: Int32) {
+    let before = SignalState.hits.wrappingAdd(1, ordering: .relaxed).oldValue
+    SignalState.interrupted.store(true, ordering: .relaxed)
+    if signal == SIGTERM { SignalState.terminated.store(true, ordering: .relaxed) }
+    let raw = SignalState.target.load(ordering: .acquiring)
+    if raw != 0, let p = UnsafeRawPointer(bitPattern: raw) {
+        Unmanaged<CancellationFlag>.fromOpaque(p)._withUnsafeGuaranteedRef { $0.cancel() }
+    }
+    if before >= 1 && SignalState.forceOnSecond.load(ordering: .relaxed) {
+        let file = SignalState.temporaryFile.load(ordering: .acquiring)
+        if file != 0, let p = UnsafePointer<CChar>(bitPattern: file) { unlink(p) }
+        _exit(130)
+    }
+}

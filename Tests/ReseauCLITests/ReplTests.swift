@@ -1,0 +1,205 @@
+import Foundation
+import Testing
+@testable import ReseauCLI
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The REPL, driven through a pseudo-terminal like a user at a keyboard. Serialized: each test
+/// starts its own `reseau`, and libedit's terminal handling is best not raced.
+@Suite(.serialized) struct ReplTests {
+    let home = TemporaryFolder()
+    var state: String { home.file("state") }
+    var historyFile: String { home.file("state/reseau/history") }
+
+    /// Starts the REPL on the fixture network; returns it waiting at its first prompt.
+    func start(_ extra: [String] = []) throws -> (PTYProcess, String) {
+        let p = try PTYProcess(arguments: ["--data", FixtureNetwork.shared.path] + extra,
+                               environment: PTYProcess.environment(home: home.path, state: state))
+        let banner = try p.prompt()
+        return (p, banner)
+    }
+
+    /// Ctrl-D at an empty prompt: exit status 0.
+    func quit(_ p: PTYProcess) {
+        p.send("\u{4}")
+        #expect(p.waitForExit() == 0)
+    }
+
+    @Test func bannerThenPromptAndCtrlDExits0() throws {
+        let (p, banner) = try start()
+        #expect(banner.contains("reseau \(ReseauCommand.version)"))
+        #expect(banner.contains("\(FixtureNetwork.nodeCount) nodes, 1 edge"))
+        #expect(banner.contains(".help"))
+        quit(p)
+    }
+
+    @Test func helpListsTheDotCommands() throws {
+        let (p, _) = try start()
+        let out = try p.run(".help")
+        for c in [".schema [TYPE]", ".format [FORMAT]", ".timer on|off", ".read FILE", ".output [FILE]",
+                  ".param NAME [VALUE]", ".params", ".data [DIR]", ".quit", ".help [TOPIC]"] {
+            #expect(out.contains(c), "no \(c) in .help")
+        }
+        #expect(try p.run(".help keys").contains("Ctrl-C"))
+        #expect(try p.run(".help schema").contains("source name"))
+        p.send(".quit\r")
+        #expect(p.waitForExit() == 0)
+    }
+
+    @Test func schemaOfATypeListsItsFields() throws {
+        let (p, _) = try start()
+        let out = try p.run(".schema city")
+        for f in ["name", "country_code", "population", "michelin", "aliases", "geonames_id"] {
+            #expect(out.contains("  \(f) "), "no field \(f)")
+        }
+        #expect(out.contains("integer"))
+        let edge = try p.run(".schema twinnings")
+        #expect(edge.contains("undirected"))
+        #expect(edge.contains("since"))
+        let all = try p.run(".schema")
+        #expect(all.contains("Node types"))
+        #expect(all.contains("Edge types"))
+        #expect(try p.run(".schema cty").contains("did you mean 'city'?"))
+        quit(p)
+    }
+
+    @Test func unknownDotCommandSuggestsTheClosest() throws {
+        let (p, _) = try start()
+        #expect(try p.run(".scheam city").contains("unknown command '.scheam' (did you mean '.schema'?)"))
+        #expect(try p.run(".fromat csv").contains("did you mean '.format'?"))
+        #expect(try p.run(".format jsn").contains("did you mean 'json'?"))
+        quit(p)
+    }
+
+    @Test func ctrlCAtThePromptClearsTheLine() throws {
+        let (p, _) = try start()
+        p.send(".sch")
+        try p.expect(".sch")
+        p.send("\u{3}")
+        try p.expect("^C")
+        try p.prompt()
+        let out = try p.run(".params")
+        #expect(out.contains("no parameters"))
+        #expect(!out.contains("unknown command"))
+        // Still there after a Ctrl-C on an empty line.
+        p.send("\u{3}")
+        try p.expect("^C")
+        try p.prompt()
+        quit(p)
+    }
+
+    @Test func tabCompletesADotCommandAndItsArgument() throws {
+        let (p, _) = try start()
+        p.send(".sch\t")
+        try p.expect("ema")
+        p.send("coun\t")
+        try p.expect("tr")   // countr…: country or countries
+        #expect(try p.run("y").contains("name_fr"))
+        p.send(".format js\t\t")
+        let listed = try p.expect("reseau> .format json")
+        #expect(listed.contains("jsonl"))
+        try p.run("l")
+        #expect(try p.run(".format").contains("jsonl"))
+        quit(p)
+    }
+
+    @Test func historyIsSavedAndRecalledAfterARestart() throws {
+        do {
+            let (p, _) = try start()
+            #expect(try p.run(".schema country").contains("name_fr"))
+            try p.run(".params")
+            quit(p)
+        }
+        let saved = try String(contentsOfFile: historyFile, encoding: .utf8)
+        #expect(saved.contains(".schema\\040country"), "\(saved)")
+        let (p, _) = try start()
+        p.send("\u{1B}[A")
+        try p.expect(".params")
+        #expect(try p.run("\u{1B}[A").contains("name_fr"))   // up twice: .schema country
+        quit(p)
+    }
+
+    @Test func anUnusableHistoryFileIsAWarning() throws {
+        try FileManager.default.createDirectory(atPath: historyFile, withIntermediateDirectories: true)
+        let (p, banner) = try start()
+        #expect(banner.contains("warning: cannot read the history file"))
+        let out = try p.run(".params")
+        #expect(out.contains("warning: cannot write the history file"))
+        #expect(out.contains("no parameters"))
+        #expect(!(try p.run(".params")).contains("warning"))   // warned once
+        quit(p)
+    }
+
+    @Test func paramsAndTimer() throws {
+        let (p, _) = try start(["--param", "year=2021"])
+        try p.run(".param city Santiago de Querétaro")
+        let out = try p.run(".params")
+        #expect(out.contains("$year"))
+        #expect(out.contains("2021"))
+        #expect(out.contains("integer"))
+        #expect(out.contains("\"Santiago de Querétaro\""))
+        try p.run(".param year")
+        #expect(!(try p.run(".params")).contains("$year"))
+        try p.run(".timer on")
+        #expect(try p.run("cities").contains("time: "))
+        quit(p)
+    }
+
+    @Test func outputFileIsWrittenWhenSwitchedBack() throws {
+        let dir = TemporaryFolder()
+        let (p, _) = try start()
+        #expect(try p.run(".output \(dir.file("out.tsv"))").contains("results go to"))
+        #expect(!FileManager.default.fileExists(atPath: dir.file("out.tsv")))
+        #expect(try p.run(".output").contains("wrote"))
+        #expect(FileManager.default.fileExists(atPath: dir.file("out.tsv")))
+        quit(p)
+    }
+
+    @Test func dataReloadKeepsTheOldNetworkOnErrors() throws {
+        let (p, _) = try start()
+        let out = try p.run(".data /nonexistent/reseau")
+        #expect(out.contains("no such folder"))
+        #expect(out.contains("still in use"))
+        #expect(try p.run(".data").contains("\(FixtureNetwork.nodeCount) nodes"))
+        #expect(try p.run(".data \(FixtureNetwork.shared.path)").contains("loaded"))
+        quit(p)
+    }
+
+    @Test func aQueryErrorReturnsToThePrompt() throws {
+        let (p, _) = try start()
+        let out = try p.run("cities | nosuchstep")
+        #expect(out.contains("error:"))
+        #expect(out.contains("<input>:1:"))
+        let dir = TemporaryFolder()
+        dir.write("q.rql", "cities | nosuchstep\n")
+        #expect(try p.run(".read \(dir.file("q.rql"))").contains("\(dir.file("q.rql")):1:"))
+        #expect(try p.run(".read \(dir.file("none.rql"))").contains("no such file"))
+        quit(p)
+    }
+
+    /// File names complete after `.read`; an accented name goes through libedit intact (UTF-8
+    /// locale set by reseau itself: the environment has no LANG).
+    @Test func fileNamesCompleteWithAccents() throws {
+        let dir = TemporaryFolder()
+        dir.write("Querétaro.rql", "cities | nosuchstep\n")
+        try FileManager.default.createDirectory(atPath: dir.file("sub"), withIntermediateDirectories: false)
+        let (p, _) = try start()
+        p.send(".read \(dir.path)/Quer\t")
+        try p.expect("étaro.rql")
+        let out = try p.run("")
+        #expect(out.contains("\(dir.file("Querétaro.rql")):1:"), "\(out)")
+        p.send(".read \(dir.path)/su\t")
+        try p.expect("b/")
+        p.send("\u{3}")
+        try p.prompt()
+        quit(p)
+    }
+
+    @Test func accentedInputIsKept() throws {
+        let (p, _) = try start()
+        try p.run(".param city Querétaro")
+        #expect(try p.run(".params").contains("\"Querétaro\""))
+        quit(p)
+    }
+}
