@@ -55,6 +55,29 @@ public enum Completion {
         return CompletionMatches(line: extends ? shared : line, listed: cands)
     }
 
+    /// Matches for candidates that replace `line` from character offset `start` (the session
+    /// knows where the word being completed begins: after an opening quote, after a `.`…).
+    public static func apply(_ candidates: [String], replacingFrom start: Int, in line: String) -> CompletionMatches? {
+        var seen = Set<String>()
+        let cands = candidates.filter { !$0.isEmpty && seen.insert($0).inserted }
+        guard !cands.isEmpty else { return nil }
+        let prefix = String(Array(line).prefix(start))
+        let full = cands.map { prefix + $0 }
+        if full.count == 1 { return CompletionMatches(line: full[0], listed: []) }
+        var common = Array(full[0])
+        for f in full.dropFirst() {
+            let a = Array(f)
+            var k = 0
+            while k < common.count && k < a.count && common[k] == a[k] { k += 1 }
+            common.removeSubrange(k...)
+        }
+        let shared = String(common)
+        // Only extend what was typed; never shorten it (a name matched in the middle of its
+        // words, "quer" → "Santiago de Querétaro", replaces the typed text only when unique).
+        let extends = shared.count >= line.count && lightFold(shared).hasPrefix(lightFold(line))
+        return CompletionMatches(line: extends ? shared : line, listed: cands)
+    }
+
     /// The start of the word at the end of `chars`: the opening quote of an unclosed string,
     /// else the identifier (letters, digits, `_`) before the end.
     static func fallbackStart(_ chars: [Character]) -> Int {

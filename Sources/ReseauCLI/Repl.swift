@@ -123,7 +123,12 @@ final class Repl {
             return completeDotCommand(lineSoFar)
         }
         let text = pending.isEmpty ? lineSoFar : pending + "\n" + lineSoFar
-        return Completion.apply(session.completions(text, cursor: text.utf8.count), to: lineSoFar)
+        let (start, candidates) = ReseauCore.Completion(session: session).complete(text, cursor: text.utf8.count)
+        let lineStart = text.utf8.count - lineSoFar.utf8.count
+        guard start >= lineStart else { return Completion.apply(candidates, to: lineSoFar) }
+        // The session gives a byte offset; the line editor works in characters.
+        let chars = String(decoding: Array(lineSoFar.utf8)[0..<(start - lineStart)], as: UTF8.self).count
+        return Completion.apply(candidates, replacingFrom: chars, in: lineSoFar)
     }
 
     /// Writes an `.output` file into place and saves the history.

@@ -166,11 +166,11 @@ import Glibc
         let bad = "cities | nosuchstep"
         let stop = try reseau(["--data", data, "--timer", "-e", bad, "-e", bad])
         #expect(stop.status == 1)
-        #expect(stop.stderr.components(separatedBy: "nosuchstep").count - 1 == 1, "\(stop.stderr)")
+        #expect(stop.stderr.components(separatedBy: "error: unknown step 'nosuchstep'").count - 1 == 1, "\(stop.stderr)")
         #expect(stop.stderr.components(separatedBy: "time: ").count - 1 == 1)
         let go = try reseau(["--data", data, "--keep-going", "--timer", "-e", bad, "-e", bad])
         #expect(go.status == 1)
-        #expect(go.stderr.components(separatedBy: "nosuchstep").count - 1 == 2, "\(go.stderr)")
+        #expect(go.stderr.components(separatedBy: "error: unknown step 'nosuchstep'").count - 1 == 2, "\(go.stderr)")
         #expect(go.stderr.components(separatedBy: "time: ").count - 1 == 2)
     }
 

@@ -4,6 +4,8 @@
 public struct Completion {
     let session: Session
 
+    public init(session: Session) { self.session = session }
+
     static let statementWords = ["let", "param", "explain", "path", "match"]
     static let expressionWords = ["and", "or", "not", "in", "if", "then", "else", "true", "false", "null", "exists", "as", "asc", "desc"]
 
