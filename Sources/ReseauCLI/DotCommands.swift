@@ -285,7 +285,7 @@ extension Repl {
         let value = argument.dropFirst(name.count).trimmingCharacters(in: .whitespaces)
         do {
             let b = try ParamBinding(name: name, text: value)
-            if value.isEmpty { session.params[b.name] = nil } else { session.params[b.name] = b.value }
+            if value.isEmpty { session.params[b.name] = nil; session.overriddenParams.remove(b.name) } else { session.setParam(b.name, b.value) }
         } catch {
             Console.errorLine(error.description)
         }

@@ -5,7 +5,8 @@ import ReseauCore
 public enum Network {
     /// Loads `folder`, or the bundled network when nil. A folder that does not exist is one
     /// error, not one "missing file" per CSV file.
-    public static func load(_ folder: String?) throws(CLIError) -> Graph {
+    /// A folder goes through the snapshot cache unless `cache` is false.
+    public static func load(_ folder: String?, cache: Bool = true) throws(CLIError) -> Graph {
         if let folder {
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDir) else {
@@ -14,7 +15,9 @@ public enum Network {
             guard isDir.boolValue else { throw .data("error: \(folder): not a folder") }
         }
         do {
-            return try Loader.load(folder.map { FolderSource($0) as DataSource } ?? BundledSource())
+            guard let folder else { return try Loader.load(BundledSource()) }
+            if !cache { return try Loader.load(FolderSource(folder)) }
+            return try CachedLoader.load(folder: folder).0
         } catch {
             throw .data(error.description)
         }

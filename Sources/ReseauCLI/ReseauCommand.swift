@@ -106,6 +106,24 @@ public struct ReseauCommand: StatusCommand {
     @Option(help: ArgumentHelp("Stop a query that runs longer than SECONDS (exit status 1).", valueName: "SECONDS"))
     public var timeout: Double?
 
+    @Option(name: .customLong("max-rows"), help: ArgumentHelp("Rows a sort, group, distinct, join side or path search may hold (default 10000000).", valueName: "N"))
+    public var maxRows: Int?
+
+    @Option(name: .customLong("max-path"), help: ArgumentHelp("Longest 'path … max N' allowed (default 6).", valueName: "N"))
+    public var maxPath: Int?
+
+    @Option(name: .customLong("max-depth"), help: ArgumentHelp("Deepest 'follow … depth A..B' allowed (default 6).", valueName: "N"))
+    public var maxDepth: Int?
+
+    @Option(name: .customLong("max-nesting"), help: ArgumentHelp("Nesting depth of expressions and patterns (default 100).", valueName: "N"))
+    public var maxNesting: Int?
+
+    @Option(name: .customLong("max-query-bytes"), help: ArgumentHelp("Longest query text (default 1000000).", valueName: "N"))
+    public var maxQueryBytes: Int?
+
+    @Flag(name: .customLong("no-cache"), help: "With --data: parse the CSV files even when a snapshot of them is cached.")
+    public var noCache = false
+
     public init() {}
 
     public func validate() throws {
@@ -114,6 +132,9 @@ public struct ReseauCommand: StatusCommand {
             do { _ = try ParamBinding(parsing: p) } catch { throw ValidationError(error.description.dropPrefix("error: ")) }
         }
         if let t = timeout, !(t > 0 && t.isFinite) { throw ValidationError("--timeout expects a positive number of seconds") }
+        for (name, v) in [("--max-rows", maxRows), ("--max-path", maxPath), ("--max-depth", maxDepth), ("--max-nesting", maxNesting), ("--max-query-bytes", maxQueryBytes)] {
+            if let v, v < 1 { throw ValidationError("\(name) expects a positive number") }
+        }
         if let o = output, o.isEmpty || o.hasSuffix("/") { throw ValidationError("-o expects a file name") }
     }
 
@@ -151,15 +172,20 @@ public struct ReseauCommand: StatusCommand {
 
         // 2. The network.
         let graph: Graph
-        do { graph = try Network.load(data) } catch {
+        do { graph = try Network.load(data, cache: !noCache) } catch {
             Console.errorLine(error.description)
             return error.status
         }
         if SignalState.isInterrupted { return .interrupted }
         let session = Session(graph: graph)
         for p in params {
-            if let b = try? ParamBinding(parsing: p) { session.params[b.name] = b.value }
+            if let b = try? ParamBinding(parsing: p) { session.setParam(b.name, b.value) }
         }
+        if let maxRows { session.limits.maxRows = maxRows }
+        if let maxPath { session.limits.maxPathLength = maxPath }
+        if let maxDepth { session.limits.maxFollowDepth = maxDepth }
+        if let maxNesting { session.limits.maxNesting = maxNesting }
+        if let maxQueryBytes { session.limits.maxQueryBytes = maxQueryBytes }
         SignalState.retarget(session.cancellation)
 
         let runner = Runner(session: session, stdout: StdoutOutput())
