@@ -69,7 +69,10 @@ private func reseauSignalHandler(_ signal: Int32) {
     if raw != 0, let p = UnsafeRawPointer(bitPattern: raw) {
         Unmanaged<CancellationFlag>.fromOpaque(p)._withUnsafeGuaranteedRef { $0.cancel() }
     }
-    if before >= 1 && SignalState.forceOnSecond.load(ordering: .relaxed) {
+    // In a script, a signal before any session exists (reading input, loading data) has
+    // nothing to cancel or clean up: stop at once rather than finish a long load.
+    // Otherwise a second signal stops at once.
+    if (before >= 1 || raw == 0) && SignalState.forceOnSecond.load(ordering: .relaxed) {
         let file = SignalState.temporaryFile.load(ordering: .acquiring)
         if file != 0, let p = UnsafePointer<CChar>(bitPattern: file) { unlink(p) }
         _exit(130)

@@ -1,0 +1,164 @@
+import Foundation
+import Testing
+@testable import ReseauCLI
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A network big enough that walking it takes seconds: 40 000 cities in a ring with chords.
+final class BigNetwork: Sendable {
+    static let shared = BigNetwork()
+    let folder = TemporaryFolder()
+    var path: String { folder.path }
+
+    private init() {
+        atexit { try? FileManager.default.removeItem(atPath: BigNetwork.shared.path) }
+        let n = 40_000
+        var cities = "id,name,country_code,lat,lon,population,michelin,aliases,geonames_id,source\n"
+        for i in 0..<n { cities += "c\(i),City \(i),FR,\(Double(i % 180) - 89.5),\(Double(i % 360) - 179.5),\(i),\(i % 25 == 0),,,t\n" }
+        var twins = "from,to,since,kind,source\n"
+        for i in 0..<n {
+            twins += "c\(i),c\((i + 1) % n),2000,twinning,t\n"
+            twins += "c\(i),c\((i * 7 + 13) % n == i ? (i + 2) % n : (i * 7 + 13) % n),2001,partnership,t\n"
+        }
+        folder.write("cities.csv", cities)
+        folder.write("twinnings.csv", twins)
+        for f in ["countries.csv"] {
+            folder.write(f, "code,name,name_fr,continent,source\nFR,France,France,Europe,t\n")
+        }
+        for (f, header) in [("orgs.csv", "id,name,kind,city,aliases,source"), ("projects.csv", "id,name,kind,theme,start,end,status,signed,aliases,source"),
+                            ("events.csv", "id,name,kind,start,end,city,participants,cities_count,countries_count,aliases,source"),
+                            ("claims.csv", "subject,field,value,note,source"), ("memberships.csv", "city,org,since,source"),
+                            ("partnerships.csv", "city,project,role,source"), ("fundings.csv", "org,project,amount,year,note,source"),
+                            ("hostings.csv", "city,event,source"), ("attendances.csv", "city,event,source"),
+                            ("visits.csv", "from,to,trip,purpose,start,end,cost,note,source")] {
+            folder.write(f, header + "\n")
+        }
+    }
+}
+
+/// Hostile input through the real binary: signals during every long-running operator, limits,
+/// garbage, files that must not be damaged.
+@Suite(.serialized) struct HostileInputTests {
+    let tmp = TemporaryFolder()
+
+    /// Starts reseau with `arguments`, sends `signal` after `delay` seconds, and returns the
+    /// exit status, how long it took to stop after the signal, and what it printed.
+    func interrupt(_ arguments: [String], signal: Int32 = SIGINT, after delay: Double = 0.6) throws -> (status: Int32?, stopSeconds: Double, stdout: String, stderr: String) {
+        let out = open(tmp.file("out"), O_WRONLY | O_CREAT | O_TRUNC, 0o644), err = open(tmp.file("err"), O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let null = open("/dev/null", O_RDONLY)
+        defer { close(out); close(err); close(null) }
+        var env = ProcessInfo.processInfo.environment
+        env["XDG_CACHE_HOME"] = tmp.file("cache")
+        env["HOME"] = tmp.path
+        let pid = try spawnReseau(arguments, environment: env, stdio: (null, out, err))
+        Thread.sleep(forTimeInterval: delay)
+        let sent = Date()
+        kill(pid, signal)
+        let status = waitForExit(pid, timeout: 10)
+        return (status, Date().timeIntervalSince(sent), tmp.read("out") ?? "", tmp.read("err") ?? "")
+    }
+
+    static let longQueries: [(String, [String])] = [
+        ("scan and pattern match", ["-e", "match (a:city), (b:city), (c:city), (d:city), (e:city) | count"]),
+        ("sort", ["-e", "match (a:city), (b:city), (c:city), (d:city) | sort a.name, b.population desc | take 1"]),
+        ("aggregate", ["-e", "match (a:city), (b:city), (c:city), (d:city), (e:city) | group by a.country: n = count()"]),
+        ("expand (follow)", ["--data", BigNetwork.shared.path, "--no-cache", "-e", "cities | follow twin depth 1..6 | count"]),
+        ("nearest", ["--data", BigNetwork.shared.path, "--no-cache", "-e", "cities | nearest cities take 3 | count"]),
+        ("distinct", ["-e", "match (a:city), (b:city), (c:city), (d:city), (e:city) | select a.name as a, e.name as e | distinct | count"]),
+    ]
+
+    @Test(arguments: longQueries.indices)
+    func ctrlCStopsEveryLongOperator(_ i: Int) throws {
+        let (name, args) = Self.longQueries[i]
+        _ = BigNetwork.shared
+        let r = try interrupt(args, after: i >= 3 ? 1.5 : 0.6)
+        #expect(r.status == 130, "\(name): \(r.stderr)")
+        #expect(r.stopSeconds < 0.5, "\(name) took \(r.stopSeconds)s to stop")
+        #expect(r.stdout.isEmpty, "\(name)")
+    }
+
+    @Test func sigtermStopsAQueryToo() throws {
+        let r = try interrupt(["-e", "match (a:city), (b:city), (c:city), (d:city), (e:city) | count"], signal: SIGTERM)
+        #expect(r.status == 130)
+        #expect(r.stopSeconds < 0.5)
+    }
+
+    @Test func aSignalDuringTheDataLoadStopsAtOnce() throws {
+        let r = try interrupt(["--data", BigNetwork.shared.path, "--no-cache", "-e", "cities | count"], after: 0.05)
+        #expect(r.status == 130)
+        #expect(r.stopSeconds < 0.5)
+    }
+
+    /// Interrupted while writing a large result with -o: the earlier file is untouched and no
+    /// temporary file is left behind.
+    @Test func interruptedOutputLeavesTheOldFile() throws {
+        tmp.write("report.csv", "old report\n")
+        let r = try interrupt(["--format", "csv", "-o", tmp.file("report.csv"), "-e",
+                               "match (a:city), (b:city), (c:city), (d:city) | select a.name as a, b.name as b, c.name as c, d.name as d"], after: 0.8)
+        #expect(r.status == 130)
+        #expect(tmp.read("report.csv") == "old report\n")
+        let left = try FileManager.default.contentsOfDirectory(atPath: tmp.path).filter { $0.contains("report") }
+        #expect(left == ["report.csv"], "\(left)")
+    }
+
+    @Test func timeoutStopsAnUnattendedRun() throws {
+        let start = Date()
+        let r = try reseau(["--timeout", "0.3", "-e", "match (a:city), (b:city), (c:city), (d:city), (e:city) | count"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("error: time limit exceeded"))
+        #expect(Date().timeIntervalSince(start) < 3)
+    }
+
+    @Test func rowLimitStopsACartesianSort() throws {
+        // (`sort … | take k` keeps only k rows and never reaches the bound: a plain sort does.)
+        let r = try reseau(["--max-rows", "100000", "-e", "match (a:city), (b:city), (c:city), (d:city) | sort a.name | count"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("error: 'sort' holds more than 100000 rows"))
+        #expect(r.stdout.isEmpty)
+    }
+
+    @Test func queryLengthAndNestingLimits() throws {
+        let long = "cities | where name == \"" + String(repeating: "x", count: 2_000_000) + "\" | count"
+        tmp.write("long.rql", long)
+        let r = try reseau([tmp.file("long.rql")])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("over the limit of 1000000"))
+        #expect(try reseau(["--max-query-bytes", "3000000", tmp.file("long.rql")]).status == 0)
+        let deep = "cities | where " + String(repeating: "(", count: 50) + "true" + String(repeating: ")", count: 50) + " | count"
+        #expect(try reseau(["-e", deep]).status == 0)
+        let r2 = try reseau(["--max-nesting", "20", "-e", deep])
+        #expect(r2.status == 1)
+        #expect(r2.stderr.contains("nested too deeply (limit 20)"))
+        tmp.write("deeper.rql", "cities | where " + String(repeating: "not ", count: 100_000) + "true | count")
+        #expect(try reseau([tmp.file("deeper.rql")]).stderr.contains("nested too deeply"))
+    }
+
+    @Test func binaryGarbageIsAnErrorNotACrash() throws {
+        var bytes: [UInt8] = Array("cities | count\n".utf8)
+        var rng: UInt64 = 12345
+        for _ in 0..<4096 { rng = rng &* 6364136223846793005 &+ 1442695040888963407; bytes.append(UInt8(truncatingIfNeeded: rng >> 33)) }
+        try Data(bytes).write(to: URL(fileURLWithPath: tmp.file("garbage.rql")))
+        let r = try reseau([tmp.file("garbage.rql")])
+        #expect(r.status == 2 || r.status == 1, "\(r.status)")
+        #expect(r.stderr.contains("error") || r.stderr.contains("UTF-8"))
+        let r2 = try reseau([], stdin: String(decoding: bytes.prefix(2000), as: UTF8.self))
+        #expect(r2.status == 1)
+    }
+
+    @Test func missingOrBrokenDataFolderExits3() throws {
+        let r = try reseau(["--data", tmp.file("nope"), "-e", "cities | count"])
+        #expect(r.status == 3)
+        #expect(r.stderr.contains("no such folder"))
+        // A CSV file that is a folder.
+        try FileManager.default.createDirectory(atPath: tmp.file("broken"), withIntermediateDirectories: true)
+        for f in try FileManager.default.contentsOfDirectory(atPath: BigNetwork.shared.path) {
+            try FileManager.default.copyItem(atPath: BigNetwork.shared.path + "/" + f, toPath: tmp.file("broken/" + f))
+        }
+        try FileManager.default.removeItem(atPath: tmp.file("broken/visits.csv"))
+        try FileManager.default.createDirectory(atPath: tmp.file("broken/visits.csv"), withIntermediateDirectories: true)
+        let r2 = try reseau(["--data", tmp.file("broken"), "-e", "cities | count"])
+        #expect(r2.status == 3)
+        #expect(r2.stderr.contains("visits.csv"))
+    }
+}
