@@ -1,12 +1,11 @@
-// reseau-bench --data DIR [--runs N] [--load-runs N] [--out FILE] [--reseau BIN] [--e0 BIN] [--w0-runs N]
+// reseau-bench --data DIR [--runs N] [--load-runs N] [--out FILE] [--only W2,W3,…]
 //
 // Measures Reseau in-process on a generated network (see reseau-gen):
 //   W1  loading the CSV files (median of --load-runs loads)
 //   mem resident memory after the first load, minus the resident memory before it
 //   W2–W6 queries in Reseau's language, run through Session.run into a CollectingWriter,
 //       medians of --runs runs after one warm-up run
-//   W0  the whole process `BIN -e 'cities | count'` on the bundled network (--reseau), and the
-//       same for a stand-in that does what -e does through ReseauCore (--e0)
+// (W0, the whole process, is timed by w0.py with the same harness as the sqlite3 CLI.)
 // and writes every timing and every answer as JSON (the peers compare their answers to it).
 import Foundation
 import ReseauCore
@@ -17,9 +16,8 @@ func fail(_ msg: String) -> Never {
 }
 
 var dataDir: String?
-var runs = 7, loadRuns = 5, w0Runs = 30
+var runs = 7, loadRuns = 5
 var outFile: String?
-var reseauBin: String?, e0Bin: String?
 var only: Set<String>?
 var args = CommandLine.arguments.dropFirst()
 while let a = args.popFirst() {
@@ -27,15 +25,12 @@ while let a = args.popFirst() {
     case "--data": dataDir = args.popFirst()
     case "--runs": runs = args.popFirst().flatMap { Int($0) } ?? runs
     case "--load-runs": loadRuns = args.popFirst().flatMap { Int($0) } ?? loadRuns
-    case "--w0-runs": w0Runs = args.popFirst().flatMap { Int($0) } ?? w0Runs
     case "--out": outFile = args.popFirst()
-    case "--reseau": reseauBin = args.popFirst()
-    case "--e0": e0Bin = args.popFirst()
     case "--only": only = Set((args.popFirst() ?? "").split(separator: ",").map(String.init))
     default: fail("unknown argument \(a)")
     }
 }
-guard let dataDir else { fail("usage: reseau-bench --data DIR [--runs N] [--load-runs N] [--out FILE] [--reseau BIN] [--e0 BIN]") }
+guard let dataDir else { fail("usage: reseau-bench --data DIR [--runs N] [--load-runs N] [--out FILE] [--only W2,W3,…]") }
 
 // MARK: parameters written by reseau-gen
 
@@ -163,53 +158,6 @@ measure("W4", "city \"\(hubName)\" | follow twin depth 1..2 | count", answer: co
 measure("W5a", "path \"\(path4.0)\" to \"\(path4.1)\" via twin max 8", answer: pathAnswer)
 measure("W5b", "path \"\(path8.0)\" to \"\(path8.1)\" via twin max 8", answer: pathAnswer)
 measure("W6", "twinnings | where from.michelin and to.michelin and from.country_code != to.country_code | count", answer: countAnswer)
-
-// MARK: W0 whole process
-
-/// Runs `argv` `n` times (after two warm-up runs), checks its output and returns the wall times.
-func timeProcess(_ argv: [String], expect: String, n: Int) -> ([Double], String)? {
-    var xs: [Double] = []
-    var lastOut = ""
-    for i in 0..<(n + 2) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: argv[0])
-        p.arguments = Array(argv.dropFirst())
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = FileHandle.nullDevice
-        let t = clock.now
-        do { try p.run() } catch { return nil }
-        let out = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        let d = ms(clock.now - t)
-        lastOut = String(decoding: out, as: UTF8.self)
-        if p.terminationStatus != 0 || !lastOut.contains(expect) { return nil }
-        if i >= 2 { xs.append(d) }
-    }
-    return (xs, lastOut)
-}
-
-if only == nil || only!.contains("W0") {
-    let bundled: Graph
-    do { bundled = try Loader.load(BundledSource()) } catch { fail("the bundled network does not load") }
-    let cityCount = String(bundled.nodes[Schema.city].count)
-    if let bin = reseauBin {
-        if let (xs, out) = timeProcess([bin, "-e", "cities | count"], expect: cityCount, n: w0Runs) {
-            timings["W0"] = stats(xs)
-            answers["W0"] = out.trimmingCharacters(in: .whitespacesAndNewlines)
-            log("W0 median \(String(format: "%.2f", median(xs))) ms — \(bin) -e 'cities | count'")
-        } else {
-            results["W0_note"] = "\(bin) -e 'cities | count' did not print \(cityCount): the command line does not support -e yet"
-            log("W0 not measured: \(bin) -e does not work yet")
-        }
-    }
-    if let bin = e0Bin {
-        if let (xs, _) = timeProcess([bin, "cities | count"], expect: cityCount, n: w0Runs) {
-            timings["W0_core"] = stats(xs)
-            log("W0_core median \(String(format: "%.2f", median(xs))) ms — \(bin) 'cities | count'")
-        }
-    }
-}
 
 results["timings"] = timings
 results["answers"] = answers
