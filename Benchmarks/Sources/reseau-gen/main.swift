@@ -1,0 +1,88 @@
+// reseau-gen --scale S|M|L [--seed 42] --out DIR [--verify]
+//
+// Writes a synthetic network in the Data/ format (13 CSV files) and bench-params.json (the
+// hub, the path pairs and the other workload parameters) into DIR. With --verify, loads the
+// folder back with Reseau's strict loader and checks the counts.
+import Foundation
+import ReseauCore
+import ReseauGen
+
+func usage() -> Never {
+    FileHandle.standardError.write(Data("usage: reseau-gen --scale S|M|L|FACTOR [--seed N] --out DIR [--verify]\n".utf8))
+    exit(2)
+}
+
+var scale: Scale?
+var seed: UInt64 = 42
+var out: String?
+var verify = false
+var args = CommandLine.arguments.dropFirst()
+while let a = args.popFirst() {
+    switch a {
+    case "--scale":
+        guard let v = args.popFirst() else { usage() }
+        if let s = Scale.named(v) { scale = s } else if let f = Double(v), f > 0 { scale = Scale(name: v, factor: f) } else { usage() }
+    case "--seed":
+        guard let v = args.popFirst(), let s = UInt64(v) else { usage() }
+        seed = s
+    case "--out":
+        guard let v = args.popFirst() else { usage() }
+        out = v
+    case "--verify": verify = true
+    default: usage()
+    }
+}
+guard let scale, let out else { usage() }
+
+do {
+    try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+} catch {
+    FileHandle.standardError.write(Data("reseau-gen: cannot create \(out): \(error)\n".utf8))
+    exit(1)
+}
+
+let clock = ContinuousClock()
+let t0 = clock.now
+let params: WorkloadParams
+do {
+    params = try Generator(scale: scale, seed: seed).write(to: out)
+} catch {
+    FileHandle.standardError.write(Data("reseau-gen: \(error)\n".utf8))
+    exit(1)
+}
+let genTime = clock.now - t0
+func seconds(_ d: Duration) -> String { String(format: "%.2f s", Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18) }
+print("scale \(scale.name) seed \(seed): \(scale.cities) cities, \(scale.twinnings) twinnings, \(scale.projects) projects, \(scale.fundings) fundings in \(seconds(genTime)) → \(out)")
+print("hub \(params.hubName) (\(params.hubDegree) twins); \(params.isolatedCities) cities without twins, \(params.citiesWithAtMost5Twins) with at most 5")
+print("path pairs: \(params.path4.from)–\(params.path4.to) (\(params.path4.hops) hops), \(params.path8.from)–\(params.path8.to) (\(params.path8.hops) hops)")
+
+if verify {
+    let t1 = clock.now
+    let graph: Graph
+    do {
+        graph = try Loader.load(FolderSource(out))
+    } catch {
+        print(error.description)
+        FileHandle.standardError.write(Data("reseau-gen: the generated network does not load\n".utf8))
+        exit(1)
+    }
+    var ok = true
+    func check(_ what: String, _ got: Int, _ want: Int) {
+        if got != want { print("mismatch: \(what) \(got), expected \(want)"); ok = false }
+    }
+    check("cities", graph.nodes[Schema.city].count, scale.cities)
+    check("countries", graph.nodes[Schema.country].count, 40)
+    check("orgs", graph.nodes[Schema.org].count, scale.orgs)
+    check("projects", graph.nodes[Schema.project].count, scale.projects)
+    check("events", graph.nodes[Schema.event].count, scale.events)
+    check("twinnings", graph.edges[Schema.twin].count, scale.twinnings)
+    check("fundings", graph.edges[Schema.funds].count, scale.fundings)
+    check("visits", graph.edges[Schema.visit].count, scale.visits)
+    if let hub = graph.lookup(params.hubName, type: Schema.city).first {
+        let t = graph.edges[Schema.twin]
+        check("hub degree", t.outgoing.degree(hub.index) + t.incoming.degree(hub.index), params.hubDegree)
+    } else { print("hub \(params.hubName) not found"); ok = false }
+    let counts = graph.schema.edgeTypes.indices.map { "\(graph.schema.edgeTypes[$0].source) \(graph.edges[$0].count)" }
+    print("verified: loads in \(seconds(clock.now - t1)); " + counts.joined(separator: ", "))
+    if !ok { exit(1) }
+}
