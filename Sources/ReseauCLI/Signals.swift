@@ -75,6 +75,9 @@ private func reseauSignalHandler(_ signal: Int32) {
     if (before >= 1 || raw == 0) && SignalState.forceOnSecond.load(ordering: .relaxed) {
         let file = SignalState.temporaryFile.load(ordering: .acquiring)
         if file != 0, let p = UnsafePointer<CChar>(bitPattern: file) { unlink(p) }
+        // write(2) is async-signal-safe; a StaticString's bytes need no allocation.
+        let message: StaticString = "interrupted\n"
+        _ = write(2, message.utf8Start, message.utf8CodeUnitCount)
         _exit(130)
     }
 }
