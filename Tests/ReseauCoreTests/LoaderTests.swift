@@ -187,6 +187,20 @@ struct LoaderTests {
         #expect(loadErrors(d).count == 2)
     }
 
+    @Test func errorsAreCappedAt50() throws {
+        let bad = (0..<60).map { "nobody\($0),cuneo,2020,twinning,x\n" }.joined()
+        let d = try mutatedData("twinnings.csv") { $0 + bad }
+        defer { try? FileManager.default.removeItem(atPath: d) }
+        do {
+            _ = try Loader.load(FolderSource(d))
+            Issue.record("loaded")
+        } catch {
+            #expect(error.errors.count == 50)
+            #expect(error.more == 10)
+            #expect(error.description.hasSuffix("error: … and 10 more"))
+        }
+    }
+
     @Test func bigField() throws {
         let big = String(repeating: "x", count: 10_000_000)
         let d = try mutatedData("hostings.csv") { $0 + "oyem,rencontres-2017,\(big)\n" }
