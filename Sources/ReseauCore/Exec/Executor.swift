@@ -93,6 +93,23 @@ public final class Executor {
         case .match(let m):
             return try matchProducer(m)
         case .filter(let input, let pred, _):
+            // A filter right on a scan, testing only fields of the scanned table: test each
+            // position on the column arrays and build rows for those that pass.
+            var scan: (ScanTarget, Int)? = nil
+            if case .scanNodes(let t) = input.op { scan = (ScanTarget(isNode: true, type: t), graph.nodes[t].count) }
+            if case .scanEdges(let t) = input.op { scan = (ScanTarget(isNode: false, type: t), graph.edges[t].count) }
+            if let (target, n) = scan, let test = scanPredicate(pred, target) {
+                return { sink in
+                    var row: Row = [.null]
+                    for i in 0..<n {
+                        try self.tick()
+                        guard test(i) else { continue }
+                        row[0] = target.isNode ? .node(NodeRef(type: target.type, index: i)) : .edge(EdgeRef(type: target.type, index: i))
+                        if try !sink(row) { return false }
+                    }
+                    return true
+                }
+            }
             let child = try producer(input)
             // `where a and b`: a row is kept only when every conjunct is true, so the first
             // conjunct that is not (false or null) drops it without evaluating the rest.

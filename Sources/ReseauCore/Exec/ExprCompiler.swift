@@ -57,10 +57,11 @@ extension Executor {
             return { row in if case .edge(let e) = b(row) { .string(names[Int(e.type)]) } else { .null } }
         case .edgeEnd(let base, let to, _):
             let b = try compile(base)
+            let ends: [[Int32]] = graph.edges.map { to ? $0.to : $0.from }
+            let types: [Int] = graph.schema.edgeTypes.map { to ? $0.toType : $0.fromType }
             return { row in
                 guard case .edge(let x) = b(row) else { return .null }
-                let ends = graph.endpoints(x)
-                return .node(to ? ends.to : ends.from)
+                return .node(NodeRef(type: types[Int(x.type)], index: Int(ends[Int(x.type)][Int(x.index)])))
             }
         case .list(let items):
             let cs = try items.map { try compile($0) }
@@ -161,11 +162,12 @@ extension Executor {
                 }
             }
         case .edgeEnd(let s, let to):
+            // The end arrays and types of every edge type, captured once (no table copies per row).
+            let ends: [[Int32]] = graph.edges.map { to ? $0.to : $0.from }
+            let types: [Int] = graph.schema.edgeTypes.map { to ? $0.toType : $0.fromType }
             return { row in
                 guard case .edge(let e) = row[s] else { return .null }
-                let t = graph.edges[Int(e.type)], def = graph.schema.edgeTypes[Int(e.type)]
-                return to ? .node(NodeRef(type: def.toType, index: Int(t.to[Int(e.index)])))
-                          : .node(NodeRef(type: def.fromType, index: Int(t.from[Int(e.index)])))
+                return .node(NodeRef(type: types[Int(e.type)], index: Int(ends[Int(e.type)][Int(e.index)])))
             }
         }
     }

@@ -11,6 +11,83 @@ extension Executor {
         let index: (Row) -> Int
     }
 
+    /// The table a fused scan reads: node or edge rows of one type, in slot 0.
+    struct ScanTarget { let isNode: Bool; let type: Int }
+
+    /// For a scan of `target`, the row of the field's column for scan position `i`, or nil when
+    /// the field is not read from the scanned node or edge.
+    func scanIndex(_ e: TypedExpr, _ target: ScanTarget) -> (column: Column, index: (Int) -> Int)? {
+        let graph = self.graph
+        switch e {
+        case .access(.nodeField(0, let type, let field), _) where target.isNode && type == target.type:
+            return (graph.nodes[type].columns[field], { $0 })
+        case .access(.edgeField(0, let type, let field), _) where !target.isNode && type == target.type:
+            return (graph.edges[type].columns[field], { $0 })
+        case .nodeField(.access(.edgeEnd(0, let to), _), let type, let field, _) where !target.isNode:
+            let def = graph.schema.edgeTypes[target.type]
+            guard (to ? def.toType : def.fromType) == type else { return nil }
+            let ends = to ? graph.edges[target.type].to : graph.edges[target.type].from
+            return (graph.nodes[type].columns[field], { Int(ends[$0]) })
+        default:
+            return nil
+        }
+    }
+
+    /// `e` as a test on scan positions, when every field it reads comes from the scanned table.
+    func scanPredicate(_ e: TypedExpr, _ target: ScanTarget) -> ((Int) -> Bool)? {
+        switch e {
+        case .binary(.and, let a, let b, _):
+            guard let x = scanPredicate(a, target), let y = scanPredicate(b, target) else { return nil }
+            return { x($0) && y($0) }
+        case .unary(.not, let a, _):
+            guard let (col, idx) = scanIndex(a, target), case .bool(let arr) = col else { return nil }
+            return { arr[idx($0)] == 0 }
+        case .binary(let op, let l, let r, _) where [.eq, .ne, .lt, .le, .gt, .ge].contains(op):
+            if let (col, idx) = scanIndex(l, target), case .constant(let v) = r { return compareAt(col, idx, op, v) }
+            if let (col, idx) = scanIndex(r, target), case .constant(let v) = l { return compareAt(col, idx, op.flipped, v) }
+            if op == .eq || op == .ne, let (c1, i1) = scanIndex(l, target), let (c2, i2) = scanIndex(r, target),
+               case .string(let s1) = c1, case .string(let s2) = c2, s1.dictionary == s2.dictionary {
+                let a = s1.codes, b = s2.codes, ne = op == .ne
+                return { i in let x = a[i1(i)], y = b[i2(i)]; return x >= 0 && y >= 0 && (x == y) != ne }
+            }
+            return nil
+        default:
+            guard let (col, idx) = scanIndex(e, target), case .bool(let arr) = col else { return nil }
+            return { arr[idx($0)] == 1 }
+        }
+    }
+
+    /// `column[index(i)] OP constant` on the column's raw array.
+    func compareAt(_ column: Column, _ index: @escaping (Int) -> Int, _ op: BinaryOp, _ v: Value) -> ((Int) -> Bool)? {
+        func test<T: Comparable>(_ a: T, _ b: T) -> Bool {
+            switch op {
+            case .eq: a == b
+            case .ne: a != b
+            case .lt: a < b
+            case .le: a <= b
+            case .gt: a > b
+            default: a >= b
+            }
+        }
+        switch (column, v) {
+        case (.int(let arr), .int(let k)):
+            return { let x = arr[index($0)]; return x != Column.nullInt && test(x, k) }
+        case (.int(let arr), .decimal(let k)):
+            return { let x = arr[index($0)]; return x != Column.nullInt && test(Double(x), k) }
+        case (.decimal(let arr), _):
+            guard let k = v.number else { return nil }
+            return { let x = arr[index($0)]; return !x.isNaN && test(x, k) }
+        case (.string(let sc), .string(let s)) where op == .eq || op == .ne:
+            let codes = sc.codes, code = sc.code(of: s) ?? -2, ne = op == .ne
+            return { let c = codes[index($0)]; return c >= 0 && (c == code) != ne }
+        case (.bool(let arr), .bool(let b)) where op == .eq || op == .ne:
+            let want: UInt8 = b ? 1 : 0, ne = op == .ne
+            return { let x = arr[index($0)]; return x != 2 && (x == want) != ne }
+        default:
+            return nil
+        }
+    }
+
     /// A field read the predicate fast paths understand, or nil.
     func directField(_ e: TypedExpr) -> DirectField? {
         let graph = self.graph

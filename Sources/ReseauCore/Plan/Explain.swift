@@ -41,6 +41,7 @@ public enum Explain {
             }
             return
         case .filter(let i, _, let t): line("Filter \(t)"); render(i, g, depth + 1, &out)
+            // (A filter on a scan that tests only the scanned table's fields runs fused with it.)
         case .project(let i, _, let names): line("Project \(names.joined(separator: ", "))"); render(i, g, depth + 1, &out)
         case .derive(let i, _, let names): line("Derive \(names.joined(separator: ", "))"); render(i, g, depth + 1, &out)
         case .sort(let i, let k): line("Sort \(keys(k)) (stable)"); render(i, g, depth + 1, &out)
