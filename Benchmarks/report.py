@@ -18,6 +18,7 @@ COLORS = {"reseau": "#d62728", "duckdb": "#1f77b4", "sqlite": "#7f7f7f", "kuzu":
           "igraph": "#9467bd", "networkx": "#ff7f0e"}
 WORKLOADS = [
     ("W1", "load the CSV files"),
+    ("W1s", "load from the snapshot cache"),
     ("mem", "memory after load (MiB)"),
     ("W2", "cities of one country above a population, top 10"),
     ("W3", "funding per funder in one year, top 10"),
@@ -130,6 +131,7 @@ def main():
     L.append("|---|---|---|")
     L.append("| W0 | the whole process on the bundled network | `reseau -e 'cities \\| count'` |")
     L.append("| W1 | load the 13 CSV files | `Loader.load(FolderSource(dir))` |")
+    L.append("| W1s | load the same files again, from the snapshot cache | `CachedLoader.load(folder:)` (second run) |")
     L.append("| mem | resident memory after load, minus before | `/proc/self/statm` |")
     for w, what in WORKLOADS[2:]:
         L.append(f"| {w} | {what} | `{q.get(w, '').replace('|', chr(92) + '|')}` |")
@@ -218,7 +220,7 @@ def main():
              "data) are given for comparison. A ratio over 1 is the factor by which Reseau misses.\n")
     L.append("| target | Reseau | reference (this run) | issue's figure at L | met |")
     L.append("|---|--:|--:|--:|:-:|")
-    issue = {"W1": "2.1–2.8 s", "mem": "~570 MB → 342", "W2": "14–15", "W3": "21–25", "W6": "35–49", "W4": "9–11",
+    issue = {"W1s": "0.21–0.28 s", "W1": "2.1–2.8 s", "mem": "~570 MB → 342", "W2": "14–15", "W3": "21–25", "W6": "35–49", "W4": "9–11",
              "W5a": "0.1–0.35", "W5b": "0.1–0.35", "W0": "2× (3–4)"}
 
     def tgt(name, a, b, factor=1.0, unit="ms", ref_label="", key=""):
@@ -231,7 +233,7 @@ def main():
     if top:
         r = res[top]
         tgt("W1 load from CSV ≤ DuckDB", value(r, "W1"), value(eng(top, "duckdb"), "W1"), ref_label="(DuckDB)", key="W1")
-        L.append("| W1 load from the snapshot ≤ 10 % of DuckDB's | not built (the lead decides) | — | 0.21–0.28 s | — |")
+        tgt("W1 load from the snapshot ≤ 10 % of DuckDB's", value(r, "W1s"), (value(eng(top, "duckdb"), "W1") or 0) * 0.1 or None, ref_label="(10 % of DuckDB's load)", key="W1s")
         tgt("memory ≤ 60 % of DuckDB's", value(r, "mem"), value(eng(top, "duckdb"), "mem"), 0.6, "MiB", "(60 % of DuckDB)", key="mem")
         for w in ["W2", "W3", "W6"]:
             tgt(f"{w} ≤ DuckDB", value(r, w), value(eng(top, "duckdb"), w), ref_label="(DuckDB)", key=w)
