@@ -135,6 +135,9 @@ public struct ReseauCommand: StatusCommand {
         for (name, v) in [("--max-rows", maxRows), ("--max-path", maxPath), ("--max-depth", maxDepth), ("--max-nesting", maxNesting), ("--max-query-bytes", maxQueryBytes)] {
             if let v, v < 1 { throw ValidationError("\(name) expects a positive number") }
         }
+        if let n = maxNesting, n > Limits.maxNestingCeiling {
+            throw ValidationError("--max-nesting can be at most \(Limits.maxNestingCeiling)")
+        }
         if let o = output, o.isEmpty || o.hasSuffix("/") { throw ValidationError("-o expects a file name") }
     }
 

@@ -145,6 +145,12 @@ final class BigNetwork: Sendable {
         #expect(r2.stderr.contains("nested too deeply (limit 20)"))
         tmp.write("deeper.rql", "cities | where " + String(repeating: "not ", count: 100_000) + "true | count")
         #expect(try reseau([tmp.file("deeper.rql")]).stderr.contains("nested too deeply"))
+        // The limit can be raised up to the depth the query stack has room for, not beyond.
+        tmp.write("chain.rql", "cities | where " + Array(repeating: "1", count: 4_900).joined(separator: "+") + " > 0 | count")
+        let r3 = try reseau(["--max-nesting", "5000", "--format", "csv", tmp.file("chain.rql")])
+        #expect(r3.status == 0 && r3.stdout == "count\n38\n")
+        let r4 = try reseau(["--max-nesting", "5001", "-e", "cities"])
+        #expect(r4.status == 2 && r4.stderr.contains("--max-nesting can be at most 5000"))
     }
 
     @Test func binaryGarbageIsAnErrorNotACrash() throws {

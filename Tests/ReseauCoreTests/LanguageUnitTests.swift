@@ -106,6 +106,31 @@ struct ParserTests {
         let out = runQuery("cities | where " + deep + " == 1")
         #expect(out.contains("nested too deeply"))
     }
+
+    /// A chain of operators, '.'s or steps nests as deep as it is long, so it counts against the
+    /// limit too (fuzzing found 200 000-term sums overflowing the stack).
+    @Test(arguments: longChains)
+    func chainsCountAsLevels(_ text: String) {
+        #expect(runQuery(text).contains("error: the query is nested too deeply (limit 100)"))
+    }
+
+    /// Queries run on a stack with room for the largest nesting limit, whatever thread calls
+    /// them (a test worker's stack is far smaller than a main thread's).
+    @Test func deepestAllowedQueriesRun() {
+        let n = Limits.maxNestingCeiling - 10
+        let session = Session(graph: bundledGraph)
+        session.limits.maxNesting = Limits.maxNestingCeiling
+        for text in [
+            "cities | where " + Array(repeating: "1", count: n).joined(separator: " + ") + " > 0 | count",
+            "cities | where " + String(repeating: "(", count: n) + "true" + String(repeating: ")", count: n) + " | count",
+            "cities" + String(repeating: " | skip 0", count: n) + " | count",
+        ] {
+            let out = StringOutput()
+            do { try session.run(SourceText(name: "-e", text: text), to: makeWriter(OutputOptions(format: .csv), graph: bundledGraph, output: out)) }
+            catch { Issue.record("\(error.rendered)") }
+            #expect(out.text == "count\n38\n")
+        }
+    }
 }
 
 @Suite("Values in output")
@@ -151,3 +176,16 @@ struct OutputSemanticsTests {
         #expect(out.contains("LookupByName city \"Oyem\" via name index (1 match)"))
     }
 }
+
+/// Chains one longer than the default nesting limit (see `chainsCountAsLevels`).
+let longChains: [String] = {
+    let terms: (String, String) -> String = { t, op in Array(repeating: t, count: 101).joined(separator: op) }
+    var out: [String] = []
+    out.append("cities | where " + terms("1", " + ") + " > 0")
+    out.append("cities | where " + terms("michelin", " and "))
+    out.append("cities | where " + terms("michelin", " or "))
+    out.append("cities | select " + terms("2", " * ") + " as x")
+    out.append("twinnings | select from" + String(repeating: ".name", count: 101))
+    out.append("cities" + String(repeating: " | skip 0", count: 101))
+    return out
+}()

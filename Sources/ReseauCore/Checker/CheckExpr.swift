@@ -64,6 +64,10 @@ extension Checker {
             try requireComparable(t.type, plan.shape.columns[0].type, x.span.to(q.span), op: "in")
             return .inQuery(t, plan)
         case .exists(let steps, let span):
+            if aggregates != nil {
+                throw fail("'exists' reads the row's node, which is neither a group key nor inside an aggregate", span,
+                           hint: "count the rows where it holds: sum(if exists(…) then 1 else 0)")
+            }
             guard let slot = shape.nodeSlot else {
                 throw fail("'exists' needs rows that are nodes", span)
             }

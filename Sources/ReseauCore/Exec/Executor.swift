@@ -271,7 +271,7 @@ public final class Executor {
             _ = try child { row in
                 buf.append((key(row), seq, row))
                 seq += 1
-                if let k, buf.count >= max(2 * k, 1024) {
+                if let k, buf.count >= max(k > Int.max / 2 ? Int.max : 2 * k, 1024) {
                     buf.sort(by: less)
                     buf.removeLast(buf.count - k)
                 }

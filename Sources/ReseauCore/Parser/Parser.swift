@@ -83,7 +83,10 @@ public struct Parser {
 
     mutating func enter() throws(Diagnostic) {
         depth += 1
-        if depth > maxDepth { throw error("the query is nested too deeply (limit \(maxDepth))") }
+        if depth > maxDepth {
+            throw error("the query is nested too deeply (limit \(maxDepth))",
+                        hint: "each bracket, step and chained operator adds a level; --max-nesting raises the limit")
+        }
     }
 
     // MARK: statements
@@ -115,10 +118,13 @@ public struct Parser {
 
     /// query = source { "|" step }
     mutating func query() throws(Diagnostic) -> Query {
-        try enter(); defer { depth -= 1 }
+        let base = depth; defer { depth = base }
+        try enter()
         let src = try source()
         var steps: [Step] = []
+        // Each step wraps the plan of the steps before it, so it counts as a level.
         while match("|") {
+            try enter()
             steps.append(try step())
         }
         return Query(source: src, steps: steps, span: src.span.to(steps.last?.span ?? src.span))
@@ -351,8 +357,10 @@ public struct Parser {
 
     mutating func orExpr() throws(Diagnostic) -> Expr {
         var l = try andExpr()
+        let base = depth; defer { depth = base }
         while current.isWord("or") {
             _ = advance()
+            try enter()
             let r = try andExpr()
             l = .binary(.or, l, r, l.span.to(r.span))
         }
@@ -361,8 +369,10 @@ public struct Parser {
 
     mutating func andExpr() throws(Diagnostic) -> Expr {
         var l = try notExpr()
+        let base = depth; defer { depth = base }
         while current.isWord("and") {
             _ = advance()
+            try enter()
             let r = try notExpr()
             l = .binary(.and, l, r, l.span.to(r.span))
         }
@@ -415,8 +425,10 @@ public struct Parser {
 
     mutating func additive() throws(Diagnostic) -> Expr {
         var l = try multiplicative()
+        let base = depth; defer { depth = base }
         while current.isSymbol("+") || current.isSymbol("-") {
             let op: BinaryOp = advance().isSymbol("+") ? .add : .sub
+            try enter()
             let r = try multiplicative()
             l = .binary(op, l, r, l.span.to(r.span))
         }
@@ -425,8 +437,10 @@ public struct Parser {
 
     mutating func multiplicative() throws(Diagnostic) -> Expr {
         var l = try unary()
+        let base = depth; defer { depth = base }
         while current.isSymbol("*") || current.isSymbol("/") {
             let op: BinaryOp = advance().isSymbol("*") ? .mul : .div
+            try enter()
             let r = try unary()
             l = .binary(op, l, r, l.span.to(r.span))
         }
@@ -448,8 +462,10 @@ public struct Parser {
     /// postfix = primary { "." NAME }
     mutating func postfix() throws(Diagnostic) -> Expr {
         var e = try primary()
+        let base = depth; defer { depth = base }
         while current.isSymbol(".") {
             _ = advance()
+            try enter()
             let n = try identifier("a field name", after: "'.'")
             e = .member(e, n)
         }

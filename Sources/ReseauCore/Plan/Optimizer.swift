@@ -8,7 +8,7 @@ public enum Optimizer {
             if case .sort(let src, let keys) = i.op { return PlanNode(.topK(src, keys, k: k), p.shape) }
             // sort | skip s | take k → top-(s+k) | skip s
             if case .skip(let s, let n) = i.op, case .sort(let src, let keys) = s.op {
-                let top = PlanNode(.topK(src, keys, k: n + k), s.shape)
+                let top = PlanNode(.topK(src, keys, k: n.addingReportingOverflow(k).overflow ? Int.max : n + k), s.shape)
                 return PlanNode(.limit(PlanNode(.skip(top, n), i.shape), k), p.shape)
             }
             return PlanNode(.limit(i, k), p.shape)

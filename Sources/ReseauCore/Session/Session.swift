@@ -30,6 +30,10 @@ public final class Session {
     /// Runs every statement of `source` in order, sending each result to `writer`
     /// (`begin`, `row`…, `end` per result). Stops at the first failing statement and throws it.
     public func run(_ source: SourceText, to writer: ResultWriter) throws(QueryError) {
+        try withLargeStack { () throws(QueryError) in try runOnThisThread(source, to: writer) }
+    }
+
+    func runOnThisThread(_ source: SourceText, to writer: ResultWriter) throws(QueryError) {
         if source.bytes.count > limits.maxQueryBytes {
             throw .failed(Diagnostic(.parse, "the query text is \(source.bytes.count) bytes, over the limit of \(limits.maxQueryBytes)", at: Span(0, 0), hint: "raise it with --max-query-bytes"), source)
         }
@@ -42,12 +46,16 @@ public final class Session {
 
     /// Parses and checks one statement's tokens without running it (for `.explain`-like tools and tests).
     public func plan(_ source: SourceText) throws(QueryError) -> [PlanNode] {
+        try withLargeStack { () throws(QueryError) in try planOnThisThread(source) }
+    }
+
+    func planOnThisThread(_ source: SourceText) throws(QueryError) -> [PlanNode] {
         let tokens: [Token]
         do { tokens = try Lexer.tokenize(source) } catch { throw .failed(error, source) }
         var out: [PlanNode] = []
         for st in StatementSplitter.split(tokens) {
             do {
-                let s = try Parser.parseStatement(st, maxDepth: limits.maxNesting)
+                let s = try Parser.parseStatement(st, maxDepth: min(limits.maxNesting, Limits.maxNestingCeiling))
                 let checker = Checker(graph: graph, params: params, bindings: bindings, source: source, limits: limits)
                 switch s {
                 case .query(let q), .explain(let q, _), .let(_, let q, _): out.append(Optimizer.optimize(try checker.check(q)))
@@ -60,7 +68,7 @@ public final class Session {
 
     func runStatement(_ tokens: [Token], _ source: SourceText, _ writer: ResultWriter) throws(QueryError) {
         let statement: Statement
-        do { statement = try Parser.parseStatement(tokens, maxDepth: limits.maxNesting) } catch { throw .failed(error, source) }
+        do { statement = try Parser.parseStatement(tokens, maxDepth: min(limits.maxNesting, Limits.maxNestingCeiling)) } catch { throw .failed(error, source) }
         let checker = Checker(graph: graph, params: params, bindings: bindings, source: source, limits: limits)
         switch statement {
         case .param(let name, let e, _):
@@ -170,8 +178,10 @@ public struct Limits: Sendable {
     public var maxFollowDepth = 6
     /// Rows an intermediate result (a sort, a group, a match) may hold.
     public var maxRows = 10_000_000
-    /// Nesting depth of expressions and patterns.
+    /// Nesting depth of expressions, steps and patterns (at most `maxNestingCeiling`).
     public var maxNesting = 100
+    /// The largest `maxNesting` allowed: the stack queries run on has room for this many levels.
+    public static let maxNestingCeiling = 5_000
     /// Bytes of query text.
     public var maxQueryBytes = 1_000_000
     public init() {}
