@@ -115,7 +115,7 @@ public struct ReseauCommand: StatusCommand {
     @Option(name: .customLong("max-depth"), help: ArgumentHelp("Deepest 'follow … depth A..B' allowed (default 6).", valueName: "N"))
     public var maxDepth: Int?
 
-    @Option(name: .customLong("max-nesting"), help: ArgumentHelp("Nesting depth of expressions and patterns (default 100).", valueName: "N"))
+    @Option(name: .customLong("max-nesting"), help: ArgumentHelp("Nesting depth of expressions, steps and patterns (default 100, at most 5000).", valueName: "N"))
     public var maxNesting: Int?
 
     @Option(name: .customLong("max-query-bytes"), help: ArgumentHelp("Longest query text (default 1000000).", valueName: "N"))

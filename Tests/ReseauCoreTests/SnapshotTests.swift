@@ -17,7 +17,8 @@ struct SnapshotTests {
             for (c, d) in zip(x.columns, y.columns) { for i in 0..<x.count where c.value(i) != d.value(i) { return false } }
         }
         for (x, y) in zip(a.edges, b.edges) {
-            guard x.outgoing.offsets == y.outgoing.offsets, x.outgoing.edges == y.outgoing.edges, x.incoming.edges == y.incoming.edges else { return false }
+            guard x.outgoing.offsets == y.outgoing.offsets, x.outgoing.edges == y.outgoing.edges, x.incoming.edges == y.incoming.edges,
+                  x.outgoing.others == y.outgoing.others, x.incoming.others == y.incoming.others else { return false }
             for (c, d) in zip(x.columns, y.columns) { for i in 0..<x.count where c.value(i) != d.value(i) { return false } }
         }
         return true

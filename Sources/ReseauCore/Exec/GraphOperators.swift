@@ -12,12 +12,14 @@ extension Executor {
             let ea = a < o.upperBound ? t.outgoing.edges[a] : Int32.max
             let eb = b < i.upperBound ? t.incoming.edges[b] : Int32.max
             if ea <= eb {
+                let other = t.outgoing.others[a]
                 a += 1
                 if ea == eb { b += 1 }
-                if try !body(EdgeRef(type: type, index: Int(ea)), NodeRef(type: def.toType, index: Int(t.to[Int(ea)]))) { return false }
+                if try !body(EdgeRef(type: type, index: Int(ea)), NodeRef(type: def.toType, index: Int(other))) { return false }
             } else {
+                let other = t.incoming.others[b]
                 b += 1
-                if try !body(EdgeRef(type: type, index: Int(eb)), NodeRef(type: def.fromType, index: Int(t.from[Int(eb)]))) { return false }
+                if try !body(EdgeRef(type: type, index: Int(eb)), NodeRef(type: def.fromType, index: Int(other))) { return false }
             }
         }
         return true
@@ -36,14 +38,16 @@ extension Executor {
         }
         let out = direction != .left, inc = direction != .right
         return { sink in
-            try child { row in
+            var result: Row = [.null, .null, .null] // reused, as in `followProducer`
+            return try child { row in
                 guard case .node(let n) = row[slot] else { return true }
                 for t in types {
                     let codes = kindCodes[t]
                     let go = try self.forEachEdge(n, t, out: out, incoming: inc) { e, other in
                         if let (c, want) = codes, c[Int(e.index)] != want { return true }
                         try self.tick()
-                        return try sink([.node(other), .node(n), .edge(e)])
+                        result[0] = .node(other); result[1] = .node(n); result[2] = .edge(e)
+                        return try sink(result)
                     }
                     if !go { return false }
                 }
@@ -52,45 +56,85 @@ extension Executor {
         }
     }
 
-    /// Per-type visit marks reused across searches (a generation number instead of clearing).
-    final class Marks {
-        var stamp: [[UInt32]]
-        var generation: UInt32 = 0
-        init(_ graph: Graph) { stamp = graph.nodes.map { [UInt32](repeating: 0, count: $0.count) } }
-        func next() { generation &+= 1; if generation == 0 { for i in stamp.indices { stamp[i] = stamp[i].map { _ in 0 } }; generation = 1 } }
-        @inline(__always) func visit(_ n: NodeRef) -> Bool {
-            if stamp[Int(n.type)][Int(n.index)] == generation { return false }
-            stamp[Int(n.type)][Int(n.index)] = generation
+    /// One edge type seen from both ends, with its arrays held directly so that a tight loop
+    /// reads them without going through the graph.
+    struct EdgeView {
+        let type: Int, fromType: Int32, toType: Int32
+        let outOffsets: [Int32], outEdges: [Int32], outOthers: [Int32], inOffsets: [Int32], inEdges: [Int32], inOthers: [Int32]
+        init(_ graph: Graph, _ type: Int) {
+            let def = graph.schema.edgeTypes[type], t = graph.edges[type]
+            self.type = type; fromType = Int32(def.fromType); toType = Int32(def.toType)
+            outOffsets = t.outgoing.offsets; outEdges = t.outgoing.edges; outOthers = t.outgoing.others
+            inOffsets = t.incoming.offsets; inEdges = t.incoming.edges; inOthers = t.incoming.others
+        }
+
+        /// `n`'s edges in both directions, merged in edge-id order (as `forEachEdge`).
+        @inline(__always)
+        func forEach(_ n: NodeRef, _ body: (Int32, NodeRef) throws -> Bool) rethrows -> Bool {
+            var a = 0, aEnd = 0, b = 0, bEnd = 0
+            if n.type == fromType { a = Int(outOffsets[Int(n.index)]); aEnd = Int(outOffsets[Int(n.index) + 1]) }
+            if n.type == toType { b = Int(inOffsets[Int(n.index)]); bEnd = Int(inOffsets[Int(n.index) + 1]) }
+            while a < aEnd || b < bEnd {
+                let ea = a < aEnd ? outEdges[a] : Int32.max
+                let eb = b < bEnd ? inEdges[b] : Int32.max
+                if ea <= eb {
+                    let other = outOthers[a]
+                    a += 1
+                    if ea == eb { b += 1 }
+                    if try !body(ea, NodeRef(type: Int(toType), index: Int(other))) { return false }
+                } else {
+                    let other = inOthers[b]
+                    b += 1
+                    if try !body(eb, NodeRef(type: Int(fromType), index: Int(other))) { return false }
+                }
+            }
             return true
         }
     }
 
     func followProducer(_ input: PlanNode, slot: Int, types: [Int], min lo: Int, max hi: Int) throws -> Producer {
         let child = try producer(input)
+        let views = types.map { EdgeView(graph, $0) }
+        // Visit marks for every node in one flat array (type t's rows start at base[t]); a
+        // generation number per search instead of clearing it.
+        var base: [Int] = [], total = 0
+        for t in graph.nodes { base.append(total); total += t.count }
         return { sink in
-            let marks = Marks(self.graph)
+            var stamp = [UInt32](repeating: 0, count: total)
+            var generation: UInt32 = 0
+            var ticks = 0
+            // One row reused for every output: a consumer that does not keep it (count, where,
+            // select) costs no allocation; one that keeps it gets a copy on the next write.
+            var out: Row = [.null, .null, .null, .null]
             return try child { row in
                 guard case .node(let start) = row[slot] else { return true }
-                marks.next()
-                _ = marks.visit(start)
+                generation &+= 1
+                if generation == 0 { for i in stamp.indices { stamp[i] = 0 }; generation = 1 }
+                stamp[base[Int(start.type)] + Int(start.index)] = generation
                 var frontier: [NodeRef] = [start]
+                var next: [NodeRef] = []
                 var depth = 0
                 while !frontier.isEmpty && depth < hi {
                     depth += 1
-                    var next: [NodeRef] = []
+                    let emit = depth >= lo
                     for n in frontier {
-                        for t in types {
-                            let go = try self.forEachEdge(n, t, out: true, incoming: true) { e, other in
-                                try self.tick()
-                                guard marks.visit(other) else { return true }
+                        for v in views {
+                            let go = try v.forEach(n) { e, other in
+                                ticks &+= 1
+                                if ticks & 1023 == 0 { try self.cancellation.check() }
+                                let k = base[Int(other.type)] + Int(other.index)
+                                if stamp[k] == generation { return true }
+                                stamp[k] = generation
                                 next.append(other)
-                                if depth >= lo { return try sink([.node(other), .node(start), .edge(e), .int(depth)]) }
-                                return true
+                                guard emit else { return true }
+                                out[0] = .node(other); out[1] = .node(start); out[2] = .edge(EdgeRef(type: v.type, index: Int(e))); out[3] = .int(depth)
+                                return try sink(out)
                             }
                             if !go { return false }
                         }
                     }
-                    frontier = next
+                    swap(&frontier, &next)
+                    next.removeAll(keepingCapacity: true)
                 }
                 return true
             }
@@ -164,75 +208,86 @@ extension Executor {
     ///
     /// That path is the one whose sequence of edge ranks (the position of each edge among its
     /// node's edges, in that order) is lexicographically smallest. So the search runs from both
-    /// ends at once — expanding the smaller frontier, a level at a time — to learn the distance
-    /// d, then walks from the start taking, at each node, the first edge that stays on a
-    /// shortest path. Work is bounded by the two balls it explores, not by the whole graph.
+    /// ends at once — expanding the smaller frontier, a level at a time — and stops at the first
+    /// node both sides reach: if the start's side has a complete levels and the end's b, no
+    /// shorter path exists (the balls were disjoint), so d = a + b + 1. Then a depth-first walk
+    /// from the start takes, at each node, the first edge to the next level of the start's ball
+    /// that still leads on (dead ends are remembered), until a node of level a touches level b
+    /// of the end's ball; from there the end's distances lead the way. Work is bounded by the
+    /// two balls explored, not by the whole graph, and no level is finished once the sides meet.
     func shortestPath(from: NodeRef, to: NodeRef, via: [Int], max: Int) throws -> [(node: NodeRef, edge: EdgeRef?)]? {
         if from == to { return [(from, nil)] }
         let types = via.isEmpty ? Array(graph.schema.edgeTypes.indices) : via.sorted()
-        var dA: [NodeRef: Int32] = [from: 0], dB: [NodeRef: Int32] = [to: 0]
-        var levelsA: [[NodeRef]] = [[from]]
+        var dA = NodeMap(), dB = NodeMap()
+        dA.insert(from, 0); dB.insert(to, 0)
         var frontierA = [from], frontierB = [to]
         var a = 0, b = 0
-        var best = Int.max
-        while best == Int.max {
+        var met = false
+        while !met {
             if frontierA.isEmpty || frontierB.isEmpty || a + b >= max { return nil }
             let expandA = frontierA.count <= frontierB.count
             var next: [NodeRef] = []
             let level = Int32(expandA ? a + 1 : b + 1)
-            for n in expandA ? frontierA : frontierB {
+            expand: for n in expandA ? frontierA : frontierB {
                 for t in types {
                     _ = try forEachEdge(n, t, out: true, incoming: true) { _, w in
                         try self.tick()
                         if expandA {
                             guard dA[w] == nil else { return true }
-                            dA[w] = level
-                            if let o = dB[w] { best = Swift.min(best, Int(level + o)) }
+                            if dB[w] != nil { met = true; return false }
+                            dA.insert(w, level)
                         } else {
                             guard dB[w] == nil else { return true }
-                            dB[w] = level
-                            if let o = dA[w] { best = Swift.min(best, Int(level + o)) }
+                            if dA[w] != nil { met = true; return false }
+                            dB.insert(w, level)
                         }
                         next.append(w)
                         return true
                     }
+                    if met { break expand }
                 }
             }
-            if expandA { a += 1; frontierA = next; levelsA.append(next) } else { b += 1; frontierB = next }
+            if met { break }
+            if expandA { a += 1; frontierA = next } else { b += 1; frontierB = next }
             try checkRows(dA.count + dB.count, "'path'")
         }
-        let d = best
-        guard d <= max else { return nil }
-        // onPath[i]: nodes at distance i from the start that lie on a shortest path (i ≤ a).
-        var onPath = [Set<NodeRef>](repeating: [], count: a + 1)
-        onPath[a] = Set(levelsA[a].filter { dB[$0].map { Int($0) == d - a } ?? false })
-        if a > 0 {
-            for i in stride(from: a - 1, through: 0, by: -1) {
-                for w in onPath[i + 1] {
-                    for t in types {
-                        _ = forEachEdge(w, t, out: true, incoming: true) { _, u in
-                            if dA[u] == Int32(i) { onPath[i].insert(u) }
+        // Levels a and b are complete; entries of the level cut short are never asked for.
+        let d = a + b + 1
+        var path: [(node: NodeRef, edge: EdgeRef?)] = [(from, nil)]
+        var deadEnds = Set<NodeRef>()
+        /// From `u` at level i of the start's ball, extends `path` to the end; false if it cannot.
+        func walk(_ u: NodeRef, _ i: Int) -> Bool {
+            if i == a {
+                // The first edge into level b of the end's ball; then down the end's distances.
+                var cur = u, want = Int32(b)
+                while true {
+                    var step: (NodeRef, EdgeRef)?
+                    for t in types where step == nil {
+                        _ = forEachEdge(cur, t, out: true, incoming: true) { e, v in
+                            if dB[v] == want { step = (v, e); return false }
                             return true
                         }
                     }
+                    guard let (v, e) = step else { return false }
+                    path.append((v, e))
+                    if want == 0 { return true }
+                    cur = v; want -= 1
                 }
             }
-        }
-        var path: [(node: NodeRef, edge: EdgeRef?)] = [(from, nil)]
-        var u = from
-        for i in 0..<d {
-            var step: (NodeRef, EdgeRef)? = nil
-            for t in types where step == nil {
+            var done = false
+            for t in types where !done {
                 _ = forEachEdge(u, t, out: true, incoming: true) { e, v in
-                    let ok = i + 1 <= a ? onPath[i + 1].contains(v) : dB[v].map { Int($0) == d - i - 1 } ?? false
-                    if ok { step = (v, e); return false }
+                    guard dA[v] == Int32(i + 1), !deadEnds.contains(v) else { return true }
+                    path.append((v, e))
+                    if walk(v, i + 1) { done = true; return false }
+                    path.removeLast()
+                    deadEnds.insert(v)
                     return true
                 }
             }
-            guard let (v, e) = step else { return nil }
-            path.append((v, e))
-            u = v
+            return done
         }
+        guard walk(from, 0), path.count == d + 1 else { return nil }
         return path
     }
 

@@ -92,20 +92,27 @@ public struct Adjacency: Sendable {
     public var offsets: [Int32]
     /// Edge indices.
     public var edges: [Int32]
+    /// The node at the other end of each of `edges` (so that a walk reads one array in order
+    /// instead of jumping to the edge's endpoint: one cache miss less per edge).
+    public var others: [Int32]
 
-    /// Builds the adjacency of `count` nodes from each edge's endpoint.
-    public init(count: Int, endpoints: [Int32]) {
+    /// Builds the adjacency of `count` nodes from each edge's endpoint and its other end.
+    public init(count: Int, endpoints: [Int32], otherEnds: [Int32]) {
         var offsets = [Int32](repeating: 0, count: count + 1)
         for e in endpoints { offsets[Int(e) + 1] += 1 }
         for i in 0..<count { offsets[i + 1] += offsets[i] }
         var fill = offsets
         var edges = [Int32](repeating: 0, count: endpoints.count)
+        var others = [Int32](repeating: 0, count: endpoints.count)
         for (i, e) in endpoints.enumerated() {
-            edges[Int(fill[Int(e)])] = Int32(i)
+            let k = Int(fill[Int(e)])
+            edges[k] = Int32(i)
+            others[k] = otherEnds[i]
             fill[Int(e)] += 1
         }
         self.offsets = offsets
         self.edges = edges
+        self.others = others
     }
 
     @inline(__always)

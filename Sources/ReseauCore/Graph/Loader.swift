@@ -337,8 +337,8 @@ struct EdgeContext: Sendable {
             from.append(a); to.append(b)
         }
         let table = EdgeTable(type: t, from: from, to: to, columns: builders.map { $0.column },
-                              outgoing: Adjacency(count: nodes[def.fromType].count, endpoints: from),
-                              incoming: Adjacency(count: nodes[def.toType].count, endpoints: to))
+                              outgoing: Adjacency(count: nodes[def.fromType].count, endpoints: from, otherEnds: to),
+                              incoming: Adjacency(count: nodes[def.toType].count, endpoints: to, otherEnds: from))
         return (table, reader.errors)
     }
 }

@@ -9,7 +9,7 @@ import Foundation
 /// schema or checksum does not match is ignored (and rebuilt by `CachedLoader`), never trusted.
 public enum Snapshot {
     static let magic: UInt32 = 0x504E_5352 // "RSNP"
-    static let version: UInt32 = 1
+    static let version: UInt32 = 2
 
     // MARK: writing
 
@@ -58,8 +58,8 @@ public enum Snapshot {
             w.array(e.from); w.array(e.to)
             w.u64(UInt64(e.columns.count))
             for c in e.columns { w.column(c) }
-            w.array(e.outgoing.offsets); w.array(e.outgoing.edges)
-            w.array(e.incoming.offsets); w.array(e.incoming.edges)
+            w.array(e.outgoing.offsets); w.array(e.outgoing.edges); w.array(e.outgoing.others)
+            w.array(e.incoming.offsets); w.array(e.incoming.edges); w.array(e.incoming.others)
         }
         w.u64(checksum(w.bytes[...]))
         return w.bytes
@@ -174,13 +174,16 @@ public enum Snapshot {
                 guard n == def.fields.count else { return nil }
                 var cols: [Column] = []
                 for _ in 0..<n { cols.append(try r.column(rows: from.count, nodes: sizes)) }
-                let oo = try r.array(Int32.self), oe = try r.array(Int32.self), io = try r.array(Int32.self), ie = try r.array(Int32.self)
+                let oo = try r.array(Int32.self), oe = try r.array(Int32.self), ox = try r.array(Int32.self)
+                let io = try r.array(Int32.self), ie = try r.array(Int32.self), ix = try r.array(Int32.self)
                 guard oo.count == sizes[def.fromType] + 1, io.count == sizes[def.toType] + 1, oe.count == from.count, ie.count == from.count,
+                      ox.count == from.count, ix.count == from.count,
+                      !ox.contains(where: { $0 < 0 || Int($0) >= sizes[def.toType] }), !ix.contains(where: { $0 < 0 || Int($0) >= sizes[def.fromType] }),
                       oo.last.map({ Int($0) == from.count }) ?? false, io.last.map({ Int($0) == from.count }) ?? false,
                       !oe.contains(where: { $0 < 0 || Int($0) >= from.count }), !ie.contains(where: { $0 < 0 || Int($0) >= from.count }),
                       zip(oo, oo.dropFirst()).allSatisfy({ $0 <= $1 }), zip(io, io.dropFirst()).allSatisfy({ $0 <= $1 }) else { return nil }
-                var out = Adjacency(count: 0, endpoints: []), inc = out
-                out.offsets = oo; out.edges = oe; inc.offsets = io; inc.edges = ie
+                var out = Adjacency(count: 0, endpoints: [], otherEnds: []), inc = out
+                out.offsets = oo; out.edges = oe; out.others = ox; inc.offsets = io; inc.edges = ie; inc.others = ix
                 edges.append(EdgeTable(type: t, from: from, to: to, columns: cols, outgoing: out, incoming: inc))
             }
             guard r.pos == body.count else { return nil }
