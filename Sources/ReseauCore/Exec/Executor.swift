@@ -102,7 +102,7 @@ public final class Executor {
                 return { sink in
                     var row: Row = [.null]
                     for i in 0..<n {
-                        try self.tick()
+                        if i & 1023 == 0 { try self.cancellation.check() }
                         guard test(i) else { continue }
                         row[0] = target.isNode ? .node(NodeRef(type: target.type, index: i)) : .edge(EdgeRef(type: target.type, index: i))
                         if try !sink(row) { return false }

@@ -16,13 +16,14 @@ extension Executor {
 
     /// For a scan of `target`, the row of the field's column for scan position `i`, or nil when
     /// the field is not read from the scanned node or edge.
-    func scanIndex(_ e: TypedExpr, _ target: ScanTarget) -> (column: Column, index: (Int) -> Int)? {
+    /// The index is nil when the field belongs to the scanned table itself (position i is row i).
+    func scanIndex(_ e: TypedExpr, _ target: ScanTarget) -> (column: Column, index: ((Int) -> Int)?)? {
         let graph = self.graph
         switch e {
         case .access(.nodeField(0, let type, let field), _) where target.isNode && type == target.type:
-            return (graph.nodes[type].columns[field], { $0 })
+            return (graph.nodes[type].columns[field], nil)
         case .access(.edgeField(0, let type, let field), _) where !target.isNode && type == target.type:
-            return (graph.edges[type].columns[field], { $0 })
+            return (graph.edges[type].columns[field], nil)
         case .nodeField(.access(.edgeEnd(0, let to), _), let type, let field, _) where !target.isNode:
             let def = graph.schema.edgeTypes[target.type]
             guard (to ? def.toType : def.fromType) == type else { return nil }
@@ -41,6 +42,7 @@ extension Executor {
             return { x($0) && y($0) }
         case .unary(.not, let a, _):
             guard let (col, idx) = scanIndex(a, target), case .bool(let arr) = col else { return nil }
+            guard let idx else { return { arr[$0] == 0 } }
             return { arr[idx($0)] == 0 }
         case .binary(let op, let l, let r, _) where [.eq, .ne, .lt, .le, .gt, .ge].contains(op):
             if let (col, idx) = scanIndex(l, target), case .constant(let v) = r { return compareAt(col, idx, op, v) }
@@ -48,17 +50,23 @@ extension Executor {
             if op == .eq || op == .ne, let (c1, i1) = scanIndex(l, target), let (c2, i2) = scanIndex(r, target),
                case .string(let s1) = c1, case .string(let s2) = c2, s1.dictionary == s2.dictionary {
                 let a = s1.codes, b = s2.codes, ne = op == .ne
+                let i1 = i1 ?? { $0 }, i2 = i2 ?? { $0 }
                 return { i in let x = a[i1(i)], y = b[i2(i)]; return x >= 0 && y >= 0 && (x == y) != ne }
             }
             return nil
         default:
             guard let (col, idx) = scanIndex(e, target), case .bool(let arr) = col else { return nil }
+            guard let idx else { return { arr[$0] == 1 } }
             return { arr[idx($0)] == 1 }
         }
     }
 
     /// `column[index(i)] OP constant` on the column's raw array.
-    func compareAt(_ column: Column, _ index: @escaping (Int) -> Int, _ op: BinaryOp, _ v: Value) -> ((Int) -> Bool)? {
+    func compareAt(_ column: Column, _ index: ((Int) -> Int)?, _ op: BinaryOp, _ v: Value) -> ((Int) -> Bool)? {
+        // The common case — a field of the scanned table against a constant — gets one closure
+        // per operator, with nothing but the array read and the comparison in it.
+        if index == nil, let f = directCompare(column, op, v) { return f }
+        let index = index ?? { $0 }
         func test<T: Comparable>(_ a: T, _ b: T) -> Bool {
             switch op {
             case .eq: a == b
@@ -83,6 +91,41 @@ extension Executor {
         case (.bool(let arr), .bool(let b)) where op == .eq || op == .ne:
             let want: UInt8 = b ? 1 : 0, ne = op == .ne
             return { let x = arr[index($0)]; return x != 2 && (x == want) != ne }
+        default:
+            return nil
+        }
+    }
+
+    /// `column[i] OP constant` for the scanned table's own columns; nulls never match.
+    func directCompare(_ column: Column, _ op: BinaryOp, _ v: Value) -> ((Int) -> Bool)? {
+        switch (column, v) {
+        case (.int(let arr), .int(let k)) where k != Column.nullInt:
+            let null = Column.nullInt
+            switch op {
+            case .eq: return { arr[$0] == k }
+            case .ne: return { let x = arr[$0]; return x != k && x != null }
+            case .lt: return { let x = arr[$0]; return x < k && x != null }
+            case .le: return { let x = arr[$0]; return x <= k && x != null }
+            case .gt: return { arr[$0] > k }
+            case .ge: return { arr[$0] >= k }
+            default: return nil
+            }
+        case (.decimal(let arr), _):
+            // NaN (null) compares false with everything, != included: test it there only.
+            guard let k = v.number else { return nil }
+            switch op {
+            case .eq: return { arr[$0] == k }
+            case .ne: return { let x = arr[$0]; return x != k && !x.isNaN }
+            case .lt: return { arr[$0] < k }
+            case .le: return { arr[$0] <= k }
+            case .gt: return { arr[$0] > k }
+            case .ge: return { arr[$0] >= k }
+            default: return nil
+            }
+        case (.string(let sc), .string(let s)) where op == .eq || op == .ne:
+            let codes = sc.codes
+            guard let code = sc.code(of: s) else { return op == .eq ? { _ in false } : { codes[$0] >= 0 } }
+            return op == .eq ? { codes[$0] == code } : { let c = codes[$0]; return c >= 0 && c != code }
         default:
             return nil
         }
