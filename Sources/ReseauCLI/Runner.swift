@@ -99,7 +99,7 @@ final class Runner {
 /// `0.42 ms`, `12.3 ms`, `1.25 s`.
 func formatDuration(_ nanoseconds: Double) -> String {
     let ms = nanoseconds / 1e6
-    if ms < 10 { return String(format: "%.2f ms", ms) }
-    if ms < 1000 { return String(format: "%.1f ms", ms) }
-    return String(format: "%.2f s", ms / 1000)
+    if ms < 10 { return fixedPoint(ms, digits: 2) + " ms" }
+    if ms < 1000 { return fixedPoint(ms, digits: 1) + " ms" }
+    return fixedPoint(ms / 1000, digits: 2) + " s"
 }

@@ -154,6 +154,16 @@ func expectBytes(_ actual: String, _ expected: String, sourceLocation: SourceLoc
     #expect(formatDecimal(-42.0) == "-42")
 }
 
+/// printf's %.Nf without Foundation's String(format:); long results grow the buffer.
+@Test func fixedPointFormatting() {
+    #expect(fixedPoint(3.14159, digits: 2) == "3.14")
+    #expect(fixedPoint(-0.5, digits: 0) == "-0")
+    #expect(fixedPoint(12.3456789, digits: 6) == "12.345679")
+    #expect(fixedPoint(1e-7, digits: 17) == "0.00000010000000000")
+    let big = fixedPoint(1e300, digits: 17)
+    #expect(big == "1000000000000000052504760255204420248704468581108159154915854115511802457988908195786371375080447864043704443832883878176942523235360430575644792184786706982848387200926575803737830233794788090059368953234970799945081119038967640880074652742780142494579258788820056842838115669472196386865459400540160.00000000000000000")
+}
+
 @Test func displayTextOfValues() throws {
     let g = try miniGraph()
     #expect(g.displayText(.null) == "")

@@ -49,7 +49,7 @@ public enum ASTPrinter {
         var t = "\(d)"
         if t.contains("e") || t.contains("E") {
             // Plain digits: the lexer has no exponents.
-            t = String(format: "%.17f", d)
+            t = fixedPoint(d, digits: 17)
             while t.hasSuffix("0") && !t.hasSuffix(".0") { t.removeLast() }
         }
         if !t.contains(".") { t += ".0" }

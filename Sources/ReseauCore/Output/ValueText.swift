@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// How a decimal prints, in every output format (table, CSV, TSV, Markdown, JSON, DOT, GraphML).
 ///
@@ -15,11 +18,28 @@ import Foundation
 public func formatDecimal(_ d: Double) -> String {
     guard d.isFinite else { return d.isNaN ? "NaN" : (d < 0 ? "-inf" : "inf") }
     if d == d.rounded(.towardZero) { return abs(d) < 1e18 ? String(Int(d)) : "\(d)" }
-    var s = String(format: "%.6f", d)
+    var s = fixedPoint(d, digits: 6)
     while s.last == "0" { s.removeLast() }
     if s.last == "." { s.removeLast() }
     if s == "0" || s == "-0" { return "\(d)" }
     return s
+}
+
+/// `d` with `digits` digits after the point, as C's `printf("%.*f")` in the C locale.
+///
+/// Not `String(format:)`: that one comes from FoundationInternationalization, which links ICU
+/// into the binary — 50 MB more to map and 2 ms more for every run of `reseau` to start.
+public func fixedPoint(_ d: Double, digits: Int) -> String {
+    var size = 48
+    while true {
+        var buffer = [CChar](repeating: 0, count: size)
+        let n = withVaList([Int32(digits), d]) { args in
+            buffer.withUnsafeMutableBufferPointer { vsnprintf($0.baseAddress, size, "%.*f", args) }
+        }
+        if n < 0 { return "\(d)" }
+        if Int(n) < size { return String(decoding: buffer.prefix(Int(n)).map { UInt8(bitPattern: $0) }, as: UTF8.self) }
+        size = Int(n) + 1
+    }
 }
 
 /// True when `v` prints as null: `.null`, or a NaN or infinite decimal.
