@@ -294,6 +294,7 @@ public final class Executor {
     // MARK: aggregate
 
     func aggregateProducer(_ input: PlanNode, _ keys: [TypedExpr], _ aggs: [AggregateSpec]) throws -> Producer {
+        if let fast = columnAggregate(input, keys, aggs) { return fast }
         let child = try producer(input)
         let ks = try keys.map { try compile($0) }
         let args = try aggs.map { try $0.argument.map { try compile($0) } }

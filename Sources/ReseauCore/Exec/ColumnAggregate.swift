@@ -1,0 +1,77 @@
+/// `group by from` (or `to`) right on an edge scan, or on a scan with a fused `where`: positions
+/// are tested on the column arrays, the group is found from the end's row in a dense array, and
+/// the aggregates read their columns by position. No row is built for the
+/// input. Groups come out in first-seen order, with the same keys and results as the generic
+/// path (`aggregateProducer`), which handles everything else.
+extension Executor {
+    func columnAggregate(_ input: PlanNode, _ keys: [TypedExpr], _ aggs: [AggregateSpec]) -> Producer? {
+        var scanOp = input.op
+        var predicate: TypedExpr? = nil
+        if case .filter(let inner, let p, _) = input.op { scanOp = inner.op; predicate = p }
+        let target: ScanTarget, n: Int
+        switch scanOp {
+        case .scanNodes(let t): target = ScanTarget(isNode: true, type: t); n = graph.nodes[t].count
+        case .scanEdges(let t): target = ScanTarget(isNode: false, type: t); n = graph.edges[t].count
+        default: return nil
+        }
+        var test: ((Int) -> Bool)? = nil
+        if let predicate {
+            guard let t = scanPredicate(predicate, target) else { return nil }
+            test = t
+        }
+
+        // The key: a dense slot per position, and the key value of a slot.
+        guard keys.count == 1 else { return nil }
+        let slotOf: (Int) -> Int32, slots: Int, keyValue: (Int32) -> Value
+        switch keys[0] {
+        case .access(.edgeEnd(0, let to), _) where !target.isNode:
+            let def = graph.schema.edgeTypes[target.type]
+            let ends = to ? graph.edges[target.type].to : graph.edges[target.type].from
+            let endType = to ? def.toType : def.fromType
+            slotOf = { ends[$0] }
+            slots = graph.nodes[endType].count
+            keyValue = { .node(NodeRef(type: endType, index: Int($0))) }
+        default:
+            // (A string key would group by dictionary code, which tells apart strings that Swift
+            // compares equal — NFC and NFD forms: those go the generic way.)
+            return nil
+        }
+
+        // The aggregates' arguments, read by position.
+        var reads: [((Int) -> Value)?] = []
+        for a in aggs {
+            guard let arg = a.argument else { reads.append(nil); continue }
+            guard let (column, index) = scanIndex(arg, target) else { return nil }
+            if let index { reads.append({ column.value(index($0)) }) } else { reads.append({ column.value($0) }) }
+        }
+        let fns = aggs.map(\.function), types = aggs.map(\.type)
+
+        return { sink in
+            var slot = [Int32](repeating: -1, count: slots)
+            var keyOf: [Int32] = []
+            var accs: [Accumulator] = [] // group g's accumulators at g * fns.count …
+            let width = fns.count
+            for i in 0..<n {
+                if i & 1023 == 0 { try self.cancellation.check() }
+                if let test, !test(i) { continue }
+                let s = slotOf(i)
+                var g = Int(slot[Int(s)])
+                if g < 0 {
+                    g = keyOf.count
+                    slot[Int(s)] = Int32(g)
+                    keyOf.append(s)
+                    for f in fns { accs.append(Accumulator(f)) }
+                }
+                for k in 0..<width {
+                    accs[g * width + k].add(reads[k]?(i) ?? .bool(true))
+                }
+            }
+            for (g, s) in keyOf.enumerated() {
+                var row: Row = [keyValue(s)]
+                for k in 0..<width { row.append(accs[g * width + k].result(types[k])) }
+                if try !sink(row) { return false }
+            }
+            return true
+        }
+    }
+}
