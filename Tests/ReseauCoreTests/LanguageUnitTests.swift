@@ -214,3 +214,21 @@ struct ColumnAggregateTests {
         #expect(a == b)
     }
 }
+
+/// `sort … | take k` keeps the best k as it reads (top-k); it must give exactly the first k
+/// rows of the full sort, ties in input order and nulls last included.
+@Suite("Top-k")
+struct TopKTests {
+    static let sorts = ["sort country", "sort michelin, name desc", "sort population", "sort population desc",
+                        "sort country_code desc, population", "sort continent"]
+
+    @Test(arguments: sorts)
+    func sameAsFullSort(_ sort: String) {
+        let full = runQuery("cities | \(sort) | select id", format: .csv).split(separator: "\n")
+        #expect(full.count == 39)
+        for k in [0, 1, 3, 10, 38, 50] {
+            let top = runQuery("cities | \(sort) | take \(k) | select id", format: .csv).split(separator: "\n")
+            #expect(top == Array(full.prefix(k + 1)), "\(sort) | take \(k)")
+        }
+    }
+}

@@ -265,6 +265,36 @@ public final class Executor {
             }
             return a.seq < b.seq
         }
+        if let k, k <= 4_096 {
+            // Top-k: the best k so far, in order; a row no better than the k-th is dropped
+            // after one comparison, a better one is inserted where it belongs. Ties keep input
+            // order (a later row is never less than an equal earlier one).
+            return { sink in
+                var top: [(key: [Value], seq: Int, row: Row)] = []
+                top.reserveCapacity(k + 1)
+                var seq = 0
+                _ = try child { row in
+                    try self.tick()
+                    guard k > 0 else { return true }
+                    let item = (key: key(row), seq: seq, row: row)
+                    seq += 1
+                    if top.count == k {
+                        if !less(item, top[k - 1]) { return true }
+                        top.removeLast()
+                    }
+                    var lo = 0, hi = top.count
+                    while lo < hi {
+                        let mid = (lo + hi) / 2
+                        if less(item, top[mid]) { hi = mid } else { lo = mid + 1 }
+                    }
+                    top.insert(item, at: lo)
+                    return true
+                }
+                try self.cancellation.check()
+                for item in top { if try !sink(item.row) { return false } }
+                return true
+            }
+        }
         return { sink in
             var buf: [(key: [Value], seq: Int, row: Row)] = []
             var seq = 0
