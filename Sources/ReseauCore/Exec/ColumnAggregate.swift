@@ -14,7 +14,8 @@ extension Executor {
         case .scanEdges(let t): target = ScanTarget(isNode: false, type: t); n = graph.edges[t].count
         default: return nil
         }
-        var test: ((Int) -> Bool)? = nil
+        // Non-optional, bound once: an `if let` per row would retain the closure per row.
+        var test: (Int) -> Bool = { _ in true }
         if let predicate {
             guard let t = scanPredicate(predicate, target) else { return nil }
             test = t
@@ -42,7 +43,13 @@ extension Executor {
         for a in aggs {
             guard let arg = a.argument else { reads.append(nil); continue }
             guard let (column, index) = scanIndex(arg, target) else { return nil }
-            if let index { reads.append({ column.value(index($0)) }) } else { reads.append({ column.value($0) }) }
+            // Numbers read from their raw arrays (no enum copy, no retain per row).
+            switch (column, index) {
+            case (.int(let arr), nil): reads.append({ let v = arr[$0]; return v == Column.nullInt ? .null : .int(v) })
+            case (.decimal(let arr), nil): reads.append({ let v = arr[$0]; return v.isNaN ? .null : .decimal(v) })
+            case (_, let index?): reads.append({ column.value(index($0)) })
+            default: reads.append({ column.value($0) })
+            }
         }
         let fns = aggs.map(\.function), types = aggs.map(\.type)
 
@@ -51,19 +58,38 @@ extension Executor {
             var keyOf: [Int32] = []
             var accs: [Accumulator] = [] // group g's accumulators at g * fns.count …
             let width = fns.count
-            for i in 0..<n {
-                if i & 1023 == 0 { try self.cancellation.check() }
-                if let test, !test(i) { continue }
-                let s = slotOf(i)
-                var g = Int(slot[Int(s)])
-                if g < 0 {
-                    g = keyOf.count
-                    slot[Int(s)] = Int32(g)
-                    keyOf.append(s)
-                    for f in fns { accs.append(Accumulator(f)) }
+            // One aggregate (the common case): its read held in a local, not fetched from an
+            // array (and retained) for every row.
+            if width == 1 {
+                let read = reads[0] ?? { _ in .bool(true) }
+                for i in 0..<n {
+                    if i & 1023 == 0 { try self.cancellation.check() }
+                    if !test(i) { continue }
+                    let s = Int(slotOf(i))
+                    var g = Int(slot[s])
+                    if g < 0 {
+                        g = keyOf.count
+                        slot[s] = Int32(g)
+                        keyOf.append(Int32(s))
+                        accs.append(Accumulator(fns[0]))
+                    }
+                    accs[g].add(read(i))
                 }
-                for k in 0..<width {
-                    accs[g * width + k].add(reads[k]?(i) ?? .bool(true))
+            } else {
+                for i in 0..<n {
+                    if i & 1023 == 0 { try self.cancellation.check() }
+                    if !test(i) { continue }
+                    let s = slotOf(i)
+                    var g = Int(slot[Int(s)])
+                    if g < 0 {
+                        g = keyOf.count
+                        slot[Int(s)] = Int32(g)
+                        keyOf.append(s)
+                        for f in fns { accs.append(Accumulator(f)) }
+                    }
+                    for k in 0..<width {
+                        accs[g * width + k].add(reads[k]?(i) ?? .bool(true))
+                    }
                 }
             }
             for (g, s) in keyOf.enumerated() {
