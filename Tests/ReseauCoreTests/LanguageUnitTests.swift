@@ -202,6 +202,10 @@ struct ColumnAggregateTests {
          "fundings | where amount + 0 == amount or amount == null | group by to: n = count(), years = list(year), total = sum(amount)"),
         ("twinnings | group by to: n = count(), first = min(since)",
          "twinnings | where since + 0 == since or since == null | group by to: n = count(), first = min(since)"),
+        ("fundings | group by from: total = sum(amount)",
+         "fundings | where amount + 0 == amount or amount == null | group by from: total = sum(amount)"),
+        ("fundings | where year >= 2021 | group by to: total = sum(amount)",
+         "fundings | where year + 0 >= 2021 | group by to: total = sum(amount)"),
         ("memberships | where since >= 2017 | group by to: n = count()",
          "memberships | where since + 0 >= 2017 | group by to: n = count()"),
     ]

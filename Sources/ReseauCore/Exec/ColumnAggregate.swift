@@ -52,6 +52,14 @@ extension Executor {
             }
         }
         let fns = aggs.map(\.function), types = aggs.map(\.type)
+        // `sum` of one decimal column of the scanned table: a running Double per group, no
+        // accumulator and no Value (8 bytes a group instead of 64: at 50 000 groups the sums stay
+        // in cache). Same additions in the same order as `Accumulator`, so the same result.
+        var sumColumn: [Double]? = nil
+        if aggs.count == 1, fns[0] == .sum, types[0] != .int, let arg = aggs[0].argument,
+           let (column, index) = scanIndex(arg, target), index == nil, case .decimal(let arr) = column {
+            sumColumn = arr
+        }
 
         return { sink in
             var slot = [Int32](repeating: -1, count: slots)
@@ -60,6 +68,27 @@ extension Executor {
             let width = fns.count
             // One aggregate (the common case): its read held in a local, not fetched from an
             // array (and retained) for every row.
+            if let sumColumn {
+                var sums: [Double] = []
+                for i in 0..<n {
+                    if i & 1023 == 0 { try self.cancellation.check() }
+                    if !test(i) { continue }
+                    let s = Int(slotOf(i))
+                    var g = Int(slot[s])
+                    if g < 0 {
+                        g = sums.count
+                        slot[s] = Int32(g)
+                        keyOf.append(Int32(s))
+                        sums.append(0)
+                    }
+                    let v = sumColumn[i]
+                    if !v.isNaN { sums[g] += v }
+                }
+                for (g, s) in keyOf.enumerated() {
+                    if try !sink([keyValue(s), .decimal(sums[g])]) { return false }
+                }
+                return true
+            }
             if width == 1 {
                 let read = reads[0] ?? { _ in .bool(true) }
                 for i in 0..<n {
