@@ -135,7 +135,8 @@ final class PlainLineReader: LineReader {
 /// The history file: `$XDG_STATE_HOME/reseau/history`, by default
 /// `~/.local/state/reseau/history`, in libedit's format (one entry per query, newlines escaped).
 /// It is replaced atomically (a temporary file, then rename); a file it cannot read or write is
-/// a warning on stderr, once.
+/// a warning on stderr, once; a corrupt one (not libedit's format, NUL bytes, invalid UTF-8) is
+/// renamed to `history.corrupt` with a warning, and a new history starts.
 final class HistoryFile {
     let path: String
     let editor: LineEditor
@@ -165,10 +166,34 @@ final class HistoryFile {
             Console.errorLine("warning: cannot read the history file \(path): it is a folder")
             return
         }
+        if let problem = HistoryFile.corruption(FileManager.default.contents(atPath: path)) {
+            // Set it aside rather than overwrite it with the next save: the user may want it.
+            let aside = path + ".corrupt"
+            unlink(aside)
+            if rename(path, aside) == 0 {
+                Console.errorLine("warning: the history file \(path) \(problem); moved it to \(aside) and started a new one")
+            } else {
+                warnedWrite = true
+                Console.errorLine("warning: the history file \(path) \(problem) and cannot be moved aside (\(String(cString: strerror(errno)))); history is not saved")
+            }
+            return
+        }
         let code = editor.readHistory(path)
         if code != 0 {
             Console.errorLine("warning: cannot read the history file \(path): \(String(cString: strerror(code)))")
         }
+    }
+
+    /// What is wrong with a history file's bytes, or nil when libedit can read them: an empty
+    /// file, or its `_HiStOrY_V2_` first line followed by UTF-8 text without NUL bytes.
+    /// (nil bytes — a file that cannot be read — are left to `readHistory` to report.)
+    static func corruption(_ data: Data?) -> String? {
+        guard let data, !data.isEmpty else { return nil }
+        let bytes = [UInt8](data)
+        if !bytes.starts(with: Array("_HiStOrY_V2_\n".utf8)) { return "is not a libedit history" }
+        if bytes.contains(0) { return "holds NUL bytes" }
+        if String(validating: bytes, as: UTF8.self) == nil { return "is not valid UTF-8" }
+        return nil
     }
 
     /// Writes the history: a temporary file in the same folder, renamed over the old one.

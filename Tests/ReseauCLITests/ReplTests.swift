@@ -131,6 +131,19 @@ import Glibc
         quit(p)
     }
 
+    @Test func aCorruptHistoryFileIsSetAside() throws {
+        let garbage: [UInt8] = [0x50, 0x4B, 0x03, 0x04, 0x00, 0xFF, 0xFE, 0x0A]
+        try FileManager.default.createDirectory(atPath: state + "/reseau", withIntermediateDirectories: true)
+        try Data(garbage).write(to: URL(fileURLWithPath: historyFile))
+        let (p, banner) = try start()
+        #expect(banner.contains("warning: the history file \(historyFile) is not a libedit history; moved it to \(historyFile).corrupt and started a new one"))
+        #expect(!(try p.run(".params")).contains("warning"))
+        quit(p)
+        #expect(FileManager.default.contents(atPath: historyFile + ".corrupt") == Data(garbage))
+        let saved = try String(contentsOfFile: historyFile, encoding: .utf8)
+        #expect(saved.hasPrefix("_HiStOrY_V2_\n") && saved.contains(".params"), "\(saved)")
+    }
+
     @Test func paramsAndTimer() throws {
         let (p, _) = try start(["--param", "year=2021"])
         try p.run(".param city Santiago de Querétaro")

@@ -209,6 +209,15 @@ import Glibc
         #expect(!Terminal.useColor(.never, toTerminal: true, environment: [:]))
     }
 
+    @Test func historyCorruption() {
+        #expect(HistoryFile.corruption(nil) == nil)
+        #expect(HistoryFile.corruption(Data()) == nil)
+        #expect(HistoryFile.corruption(Data("_HiStOrY_V2_\ncities\\040|\\040count\n".utf8)) == nil)
+        #expect(HistoryFile.corruption(Data("cities | count\n".utf8)) == "is not a libedit history")
+        #expect(HistoryFile.corruption(Data("_HiStOrY_V2_\nab\u{0}c\n".utf8)) == "holds NUL bytes")
+        #expect(HistoryFile.corruption(Data([UInt8]("_HiStOrY_V2_\n".utf8) + [0xC3, 0x28, 0x0A])) == "is not valid UTF-8")
+    }
+
     @Test func historyPath() {
         #expect(HistoryFile.defaultPath(["XDG_STATE_HOME": "/s", "HOME": "/h"]) == "/s/reseau/history")
         #expect(HistoryFile.defaultPath(["HOME": "/h"]) == "/h/.local/state/reseau/history")
