@@ -81,3 +81,14 @@ private func reseauSignalHandler(_ signal: Int32) {
         _exit(130)
     }
 }
+
+extension ReseauCommand {
+    /// The executable's entry point: the SIGINT/SIGTERM handlers go in before anything else
+    /// (argument parsing, reading files), so that a signal at any moment after the process
+    /// starts prints "interrupted" and exits 130 instead of killing it silently. `execute()`
+    /// installs them again with the REPL's or the script's behaviour.
+    public static func launch() {
+        SignalState.install(forceOnSecond: true)
+        main()
+    }
+}

@@ -1,3 +1,3 @@
 import ReseauCLI
 
-ReseauCommand.main()
+ReseauCommand.launch()
