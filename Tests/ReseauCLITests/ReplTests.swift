@@ -204,8 +204,9 @@ import Glibc
         #expect(out.contains("\(dir.file("Querétaro.rql")):1:"), "\(out)")
         p.send(".read \(dir.path)/su\t")
         try p.expect("b/")
-        p.send("\u{3}")
-        try p.prompt()
+        // Enter (not Ctrl-C, whose timing against the completion output raced on a loaded
+        // machine): reading a folder is an error, and the prompt comes back.
+        #expect(try p.run("").contains("error"))
         quit(p)
     }
 
