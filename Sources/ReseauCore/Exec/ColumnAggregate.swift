@@ -66,21 +66,23 @@ extension Executor {
             var keyOf: [Int32] = []
             var accs: [Accumulator] = [] // group g's accumulators at g * fns.count …
             let width = fns.count
-            // One aggregate (the common case): its read held in a local, not fetched from an
-            // array (and retained) for every row.
+            /// The group of position `i`; a group seen for the first time gets the next number
+            /// (`keyOf.count`), and `isNew` tells the caller to make room for its results.
+            func group(_ i: Int) -> (g: Int, isNew: Bool) {
+                let s = Int(slotOf(i))
+                let g = Int(slot[s])
+                if g >= 0 { return (g, false) }
+                slot[s] = Int32(keyOf.count)
+                keyOf.append(Int32(s))
+                return (keyOf.count - 1, true)
+            }
             if let sumColumn {
                 var sums: [Double] = []
                 for i in 0..<n {
                     if i & 1023 == 0 { try self.cancellation.check() }
                     if !test(i) { continue }
-                    let s = Int(slotOf(i))
-                    var g = Int(slot[s])
-                    if g < 0 {
-                        g = sums.count
-                        slot[s] = Int32(g)
-                        keyOf.append(Int32(s))
-                        sums.append(0)
-                    }
+                    let (g, isNew) = group(i)
+                    if isNew { sums.append(0) }
                     let v = sumColumn[i]
                     if !v.isNaN { sums[g] += v }
                 }
@@ -90,32 +92,22 @@ extension Executor {
                 return true
             }
             if width == 1 {
+                // One aggregate (the common case): its read held in a local, not fetched from
+                // an array (and retained) for every row.
                 let read = reads[0] ?? { _ in .bool(true) }
                 for i in 0..<n {
                     if i & 1023 == 0 { try self.cancellation.check() }
                     if !test(i) { continue }
-                    let s = Int(slotOf(i))
-                    var g = Int(slot[s])
-                    if g < 0 {
-                        g = keyOf.count
-                        slot[s] = Int32(g)
-                        keyOf.append(Int32(s))
-                        accs.append(Accumulator(fns[0]))
-                    }
+                    let (g, isNew) = group(i)
+                    if isNew { accs.append(Accumulator(fns[0])) }
                     accs[g].add(read(i))
                 }
             } else {
                 for i in 0..<n {
                     if i & 1023 == 0 { try self.cancellation.check() }
                     if !test(i) { continue }
-                    let s = slotOf(i)
-                    var g = Int(slot[Int(s)])
-                    if g < 0 {
-                        g = keyOf.count
-                        slot[Int(s)] = Int32(g)
-                        keyOf.append(s)
-                        for f in fns { accs.append(Accumulator(f)) }
-                    }
+                    let (g, isNew) = group(i)
+                    if isNew { for f in fns { accs.append(Accumulator(f)) } }
                     for k in 0..<width {
                         accs[g * width + k].add(reads[k]?(i) ?? .bool(true))
                     }
