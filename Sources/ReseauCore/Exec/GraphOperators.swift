@@ -4,25 +4,9 @@ extension Executor {
     /// outgoing when `out` (n is the edge's from), incoming when `incoming` (n is its to).
     @inline(__always)
     func forEachEdge(_ n: NodeRef, _ type: Int, out: Bool, incoming: Bool, _ body: (EdgeRef, NodeRef) throws -> Bool) rethrows -> Bool {
-        let def = graph.schema.edgeTypes[type], t = graph.edges[type]
-        let o = out && Int(n.type) == def.fromType ? t.outgoing.range(n.index) : 0..<0
-        let i = incoming && Int(n.type) == def.toType ? t.incoming.range(n.index) : 0..<0
-        var a = o.lowerBound, b = i.lowerBound
-        while a < o.upperBound || b < i.upperBound {
-            let ea = a < o.upperBound ? t.outgoing.edges[a] : Int32.max
-            let eb = b < i.upperBound ? t.incoming.edges[b] : Int32.max
-            if ea <= eb {
-                let other = t.outgoing.others[a]
-                a += 1
-                if ea == eb { b += 1 }
-                if try !body(EdgeRef(type: type, index: Int(ea)), NodeRef(type: def.toType, index: Int(other))) { return false }
-            } else {
-                let other = t.incoming.others[b]
-                b += 1
-                if try !body(EdgeRef(type: type, index: Int(eb)), NodeRef(type: def.fromType, index: Int(other))) { return false }
-            }
+        try EdgeView(graph, type).forEach(n, out: out, incoming: incoming) { e, other in
+            try body(EdgeRef(type: type, index: Int(e)), other)
         }
-        return true
     }
 
     func expandProducer(_ input: PlanNode, slot: Int, types: [Int], direction: Direction, kind: String?) throws -> Producer {
@@ -68,12 +52,13 @@ extension Executor {
             inOffsets = t.incoming.offsets; inEdges = t.incoming.edges; inOthers = t.incoming.others
         }
 
-        /// `n`'s edges in both directions, merged in edge-id order (as `forEachEdge`).
+        /// `n`'s edges — outgoing when `out`, incoming when `incoming` — merged in edge-id order,
+        /// each with the node at its other end (an edge from `n` to itself comes once).
         @inline(__always)
-        func forEach(_ n: NodeRef, _ body: (Int32, NodeRef) throws -> Bool) rethrows -> Bool {
+        func forEach(_ n: NodeRef, out: Bool = true, incoming: Bool = true, _ body: (Int32, NodeRef) throws -> Bool) rethrows -> Bool {
             var a = 0, aEnd = 0, b = 0, bEnd = 0
-            if n.type == fromType { a = Int(outOffsets[Int(n.index)]); aEnd = Int(outOffsets[Int(n.index) + 1]) }
-            if n.type == toType { b = Int(inOffsets[Int(n.index)]); bEnd = Int(inOffsets[Int(n.index) + 1]) }
+            if out && n.type == fromType { a = Int(outOffsets[Int(n.index)]); aEnd = Int(outOffsets[Int(n.index) + 1]) }
+            if incoming && n.type == toType { b = Int(inOffsets[Int(n.index)]); bEnd = Int(inOffsets[Int(n.index) + 1]) }
             while a < aEnd || b < bEnd {
                 let ea = a < aEnd ? outEdges[a] : Int32.max
                 let eb = b < bEnd ? inEdges[b] : Int32.max
