@@ -71,7 +71,7 @@ extension Checker {
             guard let slot = shape.nodeSlot else {
                 throw fail("'exists' needs rows that are nodes", span)
             }
-            var sub = PlanNode(.input, .nodeRow(shape.nodeType, schema: schema))
+            var sub = PlanNode(.input, .nodeRow(shape.nodeType, schema: schema), at: span)
             for s in steps { sub = try checkStep(s, sub) }
             return .exists(slot: slot, sub)
         case .ifThen(let c, let a, let b, _):

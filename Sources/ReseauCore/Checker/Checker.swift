@@ -52,6 +52,10 @@ public struct Checker {
     }
 
     func checkSource(_ src: Source) throws(Diagnostic) -> PlanNode {
+        try checkSourceOperators(src).located(src.span, below: nil)
+    }
+
+    func checkSourceOperators(_ src: Source) throws(Diagnostic) -> PlanNode {
         switch src {
         case .named(let n):
             if let t = schema.nodeType(source: n.text) { return PlanNode(.scanNodes(type: t), .nodeRow(t, schema: schema)) }
@@ -203,7 +207,12 @@ public struct Checker {
         return s
     }
 
+    /// Checks one step on top of `input`; every operator it makes is located at the step.
     func checkStep(_ step: Step, _ input: PlanNode) throws(Diagnostic) -> PlanNode {
+        try checkStepOperators(step, input).located(step.span, below: input)
+    }
+
+    func checkStepOperators(_ step: Step, _ input: PlanNode) throws(Diagnostic) -> PlanNode {
         let shape = input.shape
         switch step.kind {
         case .filter(let e):

@@ -159,10 +159,10 @@ extension Executor {
     }
 
     /// `e` as a test that is true exactly when `e` evaluates to `true`.
-    func compilePredicate(_ e: TypedExpr) throws -> (Row) -> Bool {
+    func compilePredicate(_ e: TypedExpr) throws -> (Row) throws -> Bool {
         if let fast = fastPredicate(e) { return fast }
         let c = try compile(e)
-        return { row in if case .bool(true) = c(row) { true } else { false } }
+        return { row in if case .bool(true) = try c(row) { true } else { false } }
     }
 
     func fastPredicate(_ e: TypedExpr) -> ((Row) -> Bool)? {

@@ -115,15 +115,17 @@ public final class Session {
             var streaming = false
             let limit = bufferRows
             try execute(plan, q.span, source) { row in
-                let values = project.map { $0(row) }
-                if streaming { try writer.row(values); return true }
-                buffer.append(values)
-                if buffer.count > limit {
-                    streaming = true
-                    try writer.begin(header)
-                    for b in buffer { try writer.row(b) }
-                    buffer = []
-                }
+                let values = try project.map { try $0(row) }
+                do {
+                    if streaming { try writer.row(values); return true }
+                    buffer.append(values)
+                    if buffer.count > limit {
+                        streaming = true
+                        try writer.begin(header)
+                        for b in buffer { try writer.row(b) }
+                        buffer = []
+                    }
+                } catch { throw RuntimeError(.outputFailed(error), at: q.span) }
                 return true
             }
             do {
@@ -140,12 +142,18 @@ public final class Session {
     func execute(_ plan: PlanNode, _ span: Span, _ source: SourceText, _ sink: @escaping Executor.Sink) throws(QueryError) {
         let ex = Executor(graph: graph, cancellation: cancellation, limits: limits)
         do {
-            try cancellation.check()
+            do { try cancellation.check() } catch { throw RuntimeError(error.timedOut ? .timedOut : .interrupted, at: span) }
             _ = try ex.run(plan, sink)
+        } catch let e as RuntimeError {
+            switch e.kind {
+            case .interrupted: throw .interrupted(Interrupted(timedOut: false))
+            case .outputFailed(let error): throw .output(error)
+            case .timedOut, .limitExceeded: throw .failed(e.diagnostic!, source)
+            }
         } catch let e as Interrupted {
+            // (Every producer reports its interrupts as RuntimeError; this is a safety net.)
+            if e.timedOut { throw .failed(RuntimeError(.timedOut, at: span).diagnostic!, source) }
             throw .interrupted(e)
-        } catch let e as LimitExceeded {
-            throw .failed(Diagnostic(.run, e.message, at: span, hint: e.hint), source)
         } catch let e as Diagnostic {
             throw .failed(e, source)
         } catch {
