@@ -201,17 +201,17 @@ extension Executor {
             if case .access(let a, _) = r, case .constant(.string(let s)) = l, let f = compileCodeEquality(a, s, negate: op == .ne) { return f }
         }
         let cl = try compile(l), cr = try compile(r)
-        if [.lt, .le, .gt, .ge].contains(op), l.type == .date || r.type == .date {
-            // Dates compare at the coarser of their two precisions (`2022-03-11 <= @2022`).
+        if [.eq, .ne, .lt, .le, .gt, .ge].contains(op), l.type == .date || r.type == .date {
+            // Dates compare as the spans of days they name (Dates.compare); a constant on the
+            // left is the bound all the same: `@2021 <= start` is `start >= @2021`.
+            var op = op, cl = cl, cr = cr
+            if case .constant = l, !isConstant(r) { swap(&cl, &cr); op = op.flipped }
+            let o = op
             return { row in
-                guard case .date(let a) = cl(row), case .date(let b) = cr(row) else { return .null }
-                let c = Dates.compareCoarse(a, b)
-                switch op {
-                case .lt: return .bool(c < 0)
-                case .le: return .bool(c <= 0)
-                case .gt: return .bool(c > 0)
-                default: return .bool(c >= 0)
-                }
+                let a = cl(row), b = cr(row)
+                if case .constant(.null) = r { return .bool(o == .eq ? a.isNull : !a.isNull) }
+                guard case .date(let x) = a, case .date(let y) = b else { return .null }
+                return Dates.compare(o, x, y).map { .bool($0) } ?? .null
             }
         }
         switch op {
@@ -268,7 +268,7 @@ extension Executor {
                 case (.int(let x), .int(let y)):
                     let (v, o) = op == .add ? x.addingReportingOverflow(y) : op == .sub ? x.subtractingReportingOverflow(y) : x.multipliedReportingOverflow(by: y)
                     return o ? .null : .int(v)
-                case (.string, _), (_, .string):
+                case (.string, _), (_, .string), (.date, _), (_, .date):
                     if op == .add, !a.isNull, !b.isNull { return .string(Semantics.text(a, graph) + Semantics.text(b, graph)) }
                     return .null
                 default:
@@ -424,6 +424,8 @@ extension Value {
         }
     }
 }
+
+func isConstant(_ e: TypedExpr) -> Bool { if case .constant = e { true } else { false } }
 
 /// `x` rounded to `d` decimals (halves away from zero), as exactly as a Double allows: scaling
 /// by a power of ten only where the power is exact (10^0 … 10^22), dividing for negative `d`

@@ -11,7 +11,7 @@ public enum Semantics {
         case (.int(let x), .int(let y)): return x == y
         case (.int, .decimal), (.decimal, .int), (.decimal, .decimal): return a.number! == b.number!
         case (.string(let x), .string(let y)): return x == y
-        case (.date(let x), .date(let y)): return Dates.compareCoarse(x, y) == 0
+        case (.date(let x), .date(let y)): return Dates.compare(.eq, x, y)
         case (.bool(let x), .bool(let y)): return x == y
         case (.node(let x), .node(let y)): return x == y
         case (.edge(let x), .edge(let y)): return x == y

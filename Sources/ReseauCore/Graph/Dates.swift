@@ -46,13 +46,8 @@ public enum Dates {
 
     /// Days from 1970-01-01 to a day-precision date (Howard Hinnant's days_from_civil).
     static func dayNumber(_ s: String) -> Int? {
-        guard let y0 = part(s, 0), let m = part(s, 1), let d = part(s, 2) else { return nil }
-        let y = m <= 2 ? y0 - 1 : y0
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146097 + doe - 719468
+        guard s.utf8.count == 10, let y = part(s, 0), let m = part(s, 1), let d = part(s, 2) else { return nil }
+        return ymd(y, m, d)
     }
 
     /// Days from `a` to `b` (negative when `b` is earlier); nil unless both are days.
@@ -61,18 +56,45 @@ public enum Dates {
         return y - x
     }
 
-    /// Order of two dates for `<`, `<=`, `>`, `>=`, `==`, `!=`: compared at the coarser of their
-    /// precisions, so `2022-03-11 <= @2022` (the day lies in that year) and `2021-10 == @2021`.
+    /// The first and last day (as day numbers) of the year, month or day a date names.
     @inline(__always)
-    public static func compareCoarse(_ a: String, _ b: String) -> Int {
-        let n = min(a.utf8.count, b.utf8.count)
-        var i = a.utf8.startIndex, j = b.utf8.startIndex
-        for _ in 0..<n {
-            let x = a.utf8[i], y = b.utf8[j]
-            if x != y { return x < y ? -1 : 1 }
-            i = a.utf8.index(after: i); j = b.utf8.index(after: j)
+    public static func interval(_ s: String) -> (first: Int, last: Int)? {
+        guard let y = part(s, 0) else { return nil }
+        let n = s.utf8.count
+        if n == 4 { return (ymd(y, 1, 1), ymd(y, 12, 31)) }
+        guard let m = part(s, 1) else { return nil }
+        if n == 7 { return (ymd(y, m, 1), ymd(y, m, daysIn(month: m, year: y))) }
+        guard let d = part(s, 2) else { return nil }
+        let k = ymd(y, m, d)
+        return (k, k)
+    }
+
+    static func ymd(_ y0: Int, _ m: Int, _ d: Int) -> Int {
+        let y = m <= 2 ? y0 - 1 : y0
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
+        return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468
+    }
+
+    /// `x OP y` on dates, each taken as the span of days it names (a year, a month, a day):
+    /// true when it holds for every day of `x`, false when it fails for every day, null (nil)
+    /// otherwise. `x <= y`: x ends no later than y ends; `x >= y`: x starts no earlier than y
+    /// starts; `x == y`: x lies within y. So `@2022-03-11 <= @2022` and `@2021-10 == @2021` are
+    /// true, `@2021 == @2021-10` is null (the year may or may not be that month), and two dates
+    /// of the same precision always compare to true or false.
+    public static func compare(_ op: BinaryOp, _ x: String, _ y: String) -> Bool? {
+        guard let a = interval(x), let b = interval(y) else { return nil }
+        switch op {
+        case .eq, .ne:
+            let r: Bool? = a.first >= b.first && a.last <= b.last ? true : (a.last < b.first || a.first > b.last) ? false : nil
+            return op == .eq ? r : r.map { !$0 }
+        case .le: return a.last <= b.last ? true : a.first > b.last ? false : nil
+        case .gt: return a.first > b.last ? true : a.last <= b.last ? false : nil
+        case .ge: return a.first >= b.first ? true : a.last < b.first ? false : nil
+        case .lt: return a.last < b.first ? true : a.first >= b.first ? false : nil
+        default: return nil
         }
-        return 0
     }
 }
 
