@@ -27,6 +27,12 @@ public struct SourceText: Sendable {
     }
 }
 
+/// Warnings found while checking a statement (the checker is a value; this collects for it).
+public final class WarningSink {
+    public var items: [Diagnostic] = []
+    public init() {}
+}
+
 /// What went wrong in a query, and where. Every lex, parse, check and run error is one of these;
 /// `render` is the one place that turns it into text.
 public struct Diagnostic: Error, Sendable, Equatable {
@@ -38,6 +44,8 @@ public struct Diagnostic: Error, Sendable, Equatable {
     public var hint: String?
     /// Extra lines after the snippet ("valid fields: …").
     public var notes: [String]
+    /// A warning: the query runs, but probably not as meant (rendered `warning: …`).
+    public var isWarning = false
 
     public init(_ stage: Stage, _ message: String, at span: Span, hint: String? = nil, notes: [String] = []) {
         self.stage = stage; self.message = message; self.span = span; self.hint = hint; self.notes = notes
@@ -59,7 +67,7 @@ public struct Diagnostic: Error, Sendable, Equatable {
         let pad = String(repeating: " ", count: gutter.count)
         let endOffset = Swift.min(Swift.max(span.end, span.start), loc.lineEnd)
         let width = Swift.max(1, String(decoding: source.bytes[Swift.min(span.start, loc.lineEnd)..<endOffset], as: UTF8.self).count)
-        var out = "error: \(message)\n"
+        var out = "\(isWarning ? "warning" : "error"): \(message)\n"
         out += "\(pad)--> \(source.name):\(loc.line):\(loc.column)\n"
         out += "\(pad) |\n"
         out += "\(gutter) | \(lineText)\n"

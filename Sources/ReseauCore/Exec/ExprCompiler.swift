@@ -203,6 +203,19 @@ extension Executor {
             if case .access(let a, _) = r, case .constant(.string(let s)) = l, let f = compileCodeEquality(a, s, negate: op == .ne) { return f }
         }
         let cl = try compile(l), cr = try compile(r)
+        if [.eq, .ne, .lt, .le, .gt, .ge].contains(op), l.type == .date || r.type == .date {
+            // Dates compare as the spans of days they name (Dates.compare); a constant on the
+            // left is the bound all the same: `@2021 <= start` is `start >= @2021`.
+            var op = op, cl = cl, cr = cr
+            if case .constant = l, !isConstant(r) { swap(&cl, &cr); op = op.flipped }
+            let o = op
+            return { row in
+                let a = try cl(row), b = try cr(row)
+                if case .constant(.null) = r { return .bool(o == .eq ? a.isNull : !a.isNull) }
+                guard case .date(let x) = a, case .date(let y) = b else { return .null }
+                return Dates.compare(o, x, y).map { .bool($0) } ?? .null
+            }
+        }
         switch op {
         case .and:
             return { row in
@@ -232,12 +245,12 @@ extension Executor {
             if case .constant(.string(let s)) = r {
                 let needle = fold(s)
                 return { row in
-                    guard case .string(let h) = try cl(row) else { return .null }
+                    guard let h = try cl(row).text else { return .null }
                     return .bool(needle.isEmpty || fold(h).contains(needle))
                 }
             }
             return { row in
-                guard case .string(let h) = try cl(row), case .string(let n) = try cr(row) else { return .null }
+                guard let h = try cl(row).text, let n = try cr(row).text else { return .null }
                 let f = fold(n)
                 return .bool(f.isEmpty || fold(h).contains(f))
             }
@@ -257,7 +270,7 @@ extension Executor {
                 case (.int(let x), .int(let y)):
                     let (v, o) = op == .add ? x.addingReportingOverflow(y) : op == .sub ? x.subtractingReportingOverflow(y) : x.multipliedReportingOverflow(by: y)
                     return o ? .null : .int(v)
-                case (.string, _), (_, .string):
+                case (.string, _), (_, .string), (.date, _), (_, .date):
                     if op == .add, !a.isNull, !b.isNull { return .string(Semantics.text(a, graph) + Semantics.text(b, graph)) }
                     return .null
                 default:
@@ -277,12 +290,12 @@ extension Executor {
         let cs = try args.map { try compile($0) }
         let graph = self.graph
         switch b {
-        case .lower: return { row in if case .string(let s) = try cs[0](row) { .string(s.lowercased()) } else { .null } }
-        case .upper: return { row in if case .string(let s) = try cs[0](row) { .string(s.uppercased()) } else { .null } }
+        case .lower: return { row in try cs[0](row).text.map { .string($0.lowercased()) } ?? .null }
+        case .upper: return { row in try cs[0](row).text.map { .string($0.uppercased()) } ?? .null }
         case .len:
             return { row in
                 switch try cs[0](row) {
-                case .string(let s): .int(s.count)
+                case .string(let s), .date(let s): .int(s.count)
                 case .list(let l): .int(l.count)
                 default: .null
                 }
@@ -292,8 +305,7 @@ extension Executor {
                 guard let x = try cs[0](row).number else { return .null }
                 if cs.count == 2 {
                     guard case .int(let d) = try cs[1](row) else { return .null }
-                    let p = pow(10.0, Double(max(-15, min(15, d))))
-                    return .decimal((x * p).rounded() / p)
+                    return .decimal(roundDecimal(x, d))
                 }
                 let r = x.rounded()
                 guard r.isFinite, abs(r) < 9.2e18 else { return .null }
@@ -334,13 +346,106 @@ extension Executor {
             }
         case .string:
             return { row in let v = try cs[0](row); return v.isNull ? .null : .string(Semantics.text(v, graph)) }
-        case .year:
+        case .year, .month, .day:
+            let which = b == .year ? 0 : b == .month ? 1 : 2
             return { row in
-                guard case .string(let s) = try cs[0](row), s.count >= 4, let y = Int(s.prefix(4)) else { return .null }
-                return .int(y)
+                switch try cs[0](row) {
+                case .date(let s), .string(let s): return Dates.part(s, which).map { .int($0) } ?? .null
+                default: return .null
+                }
             }
+        case .days:
+            return { row in
+                guard case .date(let a) = try cs[0](row), case .date(let b) = try cs[1](row) else { return .null }
+                return Dates.daysBetween(a, b).map { .int($0) } ?? .null
+            }
+        case .date:
+            return { row in
+                switch try cs[0](row) {
+                case .date(let s): return .date(s)
+                case .string(let s): return Dates.problem(s) == nil ? .date(s) : .null
+                default: return .null
+                }
+            }
+        case .starts_with, .ends_with, .contains:
+            return { row in
+                guard let s = try cs[0](row).text, let p = try cs[1](row).text else { return .null }
+                switch b {
+                case .starts_with: return .bool(s.hasPrefix(p))
+                case .ends_with: return .bool(s.hasSuffix(p))
+                default: return .bool(p.isEmpty || s.contains(p))
+                }
+            }
+        case .matches:
+            if case .constant(.string(let p)) = args[1] {
+                let regex = try Regex(p)
+                return { row in
+                    guard let s = try cs[0](row).text else { return .null }
+                    return .bool(s.contains(regex))
+                }
+            }
+            // The checker admits only a constant pattern (a literal or a parameter).
+            throw Diagnostic(.run, "the pattern of 'matches' must be a literal or a parameter", at: Span(0, 0))
+        case .replace:
+            return { row in
+                guard let s = try cs[0](row).text, let old = try cs[1](row).text, let new = try cs[2](row).text else { return .null }
+                if old.isEmpty { return .string(s) }
+                return .string(s.replacing(old, with: new))
+            }
+        case .substr:
+            return { row in
+                guard let s = try cs[0](row).text, case .int(let start) = try cs[1](row) else { return .null }
+                var length = Int.max
+                if cs.count == 3 {
+                    guard case .int(let l) = try cs[2](row) else { return .null }
+                    length = max(0, l)
+                }
+                let chars = Array(s)
+                let from = max(0, start - 1)
+                guard from < chars.count else { return .string("") }
+                let to = length >= chars.count - from ? chars.count : from + length
+                return .string(String(chars[from..<to]))
+            }
+        case .split:
+            return { row in
+                guard let s = try cs[0](row).text, let sep = try cs[1](row).text, !sep.isEmpty else { return .null }
+                return .list(s.split(separator: sep, omittingEmptySubsequences: false).map { .string(String($0)) })
+            }
+        case .trim:
+            return { row in try cs[0](row).text.map { .string($0.trimmingSpaces) } ?? .null }
         }
     }
+}
+
+extension Value {
+    /// The text of a string or a date; nil for any other value.
+    var text: String? {
+        switch self {
+        case .string(let s), .date(let s): s
+        default: nil
+        }
+    }
+}
+
+func isConstant(_ e: TypedExpr) -> Bool { if case .constant = e { true } else { false } }
+
+/// `x` rounded to `d` decimals (halves away from zero), as exactly as a Double allows: scaling
+/// by a power of ten only where the power is exact (10^0 … 10^22), dividing for negative `d`
+/// (`round(4e15, -16)` is 0, not 3999999999999999.5), and `x` itself when it has no digits
+/// at that position.
+func roundDecimal(_ x: Double, _ d: Int) -> Double {
+    guard x.isFinite else { return x }
+    let powers: [Double] = (0...22).map { k in var p = 1.0; for _ in 0..<k { p *= 10 }; return p }
+    if d >= 0 {
+        if d > 22 { return x }
+        let p = powers[d]
+        let scaled = x * p
+        if Swift.abs(scaled) >= 4_503_599_627_370_496 { return x } // 2^52: no fraction left to round
+        return scaled.rounded() / p
+    }
+    if -d > 22 { return 0 }
+    let q = powers[-d]
+    return (x / q).rounded() * q
 }
 
 /// Ints and integral decimals hash alike, so that `in` finds 1 in [1.0].

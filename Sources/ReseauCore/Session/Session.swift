@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Runs query text against a loaded network, keeping what a session remembers:
 /// parameters, `let` bindings, limits. The CLI and REPL drive it; tests use it directly.
 public final class Session {
@@ -8,6 +14,18 @@ public final class Session {
     public let cancellation = CancellationFlag()
 
     public init(graph: Graph) { self.graph = graph }
+
+    /// Receives each warning, rendered (`warning: …` with the query underlined); when nil,
+    /// warnings go to standard error.
+    public var onWarning: ((String) -> Void)?
+
+    func deliver(_ sink: WarningSink, _ source: SourceText) {
+        for w in sink.items {
+            let text = w.render(source)
+            if let onWarning { onWarning(text) } else { var b = Array(text.utf8); _ = write(2, &b, b.count) }
+        }
+        sink.items = []
+    }
 
     /// Replaces the network (`.data DIR`); `let` bindings are dropped.
     public func reload(_ graph: Graph) { self.graph = graph; bindings = [:] }
@@ -80,7 +98,9 @@ public final class Session {
     func runStatement(_ tokens: [Token], _ source: SourceText, _ writer: ResultWriter) throws(QueryError) {
         let statement: Statement
         do { statement = try Parser.parseStatement(tokens, maxDepth: min(limits.maxNesting, Limits.maxNestingCeiling)) } catch { throw .failed(error, source) }
-        let checker = Checker(graph: graph, params: params, bindings: bindings, source: source, limits: limits)
+        let warnings = WarningSink()
+        defer { deliver(warnings, source) }
+        let checker = Checker(graph: graph, params: params, bindings: bindings, source: source, limits: limits, warnings: warnings)
         switch statement {
         case .param(let name, let e, _):
             let v: Value
