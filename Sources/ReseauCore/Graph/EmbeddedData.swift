@@ -7,7 +7,7 @@ enum EmbeddedData {
 event,project,outcome,note,source
 rencontres-2019,structuration-rivm,decided,La structuration du RIVM en association loi 1901 … a fait l'objet des Rencontres en 2019; Ces Rencontres ont marqué la structuration du Réseau,004_d9c7286315812823.txt:62; 002_671a6b7235ccf533.txt:58
 ag-rivm-2022,organisation-territoriale-rivm,adopted,14 villes … ont participé à la réunion et adopté une nouvelle organisation territoriale du RIVM,004_d9c7286315812823.txt:199; 004_d9c7286315812823.txt:201
-ag-rivm-2022,declaration-de-queretaro,adopted,12 thématiques de travail … sur lesquelles les villes se sont engagées à coopérer lors de la dernière AG à Querétaro,004_d9c7286315812823.txt:163
+ag-rivm-2022,declaration-de-queretaro,adopted,le texte contemple 12 thématiques de travail en faveur de la neutralité climatique sur lesquelles les villes se sont engagées à coopérer lors de la dernière AG à Querétaro donnant lieu à des groupes de travail collaboratifs et un premier bilan de ces coopérations pour 2024,004_d9c7286315812823.txt:163
 ag-rivm-2022,voeux-paix-solidarite,adopted,Le texte a été également adopté à l'unanimité par les 13 villes présentes lors de l'AG,004_d9c7286315812823.txt:167
 rencontres-2022,declaration-de-queretaro,signed,aboutissant à un engagement signé par les villes à la fin des Rencontres; 13 villes du Réseau ont d'ailleurs signé la « Déclaration de Querétaro »,004_d9c7286315812823.txt:155; 000_102c7512ac320062.txt:17
 rencontres-2022,queretaro-ville-intelligente,signed,"A l'issue des 3èmes Rencontres, une convention de partenariat a été signée … pour travailler sur la transformation de Querétaro en ville intelligente",004_d9c7286315812823.txt:185; 004_d9c7286315812823.txt:157
@@ -545,7 +545,7 @@ partir-un-jour,Partir un jour,programme,Mobilité européenne et internationale 
 techtown,TechTown,cooperation,Innovation,,,unknown,,projet TechTown,003_d6d41586a6c14d41.txt:25
 creart,CreArt,cooperation,Echanges culturels,,,unknown,,projet CreArt,003_d6d41586a6c14d41.txt:25
 partenariat-zfe-turin,Partenariat avec Turin sur la ZFE,cooperation,Zone à faibles émissions,,,cancelled,,,004_d9c7286315812823.txt:78 (signature annulée à cause de la pandémie)
-declaration-de-queretaro,Déclaration de Querétaro,cooperation,Neutralité climatique,2022-03,,ongoing,2022,,000_102c7512ac320062.txt:17; 000_102c7512ac320062.txt:19; 004_d9c7286315812823.txt:155; 004_d9c7286315812823.txt:161; 004_d9c7286315812823.txt:163
+declaration-de-queretaro,Déclaration de Querétaro,cooperation,"Neutralité climatique : coopération des villes signataires sur 12 thématiques de travail, en groupes de travail collaboratifs, premier bilan en 2024 aux 4èmes Rencontres",2022-03,,ongoing,2022,,000_102c7512ac320062.txt:17; 000_102c7512ac320062.txt:19; 004_d9c7286315812823.txt:155; 004_d9c7286315812823.txt:161; 004_d9c7286315812823.txt:163
 voeux-paix-solidarite,Voeux de paix et de solidarité,cooperation,Solidarité internationale (Ukraine),2022-03-17,2022-03-17,completed,2022,,004_d9c7286315812823.txt:165; 004_d9c7286315812823.txt:167
 queretaro-ville-intelligente,Querétaro ville intelligente,cooperation,Villes intelligentes,2022,,ongoing,2022,Smart Cities,004_d9c7286315812823.txt:183; 004_d9c7286315812823.txt:185 (convention between a consulting firm and the city of Querétaro)
 ecole-participation-citoyenne,Ecole de la participation citoyenne,cooperation,Participation citoyenne,2021,,unknown,,,"004_d9c7286315812823.txt:118; 004_d9c7286315812823.txt:129 (lab outcome, October 2021)"
