@@ -39,8 +39,8 @@ struct LoaderTests {
         let g = bundledGraph
         let nodes = Dictionary(uniqueKeysWithValues: g.nodes.map { (g.schema.nodeTypes[$0.type].source, $0.count) })
         let edges = Dictionary(uniqueKeysWithValues: g.edges.map { (g.schema.edgeTypes[$0.type].source, $0.count) })
-        #expect(nodes == ["cities": 38, "countries": 20, "orgs": 29, "projects": 26, "events": 61, "claims": 103, "schedules": 10])
-        #expect(edges == ["twinnings": 8, "memberships": 42, "partnerships": 66, "fundings": 34, "hostings": 31, "attendances": 36, "visits": 8,
+        #expect(nodes == ["cities": 38, "countries": 20, "orgs": 29, "projects": 26, "events": 63, "claims": 104, "schedules": 10])
+        #expect(edges == ["twinnings": 8, "memberships": 42, "partnerships": 66, "fundings": 34, "hostings": 32, "attendances": 37, "visits": 8,
                           "candidacies": 4, "adoptions": 13])
     }
 
@@ -139,7 +139,7 @@ struct LoaderTests {
 
     @Test func unclosedQuote() throws {
         let d = try mutatedData("hostings.csv") { $0 + "clermont-ferrand,rencontres-2017,\"002_x.txt:1\n" }
-        #expect(loadErrors(d).first == "hostings.csv:33:34: unclosed quote: the field never ends")
+        #expect(loadErrors(d).first == "hostings.csv:34:34: unclosed quote: the field never ends")
     }
 
     @Test func wrongType() throws {

@@ -58,6 +58,7 @@ regensburg,residence-chalet-lecoq-2023,"004_d9c7286315812823.txt:221 (cross resi
 clermont-ferrand,residence-regensburg-2023,"004_d9c7286315812823.txt:221 (cross residency of the two cities, planned)"
 clermont-ferrand,symposium-photographie-regensburg-2023,004_d9c7286315812823.txt:222 (planned participation)
 clermont-ferrand,rencontre-avuf-2022,004_d9c7286315812823.txt:380 (delegation of the city)
+clermont-ferrand,jury-concours-start-up-2024,000_102c7512ac320062.txt:28 (3 start-ups from Clermont-Ferrand)
 
 """#,
         "candidacies.csv": #"""
@@ -215,6 +216,7 @@ enut,founded,2021-03,officiellement créé en mars 2021 avec la signature d'une 
 rencontres-2019,candidates_count,2,Deux villes ont proposé leur candidature pour organiser et accueillir la prochaine édition du Réseau en 2019,001_d660dc12dd0e42cd.txt:2
 salon-it-trans-2020,planned_cities_count,8,participation de 8 villes RIVM au Salon IT-Trans à Karlsruhe (annulée),004_d9c7286315812823.txt:78
 rencontres-2024,student_delegates_per_city,2,la participation des étudiants de la ville hôte mais aussi celle de deux étudiants en master par ville RIVM (acté à l'issue des 3èmes Rencontres),004_d9c7286315812823.txt:173
+journee-cultures-monde-2022,edition,1,Plus de 1250 visiteurs ont participé à cette 1ère édition,004_d9c7286315812823.txt:299
 
 """#,
         "countries.csv": #"""
@@ -271,6 +273,7 @@ journees-afrique-2022,Journées de l'Afrique 2022,festival,"L'Afrique, avec les 
 festisol-2019,Festival des Solidarités 2019,festival,Solidarité internationale,2019-11,2019-11,completed,unknown,,,80,,,Festisol 2019,004_d9c7286315812823.txt:255; 004_d9c7286315812823.txt:261; 004_d9c7286315812823.txt:263; 004_d9c7286315812823.txt:261 (theme)
 festisol-2020,Festival des Solidarités 2020,festival,Solidarité internationale,2020-11,2020-11,completed,unknown,,,60,,,Festisol 2020,004_d9c7286315812823.txt:255; 004_d9c7286315812823.txt:261; 004_d9c7286315812823.txt:263; 004_d9c7286315812823.txt:261 (theme)
 festisol-2021,Festival des Solidarités 2021,festival,Solidarité internationale,2021-11,2021-11,completed,unknown,,,70,,,Festisol 2021,004_d9c7286315812823.txt:255; 004_d9c7286315812823.txt:261; 004_d9c7286315812823.txt:263; 004_d9c7286315812823.txt:261 (theme)
+nuit-etudiants-monde-2018,Nuit des étudiants du Monde 2018,other,Accueil des étudiants étrangers,2018,2018,completed,in_person,clermont-ferrand,,,,,NEM 2018,"004_d9c7286315812823.txt:267 (« en participant au dispositif national de « Nuit des étudiants du monde » … depuis 2018 »: a 2018 edition, no figure stated); 004_d9c7286315812823.txt:271 (accueil en Mairie, soirée festive)"
 nuit-etudiants-monde-2019,Nuit des étudiants du Monde 2019,other,Accueil des étudiants étrangers,2019,2019,completed,in_person,clermont-ferrand,,450,,,NEM 2019,"004_d9c7286315812823.txt:265; 004_d9c7286315812823.txt:267; 004_d9c7286315812823.txt:269; 004_d9c7286315812823.txt:273; 004_d9c7286315812823.txt:267 (theme); 004_d9c7286315812823.txt:271 (accueil en Mairie, soirée festive)"
 nuit-etudiants-monde-2021,Nuit des étudiants du Monde 2021,other,Accueil des étudiants étrangers,2021,2021,completed,in_person,clermont-ferrand,,250,,,NEM 2021,"004_d9c7286315812823.txt:267; 004_d9c7286315812823.txt:269; 004_d9c7286315812823.txt:273; 004_d9c7286315812823.txt:267 (theme); 004_d9c7286315812823.txt:271 (accueil en Mairie, soirée festive)"
 nuit-etudiants-monde-2022,Nuit des étudiants du Monde 2022,other,Accueil des étudiants étrangers,2022,2022,completed,in_person,clermont-ferrand,,350,,,NEM 2022,"004_d9c7286315812823.txt:267; 004_d9c7286315812823.txt:269; 004_d9c7286315812823.txt:271; 004_d9c7286315812823.txt:275; 004_d9c7286315812823.txt:267 (theme); 004_d9c7286315812823.txt:271 (accueil en Mairie, concert à la Coopérative de Mai)"
@@ -304,6 +307,7 @@ ateliers-enut-2022,Ateliers de travail de l'ENUT 2022,meeting,Échange d'expéri
 rencontre-enut-2023,Rencontre présentielle de l'ENUT 2023,meeting,Réseau européen des villes universitaires,2023,2023,planned,in_person,,,,,,,004_d9c7286315812823.txt:289 (« La prochaine rencontre présentielle aura lieu au printemps 2023 en Allemagne »; no city stated)
 rencontre-avuf-2022,Rencontre des membres de l'AVUF à Bruxelles 2022,meeting,Organisation du lancement du réseau européen des villes universitaires,2022-03-11,2022-03-15,completed,in_person,brussels,,,,,,004_d9c7286315812823.txt:380
 capitale-europeenne-culture-2028,Capitale européenne de la culture 2028,other,Culture (titre européen décerné à une ville pour une année),2028,2028,planned,unknown,,,,,,,004_d9c7286315812823.txt:307; 004_d9c7286315812823.txt:371; 004_d9c7286315812823.txt:382 (the host city is not chosen at the seed's date)
+jury-concours-start-up-2024,Jury international du 1er concours de start-up du RIVM,other,Start-up des villes du Réseau devant un jury international,2024,2024,completed,in_person,,,,,,,000_102c7512ac320062.txt:28 (« dont 3 clermontoises sont allées défendre leur projet devant un jury international aux États-Unis en 2024 »; the US city is not named; project concours-start-up)
 
 """#,
         "fundings.csv": #"""
@@ -377,6 +381,7 @@ clermont-ferrand,residence-chalet-lecoq-2023,004_d9c7286315812823.txt:221 (plann
 regensburg,residence-regensburg-2023,004_d9c7286315812823.txt:221 (planned)
 regensburg,symposium-photographie-regensburg-2023,004_d9c7286315812823.txt:222 (planned)
 brussels,rencontre-avuf-2022,004_d9c7286315812823.txt:380 (meeting of the AVUF's members at Brussels)
+clermont-ferrand,nuit-etudiants-monde-2018,004_d9c7286315812823.txt:267; 004_d9c7286315812823.txt:269 (organised by the city since 2018)
 
 """#,
         "memberships.csv": #"""
