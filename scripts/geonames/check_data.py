@@ -279,6 +279,15 @@ def check_events(tables):
                 break
             seen.add(cur)
             cur = events[cur]["part_of"] if cur in events else ""
+    # a session lies within its parent's dates (compared at the precision both give)
+    for eid, r in events.items():
+        parent = events.get(r["part_of"])
+        if not parent:
+            continue
+        for mine, theirs, later in ((r["start"], parent["start"], True), (r["end"], parent["end"], False)):
+            n = min(len(mine), len(theirs))
+            if n and ((mine[:n] < theirs[:n]) if later else (mine[:n] > theirs[:n])):
+                err(f"events.csv: {eid} ({r['start']}…{r['end']}) is not within its part_of {r['part_of']} ({parent['start']}…{parent['end']})")
     # cancelled events took place nowhere: no hosting or attendance
     for name in ("hostings.csv", "attendances.csv"):
         for i, r in enumerate(tables[name], start=2):
