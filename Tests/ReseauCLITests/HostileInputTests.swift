@@ -32,7 +32,9 @@ final class BigNetwork: Sendable {
             folder.write(f, "code,name,name_fr,continent,source\nFR,France,France,Europe,t\n")
         }
         for (f, header) in [("orgs.csv", "id,name,kind,city,aliases,source"), ("projects.csv", "id,name,kind,theme,start,end,status,signed,aliases,source"),
-                            ("events.csv", "id,name,kind,start,end,city,participants,cities_count,countries_count,aliases,source"),
+                            ("events.csv", "id,name,kind,theme,start,end,status,mode,city,part_of,participants,cities_count,countries_count,aliases,source"),
+                            ("schedules.csv", "event,step,start,end,outcome,reason,note,source"),
+                            ("candidacies.csv", "city,event,result,decision,decided,source"), ("adoptions.csv", "event,project,outcome,note,source"),
                             ("claims.csv", "subject,field,value,note,source"), ("memberships.csv", "city,org,since,source"),
                             ("partnerships.csv", "city,project,role,source"), ("fundings.csv", "org,project,amount,year,note,source"),
                             ("hostings.csv", "city,event,source"), ("attendances.csv", "city,event,source"),
