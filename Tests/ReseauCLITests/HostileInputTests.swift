@@ -180,4 +180,62 @@ final class BigNetwork: Sendable {
         #expect(r2.status == 3)
         #expect(r2.stderr.contains("visits.csv"))
     }
+
+    // MARK: issue 16: the data loader and its cache against concurrent writers and odd files
+
+    /// A copy of the fixture network in `tmp/name`, every file's modification time set to one
+    /// fixed second, so that a file put back restores its bytes, size and time exactly.
+    func fixtureCopy(_ name: String) throws -> String {
+        let dir = tmp.file(name)
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        for f in try FileManager.default.contentsOfDirectory(atPath: FixtureNetwork.shared.path) {
+            try FileManager.default.copyItem(atPath: FixtureNetwork.shared.path + "/" + f, toPath: dir + "/" + f)
+            try setFixedTime(dir + "/" + f)
+        }
+        return dir
+    }
+
+    func setFixedTime(_ path: String) throws {
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_700_000_000)], ofItemAtPath: path)
+    }
+
+    /// Item 1: a file edited while a run loads, then put back (same bytes, size and time): later
+    /// runs must not get the edited data from the cache. The loader's test hook renames the
+    /// edited file over the original once every file has been read and hashed, before parsing.
+    @Test func aFileSwappedDuringALoadNeverPoisonsTheCache() throws {
+        let data = try fixtureCopy("swap")
+        let twins = data + "/twinnings.csv"
+        let original = try String(contentsOfFile: twins, encoding: .utf8)
+        tmp.write("edited.csv", String(original.prefix { $0 != "\n" }) + "\n")
+        tmp.write("saved.csv", original)
+        try setFixedTime(tmp.file("edited.csv"))
+        try setFixedTime(tmp.file("saved.csv"))
+        let cache = ["XDG_CACHE_HOME": tmp.file("cache-swap")]
+        let hook = ["RESEAU_TEST_LOAD_HOOK": ["after-key", "rename", tmp.file("edited.csv"), twins].joined(separator: "\t")]
+        let q = ["--data", data, "--format", "csv", "-e", "twinnings | count"]
+        let r1 = try reseau(q, environment: cache.merging(hook) { $1 })
+        #expect(r1.status == 0, "\(r1.stderr)")
+        #expect(rename(tmp.file("saved.csv"), twins) == 0)
+        for _ in 0..<2 {
+            let r = try reseau(q, environment: cache)
+            #expect(r.status == 0 && r.stdout == "count\n1\n", "\(r.stdout) \(r.stderr)")
+        }
+        #expect(try reseau(q + ["--no-cache"], environment: cache).stdout == "count\n1\n")
+    }
+
+    /// Item 2: a CSV that shrinks while it is read (rewritten by another program) is a clean
+    /// data error (status 3), never SIGBUS. The hook truncates the file once it is opened.
+    @Test func aFileThatShrinksDuringALoadIsACleanError() throws {
+        let data = try fixtureCopy("shrink")
+        let cities = data + "/cities.csv"
+        let original = try String(contentsOfFile: cities, encoding: .utf8)
+        for cache in [true, false] {
+            try original.write(toFile: cities, atomically: false, encoding: .utf8)
+            let env = ["XDG_CACHE_HOME": tmp.file("cache-shrink"),
+                       "RESEAU_TEST_LOAD_HOOK": ["before-read", "cities.csv", "truncate", cities, "0"].joined(separator: "\t")]
+            let r = try reseau(["--data", data, "-e", "cities | count"] + (cache ? [] : ["--no-cache"]), environment: env)
+            #expect(r.status == 3, "cache \(cache): status \(r.status) \(r.stderr)")
+            #expect(r.stderr.contains("cities.csv: the file changed while it was read"), "\(r.stderr)")
+        }
+    }
 }
