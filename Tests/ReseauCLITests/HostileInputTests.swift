@@ -238,4 +238,60 @@ final class BigNetwork: Sendable {
             #expect(r.stderr.contains("cities.csv: the file changed while it was read"), "\(r.stderr)")
         }
     }
+
+    /// Runs reseau with the test environment minus `unset` (which `reseau(…)` cannot remove).
+    func reseauWithout(_ unset: [String], _ arguments: [String], environment: [String: String] = [:]) throws -> RunResult {
+        try reseau(["-u"] + unset.joined(separator: " -u ").split(separator: " ").map(String.init) + [Binary.path] + arguments,
+                   environment: environment, executable: "/usr/bin/env")
+    }
+
+    /// Item 8: SIGTERM while the snapshot is written leaves no temporary file (the hook signals
+    /// the process once half the image is written); leftovers of a killed writer and of earlier
+    /// versions (`.dat.nosync…`) are removed by the next write.
+    @Test func noTemporaryImageIsLeftBehind() throws {
+        let data = try fixtureCopy("leftovers")
+        let cache = tmp.file("cache-left")
+        // Spawned with default signal dispositions and an empty mask (Process inherits the test
+        // runner's), so that the signal the hook sends is delivered.
+        var env = ProcessInfo.processInfo.environment
+        env["XDG_CACHE_HOME"] = cache
+        env["RESEAU_TEST_LOAD_HOOK"] = "writing-image\tsignal\tTERM"
+        let null = open("/dev/null", O_RDWR)
+        defer { close(null) }
+        let pid = try spawnReseau(["--data", data, "-e", "cities | count"], environment: env, stdio: (null, null, null))
+        #expect(waitForExit(pid, timeout: 60) == 130)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: cache + "/reseau") == [])
+        // A writer killed with SIGKILL (pid 2^22 + 1 does not exist), and an older version's file.
+        tmp.write("cache-left/reseau/.tmp-4194305-1f2e", "half an image")
+        tmp.write("cache-left/reseau/.dat.nosyncA1B2", "half an image")
+        let r2 = try reseau(["--data", data, "-e", "cities | count"], environment: ["XDG_CACHE_HOME": cache])
+        #expect(r2.status == 0, "\(r2.stderr)")
+        let left = try FileManager.default.contentsOfDirectory(atPath: cache + "/reseau")
+        #expect(left.count == 1 && left[0].hasSuffix(".snapshot"), "\(left)")
+    }
+
+    /// Item 8: the cache is in a private folder (0700, parents too), never in the shared
+    /// temporary folder: without HOME there is no cache and one line on stderr; a relative
+    /// XDG_CACHE_HOME is ignored.
+    @Test func theCacheFolderIsPrivateAndNeverShared() throws {
+        let data = try fixtureCopy("where")
+        let home = tmp.file("home")
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        let r = try reseau(["--data", data, "-e", "cities | count"], environment: ["HOME": home, "XDG_CACHE_HOME": "relative"], in: tmp.path)
+        #expect(r.status == 0 && r.stderr.isEmpty, "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: tmp.file("relative")), "a relative XDG_CACHE_HOME is ignored")
+        for d in ["/.cache", "/.cache/reseau"] {
+            let mode = try FileManager.default.attributesOfItem(atPath: home + d)[.posixPermissions] as? Int
+            #expect(mode == 0o700, "\(d): \(String(mode ?? 0, radix: 8))")
+        }
+        let shared = tmp.file("shared-tmp")
+        try FileManager.default.createDirectory(atPath: shared, withIntermediateDirectories: true)
+        for _ in 0..<2 {
+            let r2 = try reseauWithout(["HOME", "XDG_CACHE_HOME"], ["--data", data, "--format", "csv", "-e", "cities | count"],
+                                       environment: ["TMPDIR": shared])
+            #expect(r2.status == 0 && r2.stdout == "count\n3\n")
+            #expect(r2.stderr == "warning: no snapshot cache: HOME is not set (nor XDG_CACHE_HOME to an absolute path); every run parses the CSV files\n")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: shared) == [])
+    }
 }

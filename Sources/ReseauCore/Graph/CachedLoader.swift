@@ -57,7 +57,7 @@ public enum CachedLoader {
         do throws(DataError) { current = try key(folder: folder, schema: schema) } catch {
             throw LoadFailure(errors: [error], more: 0)
         }
-        if let current, let g = readImage(path, key: current.hash, csvBytes: current.bytes, schema: schema, origin: folder) {
+        if let current, case .used(let g) = readImage(path, key: current.hash, csvBytes: current.bytes, schema: schema, origin: folder) {
             return (g, .snapshot)
         }
         LoadHook.fire("after-key")
@@ -158,16 +158,16 @@ public enum CachedLoader {
     /// The image at `path` when it is a regular file of ours built for `key`, else nil. Read with
     /// read(2), never mapped; an image larger than any image of `csvBytes` of CSV can be (a sparse
     /// or planted file) is rejected from its size alone, without reading it.
-    static func readImage(_ path: String, key: UInt64, csvBytes: Int, schema: Schema, origin: String) -> Graph? {
+    static func readImage(_ path: String, key: UInt64, csvBytes: Int, schema: Schema, origin: String) -> ImageCheck {
         let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
+        guard fd >= 0 else { return .missing }
         defer { close(fd) }
         var st = stat()
-        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG, st.st_uid == geteuid(),
-              Int(st.st_size) <= Snapshot.maximumSize(csvBytes: csvBytes) else { return nil }
+        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG, st.st_uid == geteuid() else { return .notOurs }
+        guard Int(st.st_size) <= Snapshot.maximumSize(csvBytes: csvBytes) else { return .oversize }
         var header = [UInt8](repeating: 0, count: Snapshot.headerSize)
         guard pread(fd, &header, header.count, 0) == header.count,
-              header.withUnsafeBytes({ Snapshot.headerMatches($0, key: key, schema: schema) }) else { return nil }
+              header.withUnsafeBytes({ Snapshot.headerMatches($0, key: key, schema: schema) }) else { return .otherKey }
         let size = Int(st.st_size)
         let bytes = [UInt8](unsafeUninitializedCapacity: size) { buf, done in
             var n = 0
@@ -179,8 +179,23 @@ public enum CachedLoader {
             }
             done = n
         }
-        guard bytes.count == size else { return nil }
-        return bytes.withUnsafeBytes { Snapshot.decode($0, key: key, schema: schema, origin: origin) }
+        guard bytes.count == size, let g = bytes.withUnsafeBytes({ Snapshot.decode($0, key: key, schema: schema, origin: origin) }) else {
+            return .damaged
+        }
+        return .used(g)
+    }
+
+    /// What `readImage` found.
+    enum ImageCheck {
+        case used(Graph)
+        case missing
+        /// Not a regular file owned by this user: never read.
+        case notOurs
+        /// Larger than any image of the data can be: rejected without reading it.
+        case oversize
+        /// Built for other data (or not an image): only its header was read.
+        case otherKey
+        case damaged
     }
 
     /// The temporary image being written, as a C string (0: none), for the signal handler to
@@ -202,7 +217,8 @@ public enum CachedLoader {
         bytes.withUnsafeBytes { b in
             var n = 0
             while n < b.count {
-                let r = Glibc.write(fd, b.baseAddress! + n, b.count - n)
+                if n > 0 { LoadHook.fire("writing-image") }
+                let r = Glibc.write(fd, b.baseAddress! + n, n == 0 ? b.count / 2 : b.count - n)
                 if r < 0 && errno == EINTR { continue }
                 if r <= 0 { ok = false; return }
                 n += r
@@ -232,8 +248,9 @@ public enum CachedLoader {
 /// Test-only: `RESEAU_TEST_LOAD_HOOK` makes the loader itself change a file at a defined point of
 /// a load, once per process, so that tests reproduce a concurrent writer without timing. Fields
 /// are separated by tabs: the point (`after-key`: every file read and hashed, no image matched,
-/// before parsing; `before-read FILE`: FILE of the schema opened, before its bytes are read),
-/// then the action (`rename SRC DST`, `truncate PATH BYTES`).
+/// before parsing; `before-read FILE`: FILE of the schema opened, before its bytes are read;
+/// `writing-image`: half the snapshot image written), then the action (`rename SRC DST`,
+/// `truncate PATH BYTES`, `signal TERM|INT` to the process itself).
 enum LoadHook {
     static let spec: [String]? = ProcessInfo.processInfo.environment["RESEAU_TEST_LOAD_HOOK"]
         .map { $0.components(separatedBy: "\t") }
@@ -250,6 +267,7 @@ enum LoadHook {
         switch action {
         case "rename" where f.count == 3: _ = rename(f[1], f[2])
         case "truncate" where f.count == 3: _ = truncate(f[1], off_t(f[2]) ?? 0)
+        case "signal" where f.count == 2: _ = kill(getpid(), f[1] == "INT" ? SIGINT : SIGTERM)
         default: break
         }
     }
