@@ -294,4 +294,70 @@ final class BigNetwork: Sendable {
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: shared) == [])
     }
+
+    // MARK: issue 16 item 7: the REPL's history file
+
+    /// A REPL on the fixture network with its history in `home/state/reseau/history`, at its prompt.
+    func repl(_ home: TemporaryFolder) throws -> (PTYProcess, String) {
+        let p = try PTYProcess(arguments: ["--data", FixtureNetwork.shared.path],
+                               environment: PTYProcess.environment(home: home.path, state: home.file("state")))
+        return (p, try p.prompt())
+    }
+
+    /// The temporary history file was `history.tmp-PID`, followed if it was a symbolic link (its
+    /// target overwritten and set to 0600). Now its name is random and it is created exclusively.
+    @Test func theHistoryNeverWritesThroughAPlantedLink() throws {
+        let home = TemporaryFolder()
+        let folder = home.file("state/reseau")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        home.write("victim", "precious\n")
+        chmod(home.file("victim"), 0o644)
+        let (p, _) = try repl(home)
+        #expect(symlink(home.file("victim"), folder + "/history.tmp-\(p.pid)") == 0)
+        try p.run(".params")
+        p.send("\u{4}")
+        #expect(p.waitForExit() == 0)
+        #expect(home.read("victim") == "precious\n")
+        #expect(try FileManager.default.attributesOfItem(atPath: home.file("victim"))[.posixPermissions] as? Int == 0o644)
+        #expect(home.read("state/reseau/history")?.contains(".params") == true)
+        let left = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".tmp") }
+        #expect(left.isEmpty, "\(left)")
+    }
+
+    /// A FIFO at the history path hung the REPL at start (Ctrl-C did nothing): now it is never
+    /// opened blocking, and is moved aside with a warning.
+    @Test func aFIFOAtTheHistoryPathIsSetAside() throws {
+        let home = TemporaryFolder()
+        let history = home.file("state/reseau/history")
+        try FileManager.default.createDirectory(atPath: home.file("state/reseau"), withIntermediateDirectories: true)
+        #expect(mkfifo(history, 0o600) == 0)
+        let (p, banner) = try repl(home)
+        #expect(banner.contains("warning: the history file \(history) is a FIFO (named pipe), not a file; moved it to \(history).corrupt and started a new one"), "\(banner)")
+        try p.run(".params")
+        p.send("\u{4}")
+        #expect(p.waitForExit() == 0)
+        var st = stat()
+        #expect(lstat(history + ".corrupt", &st) == 0 && st.st_mode & S_IFMT == S_IFIFO)
+        #expect(home.read("state/reseau/history")?.contains(".params") == true)
+    }
+
+    /// Two REPLs at once: every entry of both is kept (the last to exit used to win).
+    @Test func concurrentSessionsKeepEveryEntry() throws {
+        let home = TemporaryFolder()
+        let (a, _) = try repl(home)
+        let (b, _) = try repl(home)
+        try a.run(".params")
+        try b.run("cities | count")
+        try a.run("countries | count")
+        try b.run(".schema country")
+        for p in [a, b] {
+            p.send("\u{4}")
+            #expect(p.waitForExit() == 0)
+        }
+        let saved = home.read("state/reseau/history") ?? ""
+        for e in [".params", "cities\\040|\\040count", "countries\\040|\\040count", ".schema\\040country"] {
+            #expect(saved.contains(e), "\(e) missing from \(saved)")
+        }
+        #expect(saved.components(separatedBy: "\n").filter { !$0.isEmpty }.count == 5, "\(saved)")
+    }
 }
