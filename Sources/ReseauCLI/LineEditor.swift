@@ -1,5 +1,6 @@
 @preconcurrency import CEditLine
 import Foundation
+import ReseauCore
 #if canImport(Glibc)
 @preconcurrency import Glibc
 #endif
@@ -115,7 +116,8 @@ private func lineEditorComplete(_ text: UnsafePointer<CChar>?, _ start: Int32, _
     guard let text, let completer = LineEditor.completer,
           let m = completer(String(cString: text)) else { return nil }
     // libedit reads matches[2]: one match is [line, line, NULL].
-    let entries = m.isUnique ? [m.line, m.line] : [m.line] + m.listed
+    // The list libedit prints goes through the terminal escaping (names come from the data).
+    let entries = m.isUnique ? [m.line, m.line] : [m.line] + m.listed.map { TerminalText.escape($0) }
     guard let array = malloc((entries.count + 1) * MemoryLayout<UnsafeMutablePointer<CChar>?>.stride)?
         .bindMemory(to: UnsafeMutablePointer<CChar>?.self, capacity: entries.count + 1) else { return nil }
     for (i, e) in entries.enumerated() { array[i] = strdup(e) }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ReseauCLI
+import ReseauCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -359,5 +360,144 @@ final class BigNetwork: Sendable {
             #expect(saved.contains(e), "\(e) missing from \(saved)")
         }
         #expect(saved.components(separatedBy: "\n").filter { !$0.isEmpty }.count == 5, "\(saved)")
+    }
+
+    // MARK: issue 16 item 6: nothing from data or a query reaches a terminal raw
+
+    /// A network whose names carry an OSC title sequence, a C1 CSI and a bidi override.
+    func evilNetwork() throws -> String {
+        let data = try fixtureCopy("evil")
+        let cities = data + "/cities.csv"
+        var text = try String(contentsOfFile: cities, encoding: .utf8)
+        text += "evil1,Evil\u{1B}]0;pwned\u{07}One,FR,,,,false,,,t\nevil2,Evil\u{9B}31mTwo\u{202E},FR,,,,false,,,t\n"
+        try text.write(toFile: cities, atomically: true, encoding: .utf8)
+        return data
+    }
+
+    /// What may never appear in text written to a terminal.
+    func hasRawControls(_ s: String) -> Bool {
+        s.unicodeScalars.contains { $0 != "\n" && TerminalText.isUnsafe($0.value) }
+    }
+
+    @Test func didYouMeanHintsShowControlsVisibly() throws {
+        let data = try evilNetwork()
+        let r = try reseau(["--data", data, "-e", "city \"Evil]0;pwnedOne\""])
+        #expect(r.status == 1)
+        #expect(!hasRawControls(r.stderr), "\(r.stderr.debugDescription)")
+        #expect(r.stderr.contains("did you mean \"Evil\\u{1B}]0;pwned\\u{7}One\"?"), "\(r.stderr)")
+    }
+
+    @Test func checkMessagesShowControlsVisibly() throws {
+        let data = try fixtureCopy("evil-check")
+        let cities = data + "/cities.csv"
+        let text = try String(contentsOfFile: cities, encoding: .utf8) + "x,X,\u{1B}]0;title\u{07},,,,false,,,t\n"
+        try text.write(toFile: cities, atomically: true, encoding: .utf8)
+        let r = try reseau(["check", "--data", data])
+        #expect(r.status == 3)
+        #expect(!hasRawControls(r.stderr), "\(r.stderr.debugDescription)")
+        #expect(r.stderr.contains("unknown country code '\\u{1B}]0;title\\u{7}'"), "\(r.stderr)")
+    }
+
+    @Test func querySnippetsShowControlsVisibly() throws {
+        let r = try reseau(["-e", "cities | where name == \"\u{1B}]0;x\u{07}\u{9B}2J\u{202E}\" | wher"])
+        #expect(r.status == 1)
+        #expect(!hasRawControls(r.stderr), "\(r.stderr.debugDescription)")
+        #expect(r.stderr.contains("\\u{1B}]0;x\\u{7}\\u{9B}2J\\u{202E}"), "\(r.stderr)")
+    }
+
+    @Test func tableCellsShowC1AndBidiControlsVisibly() throws {
+        let data = try evilNetwork()
+        let r = try reseau(["--data", data, "--format", "table", "-e", "cities | select name"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(!hasRawControls(r.stdout), "\(r.stdout.debugDescription)")
+        #expect(r.stdout.contains("Evil␛]0;pwned␇One"), "\(r.stdout)")
+        #expect(r.stdout.contains("Evil\\u{9B}31mTwo\\u{202E}"), "\(r.stdout)")
+    }
+
+    @Test func completionListsShowControlsVisibly() throws {
+        let data = try evilNetwork()
+        let home = TemporaryFolder()
+        let p = try PTYProcess(arguments: ["--data", data], environment: PTYProcess.environment(home: home.path, state: home.file("state")))
+        _ = try p.prompt()
+        p.send("city \"Evi\t\t")
+        // (`expect` returns what came before the text it waited for.)
+        let listed = try p.expect("\\u{202E}")
+        #expect(listed.contains("Evil\\u{1B}]0;pwned\\u{7}One"), "\(listed.debugDescription)")
+        #expect(listed.contains("Evil\\u{9B}31mTwo"), "\(listed.debugDescription)")
+        p.send("One\"\r")
+        _ = try p.prompt()
+        p.send("\u{4}")
+        #expect(p.waitForExit() == 0)
+    }
+
+    // MARK: issue 16 items 9 and 10: messages about odd files and values
+
+    /// A folder, a FIFO or /dev/zero named like a CSV file: a message saying what it is (it was
+    /// "cannot read the file (permissions?)", and a FIFO hung the load).
+    @Test func oddFilesNamedLikeCSVGetAPreciseMessage() throws {
+        let cases: [(String, (String) throws -> Void, String)] = [
+            ("visits.csv", { try FileManager.default.createDirectory(atPath: $0, withIntermediateDirectories: false) }, "it is a folder, not a CSV file"),
+            ("hostings.csv", { #expect(mkfifo($0, 0o600) == 0) }, "it is a FIFO (named pipe), not a CSV file"),
+            ("claims.csv", { try FileManager.default.createSymbolicLink(atPath: $0, withDestinationPath: "/dev/zero") }, "it is a device, not a CSV file"),
+        ]
+        for (k, (file, make, message)) in cases.enumerated() {
+            let data = try fixtureCopy("odd\(k)")
+            try FileManager.default.removeItem(atPath: data + "/" + file)
+            try make(data + "/" + file)
+            for extra in [["--no-cache"], []] {
+                let r = try reseau(["--data", data, "-e", "cities | count"] + extra, environment: ["XDG_CACHE_HOME": tmp.file("cache-odd")])
+                #expect(r.status == 3)
+                #expect(r.stderr == "error: \(data)/\(file): \(message) (data files must be regular files)\n", "\(r.stderr)")
+            }
+        }
+    }
+
+    /// A CR-only CSV put a raw CR in the error; the error now says what is wrong.
+    @Test func aCarriageReturnOnlyFileIsOneClearError() throws {
+        let data = try fixtureCopy("cr")
+        let twins = data + "/twinnings.csv"
+        try (try String(contentsOfFile: twins, encoding: .utf8)).replacingOccurrences(of: "\n", with: "\r")
+            .write(toFile: twins, atomically: true, encoding: .utf8)
+        let r = try reseau(["--data", data, "--no-cache", "-e", "cities | count"])
+        #expect(r.status == 3)
+        #expect(!r.stderr.contains("\r"))
+        #expect(r.stderr.contains("twinnings.csv:1:26: the lines end with a carriage return (CR) alone; save the file with LF or CRLF line endings"), "\(r.stderr)")
+    }
+
+    /// An error on a 1.8 MB line echoed all of it; the snippet is now a window around the caret.
+    @Test func anErrorOnAHugeLineShowsAWindow() throws {
+        let query = "cities | where name == \"" + String(repeating: "x", count: 900_000) + "\" | wher | where name == \"" + String(repeating: "y", count: 900_000) + "\""
+        tmp.write("huge.rql", query)
+        let r = try reseau(["--max-query-bytes", "3000000", tmp.file("huge.rql")])
+        #expect(r.status == 1)
+        #expect(r.stderr.utf8.count < 1_000, "\(r.stderr.utf8.count) bytes of stderr")
+        #expect(r.stderr.contains("error: unknown step 'wher'"), "\(r.stderr)")
+        #expect(r.stderr.contains(":1:900029"), "\(r.stderr)")
+        // The caret is under 'wher' in the window.
+        let lines = r.stderr.components(separatedBy: "\n")
+        if let code = lines.first(where: { $0.hasPrefix("1 | ") }), let caret = lines.first(where: { $0.contains("^^^^") }) {
+            let at = caret.distance(from: caret.startIndex, to: caret.firstIndex(of: "^")!)
+            #expect(String(Array(code)[at..<(at + 4)]) == "wher", "\(code)\n\(caret)")
+            #expect(code.hasPrefix("1 | …x") && code.hasSuffix("y…"))
+        } else {
+            Issue.record("no snippet: \(r.stderr)")
+        }
+    }
+
+    /// Impossible dates and the integer null sentinel in a CSV: load errors with file:line:col.
+    @Test func impossibleDatesAndTheNullSentinelAreLoadErrors() throws {
+        let data = try fixtureCopy("values")
+        let twins = data + "/twinnings.csv"
+        var text = try String(contentsOfFile: twins, encoding: .utf8)
+        text += "maebashi,queretaro,-9223372036854775808,twinning,test\n"
+        try text.write(toFile: twins, atomically: true, encoding: .utf8)
+        let events = data + "/events.csv"
+        let header = try String(contentsOfFile: events, encoding: .utf8)
+        try (header + "e1,E1,camp,2023-02-31,+999-01,queretaro,,,,,test\n").write(toFile: events, atomically: true, encoding: .utf8)
+        let r = try reseau(["--data", data, "-e", "cities | count"])
+        #expect(r.status == 3)
+        #expect(r.stderr.contains("events.csv:2:12: '2023-02-31' is not a date (start): 2023-02 has 28 days"), "\(r.stderr)")
+        #expect(r.stderr.contains("events.csv:2:23: '+999-01' is not a date (end): write YYYY, YYYY-MM or YYYY-MM-DD"), "\(r.stderr)")
+        #expect(r.stderr.contains("twinnings.csv:3:20: '-9223372036854775808' is out of range (since): integers go from -9223372036854775807 to 9223372036854775807"), "\(r.stderr)")
     }
 }
