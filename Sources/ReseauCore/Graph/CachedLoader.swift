@@ -85,15 +85,22 @@ public enum CachedLoader {
     /// A key and the total size of the files it covers.
     struct Key { var hash: UInt64; var bytes: Int }
 
-    /// The key of the files `contents` (name → bytes), in schema order.
-    static func key(schema: Schema, _ contents: (String) -> [UInt8]?) -> Key? {
+    /// One file's share of a key: its name, size and a hash of its bytes.
+    struct Digest { var hash: UInt64; var bytes: Int }
+
+    static func digest(_ file: String, _ data: [UInt8]) -> Digest {
+        var meta = Array("\(file)|\(data.count)".utf8)
+        let m = meta.withUnsafeMutableBytes { Snapshot.checksum(UnsafeRawBufferPointer($0)) }
+        return Digest(hash: data.withUnsafeBytes { Snapshot.checksum($0, seed: m) }, bytes: data.count)
+    }
+
+    /// The key of the files whose digests `digests` gives (nil: a file is missing), in schema order.
+    static func key(schema: Schema, _ digests: (String) -> Digest?) -> Key? {
         var h: UInt64 = Snapshot.fingerprint(schema), total = 0
         for file in schema.nodeTypes.map(\.file) + schema.edgeTypes.map(\.file) {
-            guard let data = contents(file) else { return nil }
-            var meta = Array("\(file)|\(data.count)".utf8)
-            let m = meta.withUnsafeMutableBytes { Snapshot.checksum(UnsafeRawBufferPointer($0), seed: h) }
-            h = data.withUnsafeBytes { Snapshot.checksum($0, seed: m) }
-            total += data.count
+            guard let d = digests(file) else { return nil }
+            h = withUnsafeBytes(of: d.hash.littleEndian) { Snapshot.checksum($0, seed: h) }
+            total += d.bytes
         }
         return Key(hash: h, bytes: total)
     }
@@ -104,7 +111,7 @@ public enum CachedLoader {
     static func key(folder: String, schema: Schema) throws(DataError) -> Key? {
         var changed: DataError?
         let k = key(schema: schema) { file in
-            do throws(DataError) { return try DataFile.read(folder + "/" + file, hookName: file) } catch {
+            do throws(DataError) { return try DataFile.read(folder + "/" + file, hookName: file).map { digest(file, $0) } } catch {
                 if error.message == DataFile.changedMessage { changed = error }
                 return nil
             }
@@ -113,16 +120,19 @@ public enum CachedLoader {
         return k
     }
 
-    /// A folder source that remembers the bytes of every file the loader read.
+    /// A folder source that keeps the digest of the bytes of every file the loader read.
     final class HashingSource: DataSource, @unchecked Sendable {
         let base: FolderSource
-        private let read = Mutex<[String: [UInt8]]>([:])
+        private let read = Mutex<[String: Digest]>([:])
         init(_ base: FolderSource) { self.base = base }
         var name: String { base.name }
         func path(of file: String) -> String { base.path(of: file) }
         func read(_ file: String) throws -> [UInt8]? {
             let b = try base.read(file)
-            if let b { read.withLock { $0[file] = b } }
+            if let b {
+                let d = CachedLoader.digest(file, b)
+                read.withLock { $0[file] = d }
+            }
             return b
         }
         /// The key of what was read, nil when a file was not.
