@@ -1,12 +1,14 @@
 import Foundation
 
-/// A compact binary image of a loaded network, so that a second run on the same data maps it
+/// A compact binary image of a loaded network, so that a second run on the same data reads it
 /// instead of parsing CSV.
 ///
 /// Layout (little-endian): magic `RSNP`, format version, the key it was built for, the schema's
 /// fingerprint, then every node table (ids, lines, columns) and edge table (endpoints, columns,
 /// adjacency), then a checksum of everything before it. An image whose magic, version, key,
-/// schema or checksum does not match is ignored (and rebuilt by `CachedLoader`), never trusted.
+/// schema, structure or checksum does not match is ignored (and rebuilt by `CachedLoader`),
+/// never trusted; the checksum is checked last, so a planted or damaged image is usually
+/// rejected long before its end.
 public enum Snapshot {
     static let magic: UInt32 = 0x504E_5352 // "RSNP"
     static let version: UInt32 = 2
