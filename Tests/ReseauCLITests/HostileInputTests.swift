@@ -379,6 +379,18 @@ final class BigNetwork: Sendable {
         s.unicodeScalars.contains { $0 != "\n" && TerminalText.isUnsafe($0.value) }
     }
 
+    /// The escaping rules themselves, one character class each.
+    @Test func terminalTextEscapesEveryControlClass() {
+        #expect(TerminalText.escape("Montréal 前橋 👍🏽") == "Montréal 前橋 👍🏽")
+        #expect(TerminalText.escape("a\u{1B}]0;t\u{07}b") == "a\\u{1B}]0;t\\u{7}b")
+        #expect(TerminalText.escape("\u{7F}\u{80}\u{9B}\u{9F}\u{A0}") == "\\u{7F}\\u{80}\\u{9B}\\u{9F}\u{A0}")
+        #expect(TerminalText.escape("\u{61C}\u{200E}\u{200F}\u{202A}\u{202E}\u{2066}\u{2069}\u{2070}")
+                == "\\u{61C}\\u{200E}\\u{200F}\\u{202A}\\u{202E}\\u{2066}\\u{2069}\u{2070}")
+        #expect(TerminalText.escape("a\nb\tc\rd") == "a\\u{A}b\tc\\u{D}d")
+        #expect(TerminalText.escape("a\nb", .message(keepNewlines: true)) == "a\nb")
+        #expect(TerminalText.escape("a\r\nb\rc\nd\te\u{1B}f\u{7F}\u{9B}", .cell) == "a↵b↵c↵d e␛f␡\\u{9B}")
+    }
+
     @Test func didYouMeanHintsShowControlsVisibly() throws {
         let data = try evilNetwork()
         let r = try reseau(["--data", data, "-e", "city \"Evil]0;pwnedOne\""])
