@@ -193,7 +193,7 @@ public final class AtomicFileOutput: DescriptorOutput {
 public enum Console {
     /// Writes `s` to stderr as is.
     public static func error(_ s: String) {
-        var s = s
+        var s = TerminalText.escape(s, .message(keepNewlines: true))   // nothing reaches stderr raw
         s.withUTF8 { _ = writeAll(2, UnsafeRawBufferPointer($0)) }
     }
 

@@ -234,4 +234,54 @@ struct LoaderTests {
         let d = try mutatedData("hostings.csv") { $0 + "oyem,rencontres-2017,\(big)\n" }
         #expect(loadErrors(d) == [])
     }
+
+    // MARK: issue 16 items 9 and 10: values and messages
+
+    /// Impossible dates were loaded; now each is an error at its file:line:col.
+    @Test func impossibleDatesAreErrors() throws {
+        let d = try mutatedData("projects.csv") { $0 + "p1,P1,camp,,2023-02-31,,ongoing,,,test\np2,P2,camp,,+123,,ongoing,,,test\np3,P3,camp,,+999-01,,ongoing,,,test\np4,P4,camp,,2024-02-29,2023-13,ongoing,,,test\np5,P5,camp,,1900-02-29,,ongoing,,,test\n" }
+        #expect(loadErrors(d) == [
+            "projects.csv:22:13: '2023-02-31' is not a date (start): 2023-02 has 28 days",
+            "projects.csv:23:13: '+123' is not a date (start): write YYYY, YYYY-MM or YYYY-MM-DD",
+            "projects.csv:24:13: '+999-01' is not a date (start): write YYYY, YYYY-MM or YYYY-MM-DD",
+            "projects.csv:25:24: '2023-13' is not a date (end): there is no month 13",
+            "projects.csv:26:13: '1900-02-29' is not a date (start): 1900-02 has 28 days",
+        ])
+    }
+
+    /// -2^63 is Reseau's null inside an integer column: a clear error, not "not an integer".
+    @Test func theNullSentinelIsAnOutOfRangeError() throws {
+        let d = try mutatedData("fundings.csv") { $0 + "michelin,perennisation-rivm,12,-9223372036854775808,,test\nmichelin,perennisation-rivm,12,99999999999999999999,,test\n" }
+        #expect(loadErrors(d) == [
+            "fundings.csv:36:32: '-9223372036854775808' is out of range (year): integers go from -9223372036854775807 to 9223372036854775807",
+            "fundings.csv:37:32: '99999999999999999999' is out of range (year): integers go from -9223372036854775807 to 9223372036854775807",
+        ])
+        let ok = try mutatedData("fundings.csv") { $0 + "michelin,perennisation-rivm,12,-9223372036854775807,,test\n" }
+        #expect(loadErrors(ok) == [])
+    }
+
+    /// Every column counts characters (it counted bytes, characters or fields depending on the error).
+    @Test func columnsCountCharacters() throws {
+        let d = try mutatedData("cities.csv") { $0 + "qx,Querétaro,MX,,,abc,false,,,test\nqy,Querétaro,MX,95,,,false,,,test\nqz,Querétaro,ZZ,,,,false,,,test\n\"é\"x,Q,MX,,,,false,,,test\n" }
+        let errors = loadErrors(d)
+        #expect(errors.contains { $0.hasPrefix("cities.csv:") && $0.hasSuffix(":19: 'abc' is not an integer (population)") }, "\(errors)")
+        #expect(errors.contains { $0.hasSuffix(":17: lat 95 is out of range (-90…90)") }, "\(errors)")
+        #expect(errors.contains { $0.hasSuffix(":14: unknown country code 'ZZ' (not in countries.csv)") || $0.contains(":14: unknown country code 'ZZ' (not in countries.csv)") }, "\(errors)")
+        #expect(errors.contains { $0.hasSuffix(":4: unexpected text after a closing quote") }, "\(errors)")
+    }
+
+    /// A CR-only file is one error saying so, without a raw CR in it.
+    @Test func carriageReturnOnlyLineEndings() throws {
+        let d = try mutatedData("hostings.csv") { $0.replacingOccurrences(of: "\n", with: "\r") }
+        #expect(loadErrors(d) == ["hostings.csv:1:18: the lines end with a carriage return (CR) alone; save the file with LF or CRLF line endings"])
+    }
+
+    /// A cell of a megabyte in an error is quoted cut short: one error is one short line.
+    @Test func longCellsAreCutInMessages() throws {
+        let big = String(repeating: "9x", count: 500_000)
+        let d = try mutatedData("fundings.csv") { $0 + "michelin,perennisation-rivm,12,\(big),,test\n" }
+        let errors = loadErrors(d)
+        #expect(errors.count == 1 && errors[0].count < 200, "\(errors.first?.count ?? 0)")
+        #expect(errors.first?.contains("'9x9x9x") == true && errors.first?.contains("…' is not an integer (year)") == true)
+    }
 }
