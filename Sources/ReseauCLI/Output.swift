@@ -17,15 +17,26 @@ public struct OutputFailed: Error, CustomStringConvertible {
     public var description: String { "cannot write \(path): \(String(cString: strerror(code)))" }
 }
 
-/// Writes all of `bytes` to `fd` with write(2), retrying on EINTR and short writes.
-/// Returns 0, or the errno that stopped it.
+/// The output was stopped by Ctrl-C, SIGTERM or SIGHUP (a write blocked on a full pipe, or a
+/// long result being printed): the run ends as interrupted.
+public struct OutputInterrupted: Error, CustomStringConvertible {
+    public init() {}
+    public var description: String { "interrupted" }
+}
+
+/// Writes all of `bytes` to `fd` with write(2), retrying on short writes, and on EINTR unless
+/// a signal asked to stop (then it returns EINTR: a write blocked on a full pipe must not keep
+/// the process from ending). Returns 0, or the errno that stopped it.
 func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32 {
     guard var p = bytes.baseAddress else { return 0 }
     var left = bytes.count
     while left > 0 {
         let n = write(fd, p, left)
         if n < 0 {
-            if errno == EINTR { continue }
+            if errno == EINTR {
+                if SignalState.isInterrupted { return EINTR }
+                continue
+            }
             return errno
         }
         left -= n
@@ -50,7 +61,10 @@ public class DescriptorOutput: TextOutput {
         pending.reserveCapacity(64 * 1024)
     }
 
+    /// Throws `OutputInterrupted` once a signal asked to stop, so that every writer's loop
+    /// (table, JSON, …) ends promptly on Ctrl-C.
     public func write(_ s: String) throws {
+        if SignalState.isInterrupted { throw OutputInterrupted() }
         pending.append(contentsOf: s.utf8)
         if pending.count >= Self.highWater { try flush() }
     }
@@ -65,7 +79,9 @@ public class DescriptorOutput: TextOutput {
     /// Drops text not yet written (the rest of a failed result).
     public func discardPending() { pending.removeAll(keepingCapacity: true) }
 
-    func failure(_ code: Int32) -> Error { OutputFailed(path: path, code: code) }
+    func failure(_ code: Int32) -> Error {
+        code == EINTR ? OutputInterrupted() : OutputFailed(path: path, code: code)
+    }
 }
 
 /// Results on standard output. A closed pipe (EPIPE; SIGPIPE is ignored) becomes `OutputClosed`
@@ -85,13 +101,16 @@ public final class StdoutOutput: DescriptorOutput {
             Self.closedFlag = true
             return OutputClosed()
         }
+        if code == EINTR { return OutputInterrupted() }
         return super.failure(code)
     }
 
     /// Writes `s` now (dot command output, the banner), after anything pending.
     public func print(_ s: String) {
-        try? write(s)
+        // Messages are not results: a signal does not stop them (write(2) still gives up on EINTR).
+        var s = s
         try? flush()
+        s.withUTF8 { _ = writeAll(fd, UnsafeRawBufferPointer($0)) }
     }
 }
 
@@ -112,6 +131,18 @@ public final class AtomicFileOutput: DescriptorOutput {
 
     /// Creates the temporary file next to `target` (or opens a special file).
     public init(target: String) throws {
+        // A descriptor already open (`/dev/stdout` with `>> log`, `/dev/fd/3`, or the very file
+        // stdout or stderr is redirected to): write through a copy of that descriptor, at its
+        // offset and with its flags (O_APPEND), never truncating or replacing the file.
+        if let open = AtomicFileOutput.openDescriptor(for: target) {
+            let fd = dup(open)
+            if fd < 0 { throw CLIError.usage("cannot write \(target): \(String(cString: strerror(errno)))") }
+            self.target = target
+            self.destination = target
+            self.temporary = nil
+            super.init(fd: fd, path: target)
+            return
+        }
         var destination = target
         var st = stat()
         if lstat(target, &st) == 0, st.st_mode & S_IFMT == S_IFLNK, let real = realpath(target, nil) {
@@ -140,6 +171,26 @@ public final class AtomicFileOutput: DescriptorOutput {
         self.temporary = temporary
         super.init(fd: fd, path: target)
         SignalState.setTemporaryFile(temporary)
+    }
+
+    /// The descriptor of this process that `path` names or is the same file as: `/dev/stdout`,
+    /// `/dev/stderr`, `/dev/fd/N`, `/proc/self/fd/N`, or a file that stdout or stderr is open on.
+    static func openDescriptor(for path: String) -> Int32? {
+        switch path {
+        case "/dev/stdout": return 1
+        case "/dev/stderr": return 2
+        default: break
+        }
+        for prefix in ["/dev/fd/", "/proc/self/fd/"] where path.hasPrefix(prefix) {
+            if let n = Int32(path.dropFirst(prefix.count)), fcntl(n, F_GETFD) >= 0 { return n }
+        }
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        for fd: Int32 in [1, 2] {
+            var o = stat()
+            if fstat(fd, &o) == 0 && o.st_dev == st.st_dev && o.st_ino == st.st_ino { return fd }
+        }
+        return nil
     }
 
     /// Flushes, syncs and renames the temporary file over the target, with the mode of an earlier

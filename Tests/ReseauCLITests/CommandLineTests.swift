@@ -79,7 +79,7 @@ import Glibc
     /// Every flag parses (the query itself may fail while the language is being written: 1, not 2).
     @Test(arguments: [
         ["--no-header"], ["--timer"], ["--color", "always"], ["--color", "never"], ["--color", "auto"],
-        ["--keep-going"], ["--timeout", "2.5"], ["--param", "year=2021", "--param", "name=Oyem"],
+        ["--keep-going"], ["--timeout", "2.5"], ["--param", "year=2021", "--param", "name=Oyem", "-e", "param year = 1; param name = 2"],
         ["--format", "CSV"], ["-o", "/dev/null"],
     ])
     func flagsAreAccepted(_ flags: [String]) throws {
