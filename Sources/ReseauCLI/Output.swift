@@ -24,17 +24,20 @@ public struct OutputInterrupted: Error, CustomStringConvertible {
     public var description: String { "interrupted" }
 }
 
-/// Writes all of `bytes` to `fd` with write(2), retrying on short writes, and on EINTR unless
-/// a signal asked to stop (then it returns EINTR: a write blocked on a full pipe must not keep
-/// the process from ending). Returns 0, or the errno that stopped it.
-func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32 {
+/// Writes all of `bytes` to `fd` with write(2), retrying on short writes and EINTR. With
+/// `stopOnSignal` (results), it gives up with EINTR once a signal asked to stop: a write
+/// blocked on a full pipe must not keep the process from ending. Returns 0, or the errno that
+/// stopped it.
+func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, stopOnSignal: Bool = false) -> Int32 {
     guard var p = bytes.baseAddress else { return 0 }
     var left = bytes.count
     while left > 0 {
+        // A signal during a blocked write ends it early: with EINTR, or short when part was written.
+        if stopOnSignal && SignalState.isInterrupted { return EINTR }
         let n = write(fd, p, left)
         if n < 0 {
             if errno == EINTR {
-                if SignalState.isInterrupted { return EINTR }
+                if stopOnSignal && SignalState.isInterrupted { return EINTR }
                 continue
             }
             return errno
@@ -71,7 +74,7 @@ public class DescriptorOutput: TextOutput {
 
     public func flush() throws {
         guard !pending.isEmpty else { return }
-        let code = pending.withUnsafeBytes { writeAll(fd, $0) }
+        let code = pending.withUnsafeBytes { writeAll(fd, $0, stopOnSignal: true) }
         pending.removeAll(keepingCapacity: true)
         if code != 0 { throw failure(code) }
     }

@@ -182,6 +182,29 @@ func shell(_ script: String, in folder: String) throws -> RunResult {
         #expect(before.stderr.contains("$y"))
     }
 
+    // MARK: 3. Signals while a result is written
+
+    /// A write blocked on a full pipe (`reseau … | slow`) ends at the first SIGINT or SIGTERM
+    /// (the write loop retried after EINTR without looking at the signal): exit 130.
+    @Test(arguments: ["table", "json", "jsonl", "tsv"])
+    func aSignalStopsAWriteBlockedOnAFullPipe(_ format: String) throws {
+        var output: [Int32] = [0, 0]
+        #expect(pipe(&output) == 0)
+        let null = open("/dev/null", O_RDWR)
+        defer { for fd in output + [null] where fd >= 0 { close(fd) } }
+        let pid = try spawnReseau(["--format", format, "-e", "match (a:city), (b:city), (c:city) | select a.name as a, b.name as b, c.name as c"],
+                                  environment: ProcessInfo.processInfo.environment, stdio: (null, output[1], null))
+        close(output[1]); output[1] = -1
+        // Nobody reads the pipe: wait until reseau blocks writing to it.
+        let deadline = Date().addingTimeInterval(60)
+        while deadline.timeIntervalSinceNow > 0,
+              !((try? String(contentsOfFile: "/proc/\(pid)/wchan", encoding: .utf8)) ?? "").contains("pipe_write") {
+            usleep(20_000)
+        }
+        kill(pid, SIGINT)
+        #expect(waitForExit(pid, timeout: 20) == 130, "\(format): still writing after SIGINT")
+    }
+
     // MARK: 8. Smaller
 
     /// With several `-e`, an error names which one: `-e#2:1:…`.

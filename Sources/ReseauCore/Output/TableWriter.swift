@@ -14,7 +14,7 @@
 /// - Line breaks inside a cell show as `↵`, a tab as a space, and other control characters
 ///   as their Unicode control pictures (U+2400…), so that a row stays on one line.
 /// - With `terminalWidth`, the table fits in that many cells: only text columns are cut (with
-///   `…`, the widest first, never below 6 cells or their header); numbers, dates, booleans,
+///   `…`, the widest first, never below `textFloor` cells or their header); numbers, dates, booleans,
 ///   short codes (every value at most `rigidWidth` cells) and headers are never cut. When even
 ///   that does not fit, whole columns are left out from the middle, a `…` column stands in for
 ///   them, and a footer names them.
@@ -40,6 +40,9 @@ public final class TableWriter: ResultWriter {
 
     /// Columns never shrink below this many cells when fitting the terminal.
     public static let minimumColumnWidth = 6
+    /// Text columns are cut to no fewer cells than this (or their header) before whole columns
+    /// are left out.
+    public static let textFloor = 10
     /// A text column whose values are all at most this wide is a code: never cut.
     public static let rigidWidth = 10
     /// Rows shown on a terminal unless `.maxrows` says otherwise.
@@ -99,7 +102,7 @@ public final class TableWriter: ResultWriter {
                     }
                 }
                 let floors = (0..<n).map { i in
-                    rigid[i] ? widths[i] : min(widths[i], max(options.header ? headWidths[i] : 0, TableWriter.minimumColumnWidth))
+                    rigid[i] ? widths[i] : min(widths[i], max(options.header ? headWidths[i] : 0, TableWriter.textFloor))
                 }
                 (keep, gapAfter) = TableWriter.columnsThatFit(floors, into: limit)
                 let room = limit - (gapAfter == nil ? 0 : 3)
@@ -147,7 +150,10 @@ public final class TableWriter: ResultWriter {
         }
         rows = []
         tail = []
-        if !footer.isEmpty { try output.write(footer.joined(separator: "\n") + "\n") }
+        if !footer.isEmpty {
+            let lines = footer.flatMap { TableWriter.wrapped($0, width: options.terminalWidth) }
+            try output.write(lines.joined(separator: "\n") + "\n")
+        }
         try output.flush()
     }
 
@@ -171,6 +177,25 @@ public final class TableWriter: ResultWriter {
             fromLeft.toggle()
         }
         return (left + right, left.count - 1)
+    }
+
+    /// `text` in lines of at most `width` cells, broken at spaces (a word longer than a line
+    /// stays whole); nil width: one line.
+    static func wrapped(_ text: String, width: Int?) -> [String] {
+        guard let width, width > 0, displayWidth(text) > width else { return [text] }
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            if current.isEmpty { current = String(word); continue }
+            if displayWidth(current) + 1 + displayWidth(word) > width {
+                lines.append(current)
+                current = String(word)
+            } else {
+                current += " " + word
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
     }
 
     /// Widths with the columns' floors: `fit(_:into:)` where only columns above their floor shrink.
