@@ -405,6 +405,7 @@ extension ReseauCommand {
     public static func main(_ arguments: [String]?) -> Never {
         let args = arguments ?? Array(CommandLine.arguments.dropFirst())
         ReseauCommand.arguments = args
+        if let status = ShellCompletion.handle(args) { Foundation.exit(status) }
         // `check` is dispatched here: the root command's FILE… arguments would swallow a subcommand's name.
         if args.first == "check" {
             Foundation.exit(execute(CheckCommand.self, Array(args.dropFirst())))

@@ -8,12 +8,12 @@ import Glibc
 
 /// Runs `script` with /bin/sh, `$RESEAU` naming the binary, in `folder`: for redirections
 /// (`>> log`) that Process cannot express.
-func shell(_ script: String, in folder: String) throws -> RunResult {
+func shell(_ script: String, in folder: String, shellPath: String = "/bin/sh") throws -> RunResult {
     let tmp = TemporaryFolder()
     tmp.write("stdout", "")
     tmp.write("stderr", "")
     let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/bin/sh")
+    p.executableURL = URL(fileURLWithPath: shellPath)
     p.arguments = ["-c", script]
     var env = ProcessInfo.processInfo.environment
     env["RESEAU"] = Binary.path
@@ -221,5 +221,51 @@ func shell(_ script: String, in folder: String) throws -> RunResult {
         let r = try reseau(["--data", "/nonexistent/data", "-o", "/nonexistent/reseau/out.csv", "-e", "cities"])
         #expect(r.status == 2, "\(r.stderr)")
         #expect(r.stderr.contains("cannot write /nonexistent/reseau/out.csv"))
+    }
+}
+
+/// The completion scripts, sourced in bash and asked what they offer.
+@Suite struct ShellCompletionTests {
+    /// What `_reseau` offers for the command line `words` (the last one being completed).
+    func offers(_ words: [String], in dir: TemporaryFolder) throws -> [String] {
+        let quoted = words.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+        let r = try shell("""
+            eval "$("$RESEAU" --generate-completion-script bash)" || exit 9
+            COMP_WORDS=(\(quoted)); COMP_CWORD=\(words.count - 1)
+            _reseau reseau "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+            printf '%s\\n' "${COMPREPLY[@]}"
+            """, in: dir.path, shellPath: "/bin/bash")
+        #expect(r.status == 0, "\(r.stderr)")
+        return r.stdout.split(separator: "\n").map(String.init).sorted()
+    }
+
+    @Test func bashCompletesSubcommandsOptionsFormatsAndFiles() throws {
+        let dir = TemporaryFolder()
+        dir.write("weekly.rql", "cities\n")
+        dir.write("notes.txt", "x\n")
+        try FileManager.default.createDirectory(atPath: dir.file("data"), withIntermediateDirectories: false)
+        #expect(try offers(["reseau", ""], in: dir) == ["check", "data", "weekly.rql"])
+        #expect(!(try offers(["reseau", "he"], in: dir)).contains("help"))
+        #expect(try offers(["reseau", "--format", ""], in: dir) == OutputFormat.allCases.map(\.rawValue).sorted())
+        #expect(try offers(["reseau", "--format", "j"], in: dir) == ["json", "jsonl"])
+        #expect(try offers(["reseau", "-f", ""], in: dir) == ["data", "weekly.rql"])
+        #expect(try offers(["reseau", "-o", ""], in: dir) == ["data", "notes.txt", "weekly.rql"])
+        #expect(try offers(["reseau", "--data", ""], in: dir) == ["data"])
+        #expect(try offers(["reseau", "check", "--data", ""], in: dir) == ["data"])
+        #expect(try offers(["reseau", "check", "--"], in: dir) == ["--data", "--help"])
+        #expect(try offers(["reseau", "--keep"], in: dir) == ["--keep-going"])
+        #expect(try offers(["reseau", "-e", ""], in: dir) == [])
+    }
+
+    @Test func zshAndFishKnowCheckAndTheFormats() throws {
+        for shell in ["zsh", "fish"] {
+            let r = try reseau(["--generate-completion-script", shell])
+            #expect(r.status == 0)
+            #expect(r.stdout.contains("check"))
+            #expect(r.stdout.contains(OutputFormat.allCases.map(\.rawValue).joined(separator: " ")))
+            #expect(!r.stdout.contains("_reseau_help"))
+        }
+        let bad = try reseau(["--generate-completion-script", "tcsh"])
+        #expect(bad.status == 2)
     }
 }
