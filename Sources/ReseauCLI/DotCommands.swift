@@ -84,15 +84,22 @@ struct DotCommand: Sendable {
             Enter       run the query, or continue it on the next line when it is unfinished
                         (a line ending with |, a comma or an operator, an open bracket or string)
             ;           ends a query wherever it is
+            \\G          at the end of a query: show its result in the line format
+            Paste       a saved query runs whole, even with lines starting with | (they
+                        continue the entry above when they come with the paste)
             Tab         complete a keyword, step, field, function or "name"; twice: list the choices
             Up, Down    earlier entries, also from earlier sessions (a multi-line query is one entry)
-            Ctrl-C      drop the line being typed; while a query runs: cancel it
+            Ctrl-C      drop the line being typed; while a query runs or prints: cancel it
             Ctrl-D      leave (on an empty line)
             Ctrl-R      search the history
 
             """,
         "formats": """
-            table       aligned columns, sized to the terminal (the default on a terminal)
+            table       aligned columns, sized to the terminal (the default on a terminal): numbers,
+                        dates, codes and headers never cut, columns that do not fit left out
+                        and named, long results capped to their first and last rows (.maxrows)
+            line        one `field = value` per line, a blank line between rows (QUERY \\G
+                        shows one result this way)
             csv         RFC 4180: quotes around cells with commas, quotes or newlines
             tsv         tab-separated, tabs and newlines in cells escaped (the default elsewhere)
             json        one array of objects per result
@@ -100,6 +107,9 @@ struct DotCommand: Sendable {
             markdown    a pipe table
             dot         the nodes and edges of a result, for Graphviz
             graphml     the same, for Gephi and yEd
+
+            .output FILE and .once FILE take the format from FILE's extension unless .format
+            set one. Several results: a blank line between them (json: one array each).
 
             """,
         "query": """

@@ -45,17 +45,24 @@ public struct ReseauCommand: StatusCommand {
           reseau -e 'cities | where michelin | count'
           reseau -e 'city "Clermont-Ferrand" | twins | select name, country'
 
-        Formats: --format table|csv|tsv|json|jsonl|markdown|dot|graphml. The default is an aligned table \
-        on a terminal and TSV with a header row in a pipe or file; --no-header drops the header.
+        Formats: --format table|line|csv|tsv|json|jsonl|markdown|dot|graphml. The default is an \
+        aligned table on a terminal and TSV with a header row in a pipe or file; --no-header drops the \
+        header. On a terminal, tables fit its width (numbers, dates, codes and headers never cut; \
+        columns that do not fit are left out from the middle and named) and long results show their \
+        first and last rows (.maxrows in the REPL); pipes and files get every row, uncut. Several \
+        results are separated by a blank line (json: one array each; jsonl: more lines).
 
-        Files: a query file runs as `reseau weekly.rql` or `reseau -f weekly.rql`; files run first, in \
-        order, then each -e. A file that starts with `#!/usr/bin/env -S reseau -f` runs as a program \
-        (chmod +x). $NAME in a query is bound by --param NAME=VALUE (numbers typed as numbers, \
-        true/false as booleans, "quoted" as text).
+        Files: a query file runs as `reseau weekly.rql` or `reseau -f weekly.rql`; files and -e run in \
+        the order of the command line. A file that starts with `#!/usr/bin/env -S reseau -f` runs as a \
+        program (chmod +x). $NAME in a query is bound by --param NAME=VALUE (numbers typed as numbers, \
+        true/false as booleans, [\"a\", \"b\"] a list, "quoted" as text); a --param that no query \
+        uses is a usage error.
 
         Cron: -o FILE writes atomically (a temporary file, then rename), so a failed or interrupted run \
-        leaves the previous FILE as it was. A crontab line:
-          0 6 * * 1 reseau -f q/fund.rql --format csv --param year=2024 -o fund.csv
+        leaves the previous FILE as it was; the extension picks the format (.csv, .json, .jsonl, .md, \
+        .dot, .graphml) unless --format is given. -o /dev/stdout is written in place (>> log appends). \
+        A crontab line:
+          0 6 * * 1 reseau -f q/fund.rql --param year=2024 -o fund.csv
 
         Pipes: results go to stdout, diagnostics to stderr; a closed pipe ends the run quietly with \
         status 0:
@@ -64,12 +71,16 @@ public struct ReseauCommand: StatusCommand {
           reseau -e 'cities' | head -1
 
         Exit status: 0 success; 1 a query failed (lex, parse, check or run error, or --timeout); \
-        2 usage error; 3 the data failed to load; 130 interrupted (Ctrl-C, SIGTERM). A script stops at \
-        its first failing query unless --keep-going.
+        2 usage error; 3 the data failed to load; 130 interrupted (Ctrl-C, SIGTERM, SIGHUP). An -o \
+        FILE that cannot be created is a usage error, found before anything runs. A script stops at its first failing query unless \
+        --keep-going, which runs every statement of every file and -e (with -o, the results that \
+        succeeded are written and stderr says how many failed).
+
+        Completion: reseau --generate-completion-script bash|zsh|fish prints a shell completion script.
         """
 
     @Option(name: .customShort("e"), parsing: .unconditionalSingleValue,
-            help: ArgumentHelp("Run QUERY (repeatable; run in order, after the files).", valueName: "QUERY"))
+            help: ArgumentHelp("Run QUERY (repeatable; with files, in command-line order).", valueName: "QUERY"))
     public var queries: [String] = []
 
     @Option(name: .customShort("f"), help: ArgumentHelp("Run the queries of FILE ('-': stdin).", valueName: "FILE"))
@@ -88,7 +99,7 @@ public struct ReseauCommand: StatusCommand {
             help: ArgumentHelp("Bind $NAME to VALUE (repeatable).", valueName: "NAME=VALUE"))
     public var params: [String] = []
 
-    @Option(name: .customShort("o"), help: ArgumentHelp("Write the results to FILE atomically.", valueName: "FILE"))
+    @Option(name: .customShort("o"), help: ArgumentHelp("Write the results to FILE atomically (format from its extension unless --format).", valueName: "FILE"))
     public var output: String?
 
     @Flag(name: .customLong("no-header"), help: "Leave out the header row.")
@@ -100,7 +111,7 @@ public struct ReseauCommand: StatusCommand {
     @Option(help: ArgumentHelp("Colour: auto (a terminal, unless NO_COLOR is set), always or never.", valueName: "WHEN"))
     public var color: ColorMode = .auto
 
-    @Flag(name: .customLong("keep-going"), help: "Run every query of a script even after one fails (exit status 1 at the end).")
+    @Flag(name: .customLong("keep-going"), help: "Run every statement of every file and -e even after one fails (exit status 1 at the end).")
     public var keepGoing = false
 
     @Option(help: ArgumentHelp("Stop a query that runs longer than SECONDS (exit status 1).", valueName: "SECONDS"))

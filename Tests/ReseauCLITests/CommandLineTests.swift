@@ -21,7 +21,7 @@ import Glibc
     @Test func helpHasTheTour() throws {
         let r = try reseau(["--help"])
         #expect(r.status == 0)
-        for part in ["A first query", "Formats:", "--format table|csv|tsv|json|jsonl|markdown|dot|graphml",
+        for part in ["A first query", "Formats:", "--format table|line|csv|tsv|json|jsonl|markdown|dot|graphml", "--generate-completion-script",
                      "#!/usr/bin/env -S reseau -f", "Cron:", "crontab", "-o FILE", "Pipes:", "| head -1",
                      "Exit status: 0 success; 1 a query failed", "2 usage error", "3 the data failed to load",
                      "130 interrupted", "--keep-going", "--param", "--timeout", "--no-header", "--color",

@@ -1,4 +1,5 @@
 import Foundation
+import ReseauCore
 import Testing
 @testable import ReseauCLI
 #if canImport(Glibc)
@@ -132,6 +133,24 @@ import Glibc
         try p.expect("beta.rql")
         p.send("\u{15}")   // Ctrl-U: clear the line
         try p.run("")
+        quit(p)
+    }
+
+    /// `--help` and `.help` tell the same story: every format, the row cap, the line mode.
+    @Test func helpAndDotHelpAgree() throws {
+        let cli = try reseau(["--help"]).stdout
+        let p = try start(fixture: true)
+        let formats = try p.run(".help formats")
+        let help = try p.run(".help")
+        for f in OutputFormat.allCases.map(\.rawValue) {
+            #expect(cli.contains(f), "--help lacks \(f)")
+            #expect(formats.contains(f), ".help formats lacks \(f)")
+        }
+        for s in [".maxrows", "first and last rows"] {
+            #expect(cli.contains(s), "--help lacks \(s)")
+            #expect((formats + help).contains(s), ".help lacks \(s)")
+        }
+        #expect(formats.contains("extension") && cli.contains("extension"))
         quit(p)
     }
 
