@@ -245,14 +245,42 @@ public final class AtomicFileOutput: DescriptorOutput {
 
 /// Messages for the user on stderr (unbuffered, write(2)).
 public enum Console {
-    /// Writes `s` to stderr as is.
+    /// Colour `error:`, `warning:`, `note:` and the caret line of diagnostics (set from
+    /// `--color` and whether stderr is a terminal; `NO_COLOR` turns `auto` off).
+    nonisolated(unsafe) public static var color = false
+
+    /// Writes `s` to stderr as is (coloured when `color` is on).
     public static func error(_ s: String) {
-        var s = s
+        var s = color ? colored(s) : s
         s.withUTF8 { _ = writeAll(2, UnsafeRawBufferPointer($0)) }
     }
 
     /// Writes `s` to stderr, adding a newline when it has none.
     public static func errorLine(_ s: String) {
         error(s.hasSuffix("\n") ? s : s + "\n")
+    }
+}
+
+extension Console {
+    static let red = "\u{1B}[1;31m", yellow = "\u{1B}[1;33m", cyan = "\u{1B}[1;36m", blue = "\u{1B}[34m", reset = "\u{1B}[0m"
+
+    /// `s` with diagnostics' parts coloured: the `error:`/`warning:`/`note:` label, the
+    /// ` --> file:line:col` pointer, and the `^^^` caret with its hint.
+    static func colored(_ s: String) -> String {
+        s.split(separator: "\n", omittingEmptySubsequences: false).map(coloredLine).joined(separator: "\n")
+    }
+
+    static func coloredLine(_ line: Substring) -> String {
+        for (label, c) in [("error:", red), ("warning:", yellow), ("note:", cyan)] where line.hasPrefix(label) {
+            return c + label + reset + line.dropFirst(label.count)
+        }
+        let trimmed = line.drop { $0 == " " }
+        if trimmed.hasPrefix("--> ") { return blue + line + reset }
+        // ` | ` then spaces then carets: the underline and its hint.
+        if trimmed.hasPrefix("|"), let caret = line.firstIndex(of: "^"),
+           line[line.index(after: trimmed.startIndex)..<caret].allSatisfy({ $0 == " " }) {
+            return line[..<caret] + red + line[caret...] + reset
+        }
+        return String(line)
     }
 }

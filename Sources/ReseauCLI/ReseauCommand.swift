@@ -166,6 +166,7 @@ public struct ReseauCommand: StatusCommand {
             check.data = data
             return check.execute()
         }
+        Console.color = Terminal.useColor(color, toTerminal: Terminal.isTerminal(2))
         let hasQueries = !(queries.isEmpty && scriptFiles.isEmpty && files.isEmpty)
         let interactive = !hasQueries && Terminal.isTerminal(0)
         // Ctrl-C from here on: exit 130 (a second one at once, outside the REPL).

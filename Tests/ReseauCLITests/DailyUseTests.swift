@@ -216,6 +216,19 @@ func shell(_ script: String, in folder: String, shellPath: String = "/bin/sh") t
         #expect(one.stderr.contains("-e:1:"))
     }
 
+    /// Errors are coloured with --color always (and on a terminal), never with --color never,
+    /// NO_COLOR or stderr in a file.
+    @Test func errorsAreColouredWhenAsked() throws {
+        let always = try reseau(["--data", data, "--color", "always", "-e", "cities | whre x"])
+        #expect(always.stderr.contains("\u{1B}[1;31merror:\u{1B}[0m unknown step 'whre'"), "\(always.stderr)")
+        #expect(always.stderr.contains("\u{1B}[1;31m^^^^ did you mean 'where'?\u{1B}[0m"))
+        for args in [["--color", "never"], ["--color", "auto"], []] {
+            let r = try reseau(["--data", data] + args + ["-e", "cities | whre x"], environment: ["NO_COLOR": "1"])
+            #expect(!r.stderr.contains("\u{1B}"), "\(args)")
+            #expect(r.stderr.hasPrefix("error: unknown step 'whre'"))
+        }
+    }
+
     /// `-o` into a missing folder is a usage error found before anything runs, whatever the data.
     @Test func outputToAMissingFolderBeforeLoading() throws {
         let r = try reseau(["--data", "/nonexistent/data", "-o", "/nonexistent/reseau/out.csv", "-e", "cities"])
