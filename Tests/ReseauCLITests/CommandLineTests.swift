@@ -21,7 +21,7 @@ import Glibc
     @Test func helpHasTheTour() throws {
         let r = try reseau(["--help"])
         #expect(r.status == 0)
-        for part in ["A first query", "Formats:", "--format table|csv|tsv|json|jsonl|markdown|dot|graphml",
+        for part in ["A first query", "Formats:", "--format table|line|csv|tsv|json|jsonl|markdown|dot|graphml", "--generate-completion-script",
                      "#!/usr/bin/env -S reseau -f", "Cron:", "crontab", "-o FILE", "Pipes:", "| head -1",
                      "Exit status: 0 success; 1 a query failed", "2 usage error", "3 the data failed to load",
                      "130 interrupted", "--keep-going", "--param", "--timeout", "--no-header", "--color",
@@ -79,7 +79,7 @@ import Glibc
     /// Every flag parses (the query itself may fail while the language is being written: 1, not 2).
     @Test(arguments: [
         ["--no-header"], ["--timer"], ["--color", "always"], ["--color", "never"], ["--color", "auto"],
-        ["--keep-going"], ["--timeout", "2.5"], ["--param", "year=2021", "--param", "name=Oyem"],
+        ["--keep-going"], ["--timeout", "2.5"], ["--param", "year=2021", "--param", "name=Oyem", "-e", "param year = 1; param name = 2"],
         ["--format", "CSV"], ["-o", "/dev/null"],
     ])
     func flagsAreAccepted(_ flags: [String]) throws {

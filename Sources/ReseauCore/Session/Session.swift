@@ -59,6 +59,31 @@ public final class Session {
         }
     }
 
+    /// `run(_:to:)` for `--keep-going`: a statement that fails with a lex, parse, check or run
+    /// error is handed to `failed` (which prints it) and the next statement runs. A lex error
+    /// fails the whole text; an interruption or an output error is thrown as by `run(_:to:)`.
+    /// Returns how many statements ran and how many of them failed.
+    public func runKeepingGoing(_ source: SourceText, to writer: ResultWriter,
+                                failed: (QueryError) -> Void) throws(QueryError) -> (statements: Int, failures: Int) {
+        if source.bytes.count > limits.maxQueryBytes {
+            throw .failed(Diagnostic(.parse, "the query text is \(source.bytes.count) bytes, over the limit of \(limits.maxQueryBytes)", at: Span(0, 0), hint: "raise it with --max-query-bytes"), source)
+        }
+        let tokens: [Token]
+        do { tokens = try Lexer.tokenize(source) } catch { throw .failed(error, source) }
+        let statements = StatementSplitter.split(tokens)
+        var failures = 0
+        try onDeepEnoughStack(statements) { () throws(QueryError) in
+            for statement in statements {
+                do throws(QueryError) { try runStatement(statement, source, writer) } catch {
+                    guard case .failed = error else { throw error }
+                    failures += 1
+                    failed(error)
+                }
+            }
+        }
+        return (statements.count, failures)
+    }
+
     /// Runs `body` here when no statement can nest deeper than `inlineDepth` levels (each level
     /// takes at least one token), else on a thread with a stack that holds the deepest query
     /// `Limits.maxNestingCeiling` allows. Making that thread costs about 0.1 ms, which a short
