@@ -1,5 +1,5 @@
 import Testing
-@_spi(Testing) import ReseauCore
+@_spi(Testing) @_spi(Fuzz) import ReseauCore
 
 /// Every planner rule keeps the rows and their order: each query runs with all rules and with
 /// none (the Checker's plan as it is, joins as nested loops), and the two answers must be equal.
@@ -46,8 +46,38 @@ struct PlannerRuleTests {
         "cities | where name in (twinnings | select to.name) | sort name | take 4 | select name",
     ]
 
-    func run(_ text: String, _ rules: Optimizer.Rules) -> String {
-        let session = Session(graph: bundledGraph)
+    /// The bundled network with a visit from Clermont-Ferrand to itself (a self-loop; visits
+    /// already hold parallel edges: two trips from Clermont-Ferrand to Querétaro).
+    static let loopGraph: Graph = {
+        let visits = try! BundledSource().read("visits.csv")!
+        let extra = Array("clermont-ferrand,clermont-ferrand,trip-self,test,2021-01-01,2021-01-02,1,,test\n".utf8)
+        return try! Loader.load(FuzzTargets.OverlaySource(file: "visits.csv", bytes: visits + extra))
+    }()
+
+    static let loopQueries: [String] = [
+        "match (a)-[v:visit]-(b) | select a.name as an, b.name as bn, v.trip",
+        "match (a)-[v:visit]-(b) | count",
+        "match (a:city)-[v:visit]->(b) | where a.michelin | select a.name as an, b.name as bn, v.trip",
+        "match (a:city)-[v:visit]->(b) | where a.michelin | count",
+        "match (a:city)<-[v:visit]-(b) | select a.name as an, b.name as bn, v.trip",
+        "match (a:city)<-[v:visit]-(b) | where b.population > 1 | count",
+        "match (a)-[v:visit]-(b:city {michelin: true}) | count",
+    ]
+
+    @Test(arguments: loopQueries)
+    func selfLoopsAndParallelEdges(_ q: String) {
+        let plain = run(q, [], graph: Self.loopGraph)
+        #expect(!plain.contains("error"), "\(q): \(plain)")
+        #expect(run(q, .all, graph: Self.loopGraph) == plain, "\(q)")
+    }
+
+    @Test func undirectedCountsASelfLoopOnce() {
+        // 9 visits, one of them a loop: 8 edges seen from both ends, the loop once.
+        #expect(run("match (a)-[v:visit]-(b) | count", .all, graph: Self.loopGraph) == "\(Value.int(17))")
+    }
+
+    func run(_ text: String, _ rules: Optimizer.Rules, graph: Graph = bundledGraph) -> String {
+        let session = Session(graph: graph)
         session.plannerRules = rules
         let w = CollectingWriter()
         do {
