@@ -6,9 +6,14 @@ extension Executor {
     func edgeMatchProducer(_ m: EdgeMatchPlan, _ span: Span) throws -> Producer {
         let cp = ColumnPredicates(graph: graph)
         let target = ScanTarget(isNode: false, type: m.edgeType)
-        guard let testFrom = cp.scanPredicate(m.whenFrom, target), let testTo = cp.scanPredicate(m.whenTo, target) else {
+        guard let allFrom = cp.scanPredicate(m.whenFrom, target), let allTo = cp.scanPredicate(m.whenTo, target),
+              let startTest = cp.scanPredicate(m.startTests, ScanTarget(isNode: true, type: m.startType)),
+              let restFrom = cp.scanPredicate(m.restFrom, target), let restTo = cp.scanPredicate(m.restTo, target) else {
             throw Diagnostic(.run, "internal error: a match's test does not run on columns", at: span)
         }
+        // In edge order every test reads the edge row; in the matcher's order the start node's
+        // tests run once per node, the others per edge.
+        let testFrom = m.anyOrder ? allFrom : restFrom, testTo = m.anyOrder ? allTo : restTo
         let def = graph.schema.edgeTypes[m.edgeType], table = graph.edges[m.edgeType]
         let n = graph.nodes[m.startType].count
         let t = m.edgeType, startType = m.startType
@@ -50,7 +55,7 @@ extension Executor {
                 var ticks = 0
                 for a in 0..<n {
                     let lo = Int(offsets[a]), hi = Int(offsets[a + 1])
-                    if lo == hi { continue }
+                    if lo == hi || !startTest(a) { continue }
                     for k in lo..<hi {
                         ticks &+= 1
                         if ticks & 1023 == 0 { try self.cancellation.check() }
@@ -74,6 +79,7 @@ extension Executor {
                 var row = Row(repeating: .null, count: width)
                 var ticks = 0
                 for x in 0..<n {
+                    if !startTest(x) { continue }
                     var a = Int(oOff[x]), b = Int(iOff[x])
                     let aEnd = Int(oOff[x + 1]), bEnd = Int(iOff[x + 1])
                     while a < aEnd || b < bEnd {

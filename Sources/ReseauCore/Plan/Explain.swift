@@ -65,6 +65,7 @@ public enum Explain {
                 : m.direction == .both ? "both ways" : m.direction == .right ? "from each from-node" : "from each to-node"
             return "EdgeMatch \(m.text) as a walk of \(s.edgeTypes[m.edgeType].source) (\(g.edges[m.edgeType].count) rows) \(walk)"
                 + (m.fused.isEmpty ? "" : " filter(\(filter(m.fused)))")
+                + (m.anyOrder || m.startTests.isEmpty ? "" : ", skipping the nodes that fail \(filter(m.startTests))")
         case .filter(_, let cs): return "Filter \(filter(cs))"
         case .project(_, _, let names): return "Project \(names.joined(separator: ", "))"
         case .derive(_, _, let names): return "Derive \(names.joined(separator: ", "))"

@@ -22,9 +22,11 @@ enum MatchToEdgeScanRule {
             guard case .edgeMatch = input.op else { return p }
             return absorb(input, conjuncts, p.shape, p.span, graph)
         case .count(let input):
-            // Counting needs no order: read the edge table in edge order (under a Filter too).
+            // Counting needs no order: read the edge table in edge order (under a Filter too) —
+            // unless the start node has tests of its own: then the walk skips, node by node, the
+            // edges of the nodes that fail them, which beats reading every edge.
             func unordered(_ n: PlanNode) -> PlanNode? {
-                if case .edgeMatch(var m) = n.op, !m.anyOrder {
+                if case .edgeMatch(var m) = n.op, !m.anyOrder, m.startTests.isEmpty {
                     m.anyOrder = true
                     return PlanNode(.edgeMatch(m), n.shape, at: n.span)
                 }
@@ -44,6 +46,8 @@ enum MatchToEdgeScanRule {
         var fused = m.fused, rest: [Conjunct] = []
         let columns = ColumnPredicates(graph: graph), target = ScanTarget(isNode: false, type: m.edgeType)
         var whenFrom = m.whenFrom, whenTo = m.whenTo
+        var startTests = m.startTests, restFrom = m.restFrom, restTo = m.restTo
+        let nodeTarget = ScanTarget(isNode: true, type: m.startType)
         for c in conjuncts {
             guard let f = rewrite(c.expr, m, startIsFrom: true), let t = rewrite(c.expr, m, startIsFrom: false),
                   columns.scanPredicate(f, target) != nil, columns.scanPredicate(t, target) != nil else {
@@ -51,11 +55,17 @@ enum MatchToEdgeScanRule {
             }
             fused.append(c)
             whenFrom.append(Conjunct(f, c.text)); whenTo.append(Conjunct(t, c.text))
+            if let n = rewriteStart(c.expr, m), columns.scanPredicate(n, nodeTarget) != nil {
+                startTests.append(Conjunct(n, c.text))
+            } else {
+                restFrom.append(Conjunct(f, c.text)); restTo.append(Conjunct(t, c.text))
+            }
         }
         var plan = EdgeMatchPlan(edgeType: m.edgeType, direction: m.direction, startType: m.startType, startSlot: m.startSlot,
                                  otherSlot: m.otherSlot, edgeSlot: m.edgeSlot, width: m.width, whenFrom: whenFrom, whenTo: whenTo,
                                  fused: fused, text: m.text)
         plan.anyOrder = m.anyOrder
+        plan.startTests = startTests; plan.restFrom = restFrom; plan.restTo = restTo
         let scan = PlanNode(.edgeMatch(plan), node.shape, at: node.span)
         return rest.isEmpty ? scan : PlanNode(.filter(scan, rest), shape, at: span)
     }
@@ -125,6 +135,24 @@ enum MatchToEdgeScanRule {
         case .bool(let b): b ? "true" : "false"
         case .null: "null"
         default: "…"
+        }
+    }
+
+    /// `e`, when it reads only the start node, rewritten to read a node row (slot 0) of its type.
+    static func rewriteStart(_ e: TypedExpr, _ m: EdgeMatchPlan) -> TypedExpr? {
+        func r(_ e: TypedExpr) -> TypedExpr? { rewriteStart(e, m) }
+        switch e {
+        case .constant: return e
+        case .access(.nodeField(let slot, let type, let field), let vt), .nodeField(.access(.slot(let slot), _), let type, let field, let vt):
+            guard slot == m.startSlot, type == m.startType else { return nil }
+            return .access(.nodeField(slot: 0, type: type, field: field), vt)
+        case .unary(let op, let x, let t):
+            return r(x).map { .unary(op, $0, t) }
+        case .binary(let op, let a, let b, let t):
+            guard let x = r(a), let y = r(b) else { return nil }
+            return .binary(op, x, y, t)
+        default:
+            return nil
         }
     }
 

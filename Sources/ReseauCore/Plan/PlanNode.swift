@@ -74,6 +74,12 @@ public struct EdgeMatchPlan: Sendable {
     /// `from` (`whenFrom`) and when it is its `to` (`whenTo`, only for .both).
     public let whenFrom: [Conjunct]
     public let whenTo: [Conjunct]
+    /// For the walk in the matcher's order: the tests that read only the start node, rewritten
+    /// to read a node row of the start type (tested once per node: a node that fails skips its
+    /// edges), and the others in edge-row form (`restFrom`, `restTo`).
+    public var startTests: [Conjunct] = []
+    public var restFrom: [Conjunct] = []
+    public var restTo: [Conjunct] = []
     /// The conjuncts as written on the match's rows (for `explain`).
     public let fused: [Conjunct]
     /// The pattern's variables, for `explain`.
