@@ -121,7 +121,7 @@ struct DotCommand: Sendable {
             \(Schema.shared.edgeTypes.map(\.source).joined(separator: ", "));
             city "NAME" (one node by name); path "A" to "B"; match (a:city)-[t:twin]-(b:city); a `let` name.
             Steps: where, select, derive, sort, take, skip, distinct, count, group by, aggregate, join,
-            twins, follow, out, in, nearest. `let NAME = QUERY`, `param NAME = VALUE`, `explain QUERY`.
+            twins, follow, out, in, nearest. `let NAME = QUERY`, `param NAME = VALUE`, `explain [analyze] QUERY`.
             .schema lists the fields of each source.
 
             """,

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import ReseauCore
+@_spi(Fuzz) import ReseauCore
 
 // Regression tests for what fuzzing (and reading the code for what fuzzing would find) turned
 // up: every input saved under Tests/Fuzz/crashes/ runs through the same path as its fuzzer
@@ -11,105 +11,10 @@ import ReseauCore
 // Each input runs in a child process (an exit test), so that one crash fails one test and not
 // the whole run.
 
-/// What the fuzzers do with one input. Keep in step with Fuzz/Sources/FuzzHarness.
+/// What the fuzzers do with one input: the same code as the fuzzers run (`FuzzTargets`).
 enum FuzzReplay {
-    /// Parameters the query fuzzer gives values to.
-    static let params: [String: Value] = [
-        "i": .int(3), "d": .decimal(2.5), "s": .string("Oyem"), "b": .bool(true), "n": .null, "l": .list([.int(1), .int(2)]),
-    ]
-
-    /// fuzz-query: the text through every stage, then run by a session, then the REPL helpers.
-    static func query(_ data: [UInt8]) {
-        let graph = bundledGraph
-        let text = String(decoding: data, as: UTF8.self)
-        let source = SourceText(name: "<fuzz>", text: text)
-        var limits = Limits()
-        limits.maxRows = 100_000
-        do {
-            let tokens = try Lexer.tokenize(source)
-            for st in StatementSplitter.split(tokens) {
-                do {
-                    let statement = try Parser.parseStatement(st, maxDepth: limits.maxNesting)
-                    let checker = Checker(graph: graph, params: params, bindings: [:], source: source, limits: limits)
-                    switch statement {
-                    case .query(let q), .explain(let q, _), .let(_, let q, _):
-                        _ = Explain.lines(Optimizer.optimize(try checker.check(q)), graph: graph)
-                    case .param: break
-                    }
-                } catch {
-                    _ = error.render(source)
-                }
-            }
-        } catch {
-            _ = error.render(source)
-        }
-        let session = Session(graph: graph)
-        session.limits = limits
-        for (k, v) in params { session.setParam(k, v) }
-        session.cancellation.setTimeout(0.5)
-        defer { session.cancellation.reset() }
-        let writer = makeWriter(OutputOptions(format: format(of: data)), graph: graph, output: StringOutput())
-        do { try session.run(source, to: writer) } catch { _ = error.rendered }
-        _ = Session.isComplete(text)
-        let n = text.utf8.count
-        _ = session.completions(text, cursor: n)
-        _ = session.completions(text, cursor: n / 2)
-    }
-
-    /// The format named by a first line `#!format=NAME`, else CSV.
-    static func format(of data: [UInt8]) -> OutputFormat {
-        let prefix = Array("#!format=".utf8)
-        guard data.starts(with: prefix) else { return .csv }
-        let name = data.dropFirst(prefix.count).prefix { $0 != 0x0A && $0 != 0x0D }
-        return OutputFormat(rawValue: String(decoding: name, as: UTF8.self)) ?? .csv
-    }
-
-    /// The data files in the order the first byte of a fuzz-csv input picks them (modulo 13).
-    static let files = [
-        "attendances.csv", "cities.csv", "claims.csv", "countries.csv", "events.csv", "fundings.csv",
-        "hostings.csv", "memberships.csv", "orgs.csv", "partnerships.csv", "projects.csv",
-        "twinnings.csv", "visits.csv",
-    ]
-
-    struct OverlaySource: DataSource {
-        let file: String
-        let bytes: [UInt8]
-        var name: String { "fuzz" }
-        func path(of file: String) -> String { "<fuzz>/" + file }
-        func read(_ file: String) throws -> [UInt8]? { file == self.file ? bytes : try BundledSource().read(file) }
-    }
-
-    /// fuzz-csv: the first byte picks the file, the rest is its content; load, then a few queries.
-    static func csv(_ data: [UInt8]) {
-        guard let first = data.first else { return }
-        let file = files[Int(first) % files.count]
-        let graph: Graph
-        do {
-            graph = try Loader.load(OverlaySource(file: file, bytes: Array(data.dropFirst())))
-        } catch {
-            precondition(!error.errors.isEmpty, "LoadFailure without errors")
-            precondition(error.errors.count <= Loader.maxErrors, "more than \(Loader.maxErrors) errors listed")
-            _ = error.description
-            return
-        }
-        let session = Session(graph: graph)
-        session.limits.maxRows = 100_000
-        session.cancellation.setTimeout(0.5)
-        defer { session.cancellation.reset() }
-        var queries: [(String, OutputFormat)] = []
-        if let t = graph.schema.nodeTypes.first(where: { $0.file == file }) {
-            queries += [("\(t.source) | take 30", .table), ("\(t.source) | take 30", .json), ("\(t.source) | sort id desc | take 5", .csv)]
-        }
-        if let e = graph.schema.edgeTypes.first(where: { $0.file == file }) {
-            let q = "match (a)-[r:\(e.name)]->(b) | take 30"
-            queries += [(q, .table), (q, .jsonl), (q, .graphml)]
-        }
-        queries += [("cities | where exists(out twin) | take 10", .dot), ("path \"Oyem\" to \"Maebashi\"", .table)]
-        for (q, f) in queries {
-            let writer = makeWriter(OutputOptions(format: f), graph: graph, output: StringOutput())
-            do { try session.run(SourceText(name: "<fuzz>", text: q), to: writer) } catch { _ = error.rendered }
-        }
-    }
+    static func query(_ data: [UInt8]) { FuzzTargets.query(data, graph: bundledGraph) }
+    static func csv(_ data: [UInt8]) { FuzzTargets.csv(data) }
 }
 
 /// The saved inputs of one fuzzer (file names in Tests/Fuzz/crashes/KIND/).

@@ -3,7 +3,7 @@
 // Measures Reseau in-process on a generated network (see reseau-gen):
 //   W1  loading the CSV files (median of --load-runs loads)
 //   mem resident memory after the first load, minus the resident memory before it
-//   W2–W6 queries in Reseau's language, run through Session.run into a CollectingWriter,
+//   W2–W6, W6m queries in Reseau's language, run through Session.run into a CollectingWriter,
 //       medians of --runs runs after one warm-up run
 // (W0, the whole process, is timed by w0.py with the same harness as the sqlite3 CLI.)
 // and writes every timing and every answer as JSON (the peers compare their answers to it).
@@ -177,6 +177,8 @@ measure("W4", "city \"\(hubName)\" | follow twin depth 1..2 | count", answer: co
 measure("W5a", "path \"\(path4.0)\" to \"\(path4.1)\" via twin max 8", answer: pathAnswer)
 measure("W5b", "path \"\(path8.0)\" to \"\(path8.1)\" via twin max 8", answer: pathAnswer)
 measure("W6", "twinnings | where from.michelin and to.michelin and from.country_code != to.country_code | count", answer: countAnswer)
+// W6 asked as a graph pattern: the planner runs it as the same walk of the twinnings table.
+measure("W6m", "match (a:city)-[:twin]->(b:city) | where a.michelin and b.michelin and a.country_code != b.country_code | count", answer: countAnswer)
 
 results["timings"] = timings
 results["answers"] = answers

@@ -164,12 +164,13 @@ public enum Statement: Equatable, Sendable {
     case query(Query)
     case `let`(Name, Query, Span)
     case param(Name, Expr, Span)
-    case explain(Query, Span)
+    /// `explain QUERY`, or with `analyze`: run it and show rows and time per operator.
+    case explain(Query, analyze: Bool, Span)
 
     public var span: Span {
         switch self {
         case .query(let q): q.span
-        case .let(_, _, let s), .param(_, _, let s), .explain(_, let s): s
+        case .let(_, _, let s), .param(_, _, let s), .explain(_, _, let s): s
         }
     }
 }

@@ -7,7 +7,7 @@ public enum ASTPrinter {
         case .query(let q): query(q)
         case .let(let n, let q, _): "let \(n.text) = \(query(q))"
         case .param(let n, let e, _): "param \(n.text) = \(expr(e))"
-        case .explain(let q, _): "explain \(query(q))"
+        case .explain(let q, let analyze, _): "explain \(analyze ? "analyze " : "")\(query(q))"
         }
     }
 

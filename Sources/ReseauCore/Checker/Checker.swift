@@ -229,7 +229,15 @@ public struct Checker {
             guard t.type == .bool || t.type == .null || t.type == .any else {
                 throw fail("'where' needs a boolean condition, found \(t.type)", e.span)
             }
-            return PlanNode(.filter(input, t, text: text(e.span)), shape)
+            // `a and b and c` is kept as its conjuncts, each with its text (for the planner's rules
+            // and `explain`); the typed tree mirrors the syntax tree, so they split alike.
+            func conjuncts(_ e: Expr, _ t: TypedExpr) -> [Conjunct] {
+                if case .binary(.and, let a, let b, _) = e, case .binary(.and, let ta, let tb, _) = t {
+                    return conjuncts(a, ta) + conjuncts(b, tb)
+                }
+                return [Conjunct(t, text(e.span))]
+            }
+            return PlanNode(.filter(input, conjuncts(e, t)), shape)
         case .select(let items):
             var exprs: [TypedExpr] = [], names: [String] = []
             var s = Shape()
@@ -407,30 +415,19 @@ public struct Checker {
             s.columns.append(ColumnInfo(name: "right." + c.name, type: c.type, access: shift(c.access, by: offset)))
         }
         s.width += right.shape.width
-        // Split `a == right.b and …` into hash keys; the rest is a residual filter.
+        // Each conjunct is checked on its own (for its error); the planner's join-keys rule
+        // chooses the hash keys.
         var conjuncts: [Expr] = []
         func flatten(_ e: Expr) { if case .binary(.and, let a, let b, _) = e { flatten(a); flatten(b) } else { conjuncts.append(e) } }
         flatten(on)
-        var lk: [TypedExpr] = [], rk: [TypedExpr] = [], rest: [TypedExpr] = []
-        var leftOnly = left.shape
-        leftOnly.namespaces["right"] = nil
-        var rightOnly = Shape()
-        rightOnly.namespaces["right"] = right.shape.columns + (right.shape.isNodeRow ? [ColumnInfo(name: "node", type: .node(right.shape.nodeType), access: .slot(right.shape.nodeSlot!))] : []) + (right.shape.hidden["edge"].map { [$0] } ?? [])
-        rightOnly.width = right.shape.width
+        var typed: [TypedExpr] = []
         for c in conjuncts {
             let t = try checkExpr(c, s)
             guard t.type == .bool || t.type == .null else { throw fail("'on' needs a boolean condition, found \(t.type)", c.span) }
-            if case .binary(.eq, let a, let b, _) = c {
-                if let la = try? checkExpr(a, leftOnly), let rb = try? checkExpr(b, rightOnly) { lk.append(la); rk.append(rb); continue }
-                if let lb = try? checkExpr(b, leftOnly), let ra = try? checkExpr(a, rightOnly) { lk.append(lb); rk.append(ra); continue }
-            }
-            rest.append(t)
+            typed.append(t)
         }
-        let residual = rest.isEmpty ? nil : rest.dropFirst().reduce(rest[0]) { .binary(.and, $0, $1, .bool) }
-        if lk.isEmpty {
-            return PlanNode(.nestedLoopJoin(left, right, residual ?? .constant(.bool(true))), s)
-        }
-        return PlanNode(.hashJoin(left, right, leftKeys: lk, rightKeys: rk, residual: residual), s)
+        let condition = typed.dropFirst().reduce(typed[0]) { .binary(.and, $0, $1, .bool) }
+        return PlanNode(.join(left, right, condition, leftWidth: offset), s)
     }
 
     func shift(_ a: Access, by k: Int) -> Access {

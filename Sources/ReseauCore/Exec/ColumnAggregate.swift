@@ -1,25 +1,35 @@
-/// `group by from` (or `to`) right on an edge scan, or on a scan with a fused `where`: positions
+/// `group by from` (or `to`) right on an edge scan, or on a column scan: positions
 /// are tested on the column arrays, the group is found from the end's row in a dense array, and
 /// the aggregates read their columns by position. No row is built for the
 /// input. Groups come out in first-seen order, with the same keys and results as the generic
-/// path (`aggregateProducer`), which handles everything else.
-extension Executor {
-    func columnAggregate(_ input: PlanNode, _ keys: [TypedExpr], _ aggs: [AggregateSpec]) -> Producer? {
-        var scanOp = input.op
-        var predicate: TypedExpr? = nil
-        if case .filter(let inner, let p, _) = input.op { scanOp = inner.op; predicate = p }
-        let target: ScanTarget, n: Int
-        switch scanOp {
-        case .scanNodes(let t): target = ScanTarget(isNode: true, type: t); n = graph.nodes[t].count
-        case .scanEdges(let t): target = ScanTarget(isNode: false, type: t); n = graph.edges[t].count
+/// path (`aggregateProducer`), which handles everything else. The column-aggregate rule
+/// (Plan/AggregateRule.swift) chooses it when `columnAggregate` can run the node.
+extension ColumnPredicates {
+    /// The scan under a column aggregate, its table, size and test.
+    func aggregateScan(_ input: PlanNode) -> (target: ScanTarget, n: Int, test: (Int) -> Bool)? {
+        switch input.op {
+        case .scanNodes(let t): return (ScanTarget(isNode: true, type: t), graph.nodes[t].count, { _ in true })
+        case .scanEdges(let t): return (ScanTarget(isNode: false, type: t), graph.edges[t].count, { _ in true })
+        case .columnScan(let target, let cs):
+            guard let test = scanPredicate(cs, target) else { return nil }
+            return (target, target.isNode ? graph.nodes[target.type].count : graph.edges[target.type].count, test)
         default: return nil
         }
-        // Non-optional, bound once: an `if let` per row would retain the closure per row.
-        var test: (Int) -> Bool = { _ in true }
-        if let predicate {
-            guard let t = scanPredicate(predicate, target) else { return nil }
-            test = t
-        }
+    }
+
+    /// True when `columnAggregate` runs this aggregate: one key, an edge's end, on an edge scan,
+    /// and every argument a column of the scanned table or of an end.
+    func canAggregateOnColumns(_ input: PlanNode, _ keys: [TypedExpr], _ aggs: [AggregateSpec]) -> Bool {
+        guard let (target, _, _) = aggregateScan(input), !target.isNode, keys.count == 1,
+              case .access(.edgeEnd(0, _), _) = keys[0] else { return false }
+        return aggs.allSatisfy { a in a.argument.map { scanIndex($0, target) != nil } ?? true }
+    }
+}
+
+extension Executor {
+    func columnAggregate(_ input: PlanNode, _ keys: [TypedExpr], _ aggs: [AggregateSpec]) -> Producer? {
+        let cp = ColumnPredicates(graph: graph)
+        guard let (target, n, test) = cp.aggregateScan(input) else { return nil }
 
         // The key: a dense slot per position, and the key value of a slot.
         guard keys.count == 1 else { return nil }
@@ -42,7 +52,7 @@ extension Executor {
         var reads: [((Int) -> Value)?] = []
         for a in aggs {
             guard let arg = a.argument else { reads.append(nil); continue }
-            guard let (column, index) = scanIndex(arg, target) else { return nil }
+            guard let (column, index) = cp.scanIndex(arg, target) else { return nil }
             // Numbers read from their raw arrays (no enum copy, no retain per row).
             switch (column, index) {
             case (.int(let arr), nil): reads.append({ let v = arr[$0]; return v == Column.nullInt ? .null : .int(v) })
@@ -57,7 +67,7 @@ extension Executor {
         // in cache). Same additions in the same order as `Accumulator`, so the same result.
         var sumColumn: [Double]? = nil
         if aggs.count == 1, fns[0] == .sum, types[0] != .int, let arg = aggs[0].argument,
-           let (column, index) = scanIndex(arg, target), index == nil, case .decimal(let arr) = column {
+           let (column, index) = cp.scanIndex(arg, target), index == nil, case .decimal(let arr) = column {
             sumColumn = arr
         }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Compiles a plan into producers and runs them. Rows are pushed from the sources through the
 /// steps to a sink; a sink returns false to stop the producers early (`take`, `exists`).
 /// Sources and loops poll the cancellation flag every few thousand rows.
@@ -9,10 +11,12 @@ public final class Executor {
     let cancellation: CancellationFlag
     let limits: Limits
     let input: InputBox?
+    /// Set by `explain analyze`: every operator counts its rows and times itself.
+    let profile: Profile?
     var ticks = 0
 
-    init(graph: Graph, cancellation: CancellationFlag, limits: Limits, input: InputBox? = nil) {
-        self.graph = graph; self.cancellation = cancellation; self.limits = limits; self.input = input
+    init(graph: Graph, cancellation: CancellationFlag, limits: Limits, input: InputBox? = nil, profile: Profile? = nil) {
+        self.graph = graph; self.cancellation = cancellation; self.limits = limits; self.input = input; self.profile = profile
     }
 
     /// Counts work and polls the cancellation flag every 1024 calls.
@@ -39,8 +43,31 @@ public final class Executor {
     func producer(_ plan: PlanNode) throws -> Producer {
         let p = try makeProducer(plan)
         let span = plan.span
+        if let profile { return profiled(plan, p, profile) }
         return { sink in
             do { return try p(sink) } catch let i as Interrupted {
+                throw RuntimeError(i.timedOut ? .timedOut : .interrupted, at: span)
+            }
+        }
+    }
+
+    /// `p`, counting the rows it yields and the time spent in it and its inputs (not in the
+    /// operators it feeds: the time inside `sink` is taken out).
+    func profiled(_ plan: PlanNode, _ p: @escaping Producer, _ profile: Profile) -> Producer {
+        let span = plan.span
+        return { sink in
+            var rows = 0
+            var inSink: UInt64 = 0
+            let start = DispatchTime.now().uptimeNanoseconds
+            defer { profile.add(plan, rows: rows, ns: DispatchTime.now().uptimeNanoseconds &- start &- inSink) }
+            do {
+                return try p { row in
+                    rows += 1
+                    let t = DispatchTime.now().uptimeNanoseconds
+                    defer { inSink &+= DispatchTime.now().uptimeNanoseconds &- t }
+                    return try sink(row)
+                }
+            } catch let i as Interrupted {
                 throw RuntimeError(i.timedOut ? .timedOut : .interrupted, at: span)
             }
         }
@@ -99,31 +126,42 @@ public final class Executor {
             }
         case .match(let m):
             return try matchProducer(m)
-        case .filter(let input, let pred, _):
-            // A filter right on a scan, testing only fields of the scanned table: test each
-            // position on the column arrays and build rows for those that pass.
-            var scan: (ScanTarget, Int)? = nil
-            if case .scanNodes(let t) = input.op { scan = (ScanTarget(isNode: true, type: t), graph.nodes[t].count) }
-            if case .scanEdges(let t) = input.op { scan = (ScanTarget(isNode: false, type: t), graph.edges[t].count) }
-            if let (target, n) = scan, let test = scanPredicate(pred, target) {
+        case .columnScan(let target, let conjuncts):
+            // Positions tested on the column arrays; a row is built only for those that pass.
+            guard let test = ColumnPredicates(graph: graph).scanPredicate(conjuncts, target) else {
+                throw Diagnostic(.run, "internal error: a column scan's test does not run on columns", at: span)
+            }
+            let n = target.isNode ? graph.nodes[target.type].count : graph.edges[target.type].count
+            let type = target.type
+            if target.isNode {
                 return { sink in
                     var row: Row = [.null]
                     for i in 0..<n {
                         if i & 1023 == 0 { try self.cancellation.check() }
                         guard test(i) else { continue }
-                        row[0] = target.isNode ? .node(NodeRef(type: target.type, index: i)) : .edge(EdgeRef(type: target.type, index: i))
+                        row[0] = .node(NodeRef(type: type, index: i))
                         if try !sink(row) { return false }
                     }
                     return true
                 }
             }
+            return { sink in
+                var row: Row = [.null]
+                for i in 0..<n {
+                    if i & 1023 == 0 { try self.cancellation.check() }
+                    guard test(i) else { continue }
+                    row[0] = .edge(EdgeRef(type: type, index: i))
+                    if try !sink(row) { return false }
+                }
+                return true
+            }
+        case .edgeMatch(let m):
+            return try edgeMatchProducer(m, span)
+        case .filter(let input, let conjuncts):
             let child = try producer(input)
             // `where a and b`: a row is kept only when every conjunct is true, so the first
             // conjunct that is not (false or null) drops it without evaluating the rest.
-            var conjuncts: [TypedExpr] = []
-            func split(_ e: TypedExpr) { if case .binary(.and, let a, let b, _) = e { split(a); split(b) } else { conjuncts.append(e) } }
-            split(pred)
-            let tests = try conjuncts.map { try compilePredicate($0) }
+            let tests = try conjuncts.map { try compilePredicate($0.expr) }
             if tests.count == 1 {
                 let t = tests[0]
                 return { sink in try child { row in try t(row) ? try sink(row) : true } }
@@ -192,13 +230,21 @@ public final class Executor {
                 return try sink([.int(n)])
             }
         case .hashAggregate(let input, let keys, let aggs, _):
-            return try aggregateProducer(input, keys, aggs, span)
+            return try aggregateProducer(input, keys, aggs, dense: nil, span)
+        case .denseAggregate(let input, let keys, let aggs, _, let type):
+            return try aggregateProducer(input, keys, aggs, dense: type, span)
+        case .columnAggregate(let input, let keys, let aggs, _):
+            if let p = columnAggregate(input, keys, aggs) { return p }
+            throw Diagnostic(.run, "internal error: a column aggregate does not run on columns", at: span)
         case .expand(let input, let slot, let types, let direction, let kind):
             return try expandProducer(input, slot: slot, types: types, direction: direction, kind: kind)
         case .follow(let input, let slot, let types, let lo, let hi):
             return try followProducer(input, slot: slot, types: types, min: lo, max: hi)
         case .nearest(let input, let slot, let type, let filter, let k):
             return try nearestProducer(input, slot: slot, type: type, filter: filter, k: k)
+        case .join(let left, let right, let cond, _):
+            // (The join-keys rule always plans a join; unplanned, it runs as a nested loop.)
+            return try makeProducer(PlanNode(.nestedLoopJoin(left, right, cond), plan.shape, at: span))
         case .hashJoin(let left, let right, let lk, let rk, let residual):
             let l = try producer(left), r = try producer(right)
             let lks = try lk.map { try compile($0) }, rks = try rk.map { try compile($0) }
@@ -330,16 +376,13 @@ public final class Executor {
 
     // MARK: aggregate
 
-    func aggregateProducer(_ input: PlanNode, _ keys: [TypedExpr], _ aggs: [AggregateSpec], _ span: Span) throws -> Producer {
-        if let fast = columnAggregate(input, keys, aggs) { return fast }
+    func aggregateProducer(_ input: PlanNode, _ keys: [TypedExpr], _ aggs: [AggregateSpec], dense denseType: Int?, _ span: Span) throws -> Producer {
         let child = try producer(input)
         let ks = try keys.map { try compile($0) }
         let args = try aggs.map { try $0.argument.map { try compile($0) } }
         let fns = aggs.map(\.function), types = aggs.map(\.type)
-        // One key that is a node of a known type: groups are found through a dense array
-        // indexed by the node's row, not through hashing.
-        var denseType: Int? = nil
-        if keys.count == 1, case .node(let t?) = keys[0].type { denseType = t }
+        // Dense grouping (chosen by the planner): one key that is a node of a known type, its
+        // groups found through an array indexed by the node's row, not through hashing.
         let denseCount = denseType.map { graph.nodes[$0].count } ?? 0
         return { sink in
             var groups: [(key: [Value], acc: [Accumulator])] = []

@@ -99,13 +99,26 @@ extension Executor {
             }
         case .exists(let slot, let plan):
             let box = InputBox()
-            let sub = try Executor(graph: graph, cancellation: cancellation, limits: limits, input: box).producer(plan)
+            let sub = try Executor(graph: graph, cancellation: cancellation, limits: limits, input: box, profile: profile).producer(plan)
+            // The subplan reads nothing but the row's node, so its answer for a node is known
+            // after the first time: 0 not yet run, 1 false, 2 true (one byte per node, an
+            // array per node type made when first needed).
+            var known: [[UInt8]] = Array(repeating: [], count: graph.nodes.count)
+            let counts = graph.nodes.map(\.count)
             return { row in
-                box.row = [row[slot]]
+                let node = row[slot]
+                if case .node(let n) = node {
+                    let t = Int(n.type), i = Int(n.index)
+                    if known[t].isEmpty { known[t] = [UInt8](repeating: 0, count: counts[t]) }
+                    let k = known[t][i]
+                    if k != 0 { return .bool(k == 2) }
+                }
+                box.row = [node]
                 var found = false
                 // A limit, timeout or Ctrl-C inside the subplan fails the query: no `try?` here,
                 // which once turned `--max-rows` inside `exists` into a wrong count.
                 _ = try sub { _ in found = true; return false }
+                if case .node(let n) = node { known[Int(n.type)][Int(n.index)] = found ? 2 : 1 }
                 return .bool(found)
             }
         case .call(let b, let args, _):

@@ -11,8 +11,120 @@ extension Executor {
         let index: (Row) -> Int
     }
 
-    /// The table a fused scan reads: node or edge rows of one type, in slot 0.
-    struct ScanTarget { let isNode: Bool; let type: Int }
+    /// A field read the predicate fast paths understand, or nil.
+    func directField(_ e: TypedExpr) -> DirectField? {
+        let graph = self.graph
+        switch e {
+        case .access(.nodeField(let slot, let type, let field), _), .nodeField(.access(.slot(let slot), _), let type, let field, _):
+            return DirectField(column: graph.nodes[type].columns[field], identity: (true, type, field)) { row in
+                if case .node(let n) = row[slot], Int(n.type) == type { return Int(n.index) }
+                return -1
+            }
+        case .access(.edgeField(let slot, let type, let field), _):
+            return DirectField(column: graph.edges[type].columns[field], identity: (false, type, field)) { row in
+                if case .edge(let x) = row[slot], Int(x.type) == type { return Int(x.index) }
+                return -1
+            }
+        case .nodeField(.access(.edgeEnd(let slot, let to), _), let type, let field, _):
+            // `from.michelin` on edge rows: the end's row comes from the edge table's arrays.
+            let ends: [[Int32]] = graph.edges.map { to ? $0.to : $0.from }
+            let endTypes: [Int] = graph.schema.edgeTypes.map { to ? $0.toType : $0.fromType }
+            return DirectField(column: graph.nodes[type].columns[field], identity: (true, type, field)) { row in
+                if case .edge(let x) = row[slot], endTypes[Int(x.type)] == type { return Int(ends[Int(x.type)][Int(x.index)]) }
+                return -1
+            }
+        default:
+            return nil
+        }
+    }
+
+    /// `e` as a test that is true exactly when `e` evaluates to `true`.
+    func compilePredicate(_ e: TypedExpr) throws -> (Row) throws -> Bool {
+        if let fast = fastPredicate(e) { return fast }
+        let c = try compile(e)
+        return { row in if case .bool(true) = try c(row) { true } else { false } }
+    }
+
+    func fastPredicate(_ e: TypedExpr) -> ((Row) -> Bool)? {
+        switch e {
+        case .binary(.and, let a, let b, _):
+            guard let x = fastPredicate(a), let y = fastPredicate(b) else { return nil }
+            return { row in x(row) && y(row) }
+        case .unary(.not, let a, _):
+            // not x is true exactly when x is false (not null).
+            guard let f = directField(a), case .bool(let arr) = f.column else { return nil }
+            return { row in let i = f.index(row); return i >= 0 && arr[i] == 0 }
+        case .binary(let op, let l, let r, _) where [.eq, .ne, .lt, .le, .gt, .ge].contains(op):
+            if let f = directField(l), case .constant(let v) = r { return compare(f, op, v) }
+            if let f = directField(r), case .constant(let v) = l { return compare(f, op.flipped, v) }
+            if op == .eq || op == .ne, let f = directField(l), let g = directField(r), f.identity == g.identity,
+               case .string(let sc) = f.column {
+                let codes = sc.codes, ne = op == .ne
+                return { row in
+                    let i = f.index(row), j = g.index(row)
+                    guard i >= 0, j >= 0 else { return false }
+                    let a = codes[i], b = codes[j]
+                    return a >= 0 && b >= 0 && (a == b) != ne
+                }
+            }
+            return nil
+        default:
+            guard let f = directField(e), case .bool(let arr) = f.column else { return nil }
+            return { row in let i = f.index(row); return i >= 0 && arr[i] == 1 }
+        }
+    }
+
+    /// `field OP constant` on the column's raw array.
+    func compare(_ f: DirectField, _ op: BinaryOp, _ v: Value) -> ((Row) -> Bool)? {
+        func test<T: Comparable>(_ a: T, _ b: T) -> Bool {
+            switch op {
+            case .eq: a == b
+            case .ne: a != b
+            case .lt: a < b
+            case .le: a <= b
+            case .gt: a > b
+            default: a >= b
+            }
+        }
+        switch (f.column, v) {
+        case (.int(let arr), .int(let k)):
+            return { row in let i = f.index(row); guard i >= 0 else { return false }; let x = arr[i]; return x != Column.nullInt && test(x, k) }
+        case (.int(let arr), .decimal(let k)):
+            return { row in let i = f.index(row); guard i >= 0 else { return false }; let x = arr[i]; return x != Column.nullInt && test(Double(x), k) }
+        case (.decimal(let arr), _):
+            guard let k = v.number else { return nil }
+            return { row in let i = f.index(row); guard i >= 0 else { return false }; let x = arr[i]; return !x.isNaN && test(x, k) }
+        case (.string(let sc), .string(let s)) where op == .eq || op == .ne:
+            let codes = sc.codes, code = sc.code(of: s) ?? -2, ne = op == .ne
+            return { row in let i = f.index(row); guard i >= 0 else { return false }; let c = codes[i]; return c >= 0 && (c == code) != ne }
+        case (.bool(let arr), .bool(let b)) where op == .eq || op == .ne:
+            let want: UInt8 = b ? 1 : 0, ne = op == .ne
+            return { row in let i = f.index(row); guard i >= 0 else { return false }; let x = arr[i]; return x != 2 && (x == want) != ne }
+        default:
+            return nil
+        }
+    }
+}
+
+extension BinaryOp {
+    /// The operator with its operands swapped: `a < b` ⇔ `b > a`.
+    var flipped: BinaryOp {
+        switch self {
+        case .lt: .gt
+        case .le: .ge
+        case .gt: .lt
+        case .ge: .le
+        default: self
+        }
+    }
+}
+
+/// Tests compiled on column positions rather than rows: for a scan of one node or edge table,
+/// whether position i passes, reading the column arrays (and, for an edge's ends, the end arrays)
+/// directly. The planner's rules ask it whether a conjunct can run this way; the Executor runs it.
+public struct ColumnPredicates {
+    let graph: Graph
+    init(graph: Graph) { self.graph = graph }
 
     /// For a scan of `target`, the row of the field's column for scan position `i`, or nil when
     /// the field is not read from the scanned node or edge.
@@ -131,110 +243,18 @@ extension Executor {
         }
     }
 
-    /// A field read the predicate fast paths understand, or nil.
-    func directField(_ e: TypedExpr) -> DirectField? {
-        let graph = self.graph
-        switch e {
-        case .access(.nodeField(let slot, let type, let field), _), .nodeField(.access(.slot(let slot), _), let type, let field, _):
-            return DirectField(column: graph.nodes[type].columns[field], identity: (true, type, field)) { row in
-                if case .node(let n) = row[slot], Int(n.type) == type { return Int(n.index) }
-                return -1
-            }
-        case .access(.edgeField(let slot, let type, let field), _):
-            return DirectField(column: graph.edges[type].columns[field], identity: (false, type, field)) { row in
-                if case .edge(let x) = row[slot], Int(x.type) == type { return Int(x.index) }
-                return -1
-            }
-        case .nodeField(.access(.edgeEnd(let slot, let to), _), let type, let field, _):
-            // `from.michelin` on edge rows: the end's row comes from the edge table's arrays.
-            let ends: [[Int32]] = graph.edges.map { to ? $0.to : $0.from }
-            let endTypes: [Int] = graph.schema.edgeTypes.map { to ? $0.toType : $0.fromType }
-            return DirectField(column: graph.nodes[type].columns[field], identity: (true, type, field)) { row in
-                if case .edge(let x) = row[slot], endTypes[Int(x.type)] == type { return Int(ends[Int(x.type)][Int(x.index)]) }
-                return -1
-            }
-        default:
-            return nil
-        }
+    /// The conjuncts as one test on scan positions, or nil if one of them cannot run on columns.
+    /// (Built by recursion, not kept in an array: a closure taken out of an array or a generic
+    /// `reduce` is called through a reabstraction thunk, which doubled W6's time.)
+    func scanPredicate(_ cs: [Conjunct], _ target: ScanTarget) -> ((Int) -> Bool)? {
+        scanPredicate(cs[...], target)
     }
 
-    /// `e` as a test that is true exactly when `e` evaluates to `true`.
-    func compilePredicate(_ e: TypedExpr) throws -> (Row) throws -> Bool {
-        if let fast = fastPredicate(e) { return fast }
-        let c = try compile(e)
-        return { row in if case .bool(true) = try c(row) { true } else { false } }
-    }
-
-    func fastPredicate(_ e: TypedExpr) -> ((Row) -> Bool)? {
-        switch e {
-        case .binary(.and, let a, let b, _):
-            guard let x = fastPredicate(a), let y = fastPredicate(b) else { return nil }
-            return { row in x(row) && y(row) }
-        case .unary(.not, let a, _):
-            // not x is true exactly when x is false (not null).
-            guard let f = directField(a), case .bool(let arr) = f.column else { return nil }
-            return { row in let i = f.index(row); return i >= 0 && arr[i] == 0 }
-        case .binary(let op, let l, let r, _) where [.eq, .ne, .lt, .le, .gt, .ge].contains(op):
-            if let f = directField(l), case .constant(let v) = r { return compare(f, op, v) }
-            if let f = directField(r), case .constant(let v) = l { return compare(f, op.flipped, v) }
-            if op == .eq || op == .ne, let f = directField(l), let g = directField(r), f.identity == g.identity,
-               case .string(let sc) = f.column {
-                let codes = sc.codes, ne = op == .ne
-                return { row in
-                    let i = f.index(row), j = g.index(row)
-                    guard i >= 0, j >= 0 else { return false }
-                    let a = codes[i], b = codes[j]
-                    return a >= 0 && b >= 0 && (a == b) != ne
-                }
-            }
-            return nil
-        default:
-            guard let f = directField(e), case .bool(let arr) = f.column else { return nil }
-            return { row in let i = f.index(row); return i >= 0 && arr[i] == 1 }
-        }
-    }
-
-    /// `field OP constant` on the column's raw array.
-    func compare(_ f: DirectField, _ op: BinaryOp, _ v: Value) -> ((Row) -> Bool)? {
-        func test<T: Comparable>(_ a: T, _ b: T) -> Bool {
-            switch op {
-            case .eq: a == b
-            case .ne: a != b
-            case .lt: a < b
-            case .le: a <= b
-            case .gt: a > b
-            default: a >= b
-            }
-        }
-        switch (f.column, v) {
-        case (.int(let arr), .int(let k)):
-            return { row in let i = f.index(row); guard i >= 0 else { return false }; let x = arr[i]; return x != Column.nullInt && test(x, k) }
-        case (.int(let arr), .decimal(let k)):
-            return { row in let i = f.index(row); guard i >= 0 else { return false }; let x = arr[i]; return x != Column.nullInt && test(Double(x), k) }
-        case (.decimal(let arr), _):
-            guard let k = v.number else { return nil }
-            return { row in let i = f.index(row); guard i >= 0 else { return false }; let x = arr[i]; return !x.isNaN && test(x, k) }
-        case (.string(let sc), .string(let s)) where op == .eq || op == .ne:
-            let codes = sc.codes, code = sc.code(of: s) ?? -2, ne = op == .ne
-            return { row in let i = f.index(row); guard i >= 0 else { return false }; let c = codes[i]; return c >= 0 && (c == code) != ne }
-        case (.bool(let arr), .bool(let b)) where op == .eq || op == .ne:
-            let want: UInt8 = b ? 1 : 0, ne = op == .ne
-            return { row in let i = f.index(row); guard i >= 0 else { return false }; let x = arr[i]; return x != 2 && (x == want) != ne }
-        default:
-            return nil
-        }
-    }
-}
-
-extension BinaryOp {
-    /// The operator with its operands swapped: `a < b` ⇔ `b > a`.
-    var flipped: BinaryOp {
-        switch self {
-        case .lt: .gt
-        case .le: .ge
-        case .gt: .lt
-        case .ge: .le
-        default: self
-        }
+    func scanPredicate(_ cs: ArraySlice<Conjunct>, _ target: ScanTarget) -> ((Int) -> Bool)? {
+        guard let c = cs.first else { return { _ in true } }
+        guard let x = scanPredicate(c.expr, target) else { return nil }
+        if cs.count == 1 { return x }
+        guard let y = scanPredicate(cs.dropFirst(), target) else { return nil }
+        return { x($0) && y($0) }
     }
 }

@@ -105,7 +105,7 @@ public struct Parser {
 
     // MARK: statements
 
-    /// statement = "let" NAME "=" query | "param" NAME "=" literal | "explain" query | query
+    /// statement = "let" NAME "=" query | "param" NAME "=" literal | "explain" ["analyze"] query | query
     mutating func statement() throws(Diagnostic) -> Statement {
         let start = current.span
         if current.isWord("let"), peek(1).ident != nil, peek(2).isSymbol("=") {
@@ -124,8 +124,11 @@ public struct Parser {
         }
         if current.isWord("explain"), peek(1).kind != .end, !peek(1).isSymbol("|") {
             _ = advance()
+            // `explain analyze QUERY` (a source named `analyze` stays one: `explain analyze | …`).
+            var analyze = false
+            if current.isWord("analyze"), peek(1).kind != .end, !peek(1).isSymbol("|") { _ = advance(); analyze = true }
             let q = try query()
-            return .explain(q, start.to(q.span))
+            return .explain(q, analyze: analyze, start.to(q.span))
         }
         return .query(try query())
     }

@@ -1,7 +1,39 @@
-/// Rewrites a checked plan into a cheaper one with the same rows in the same order: each rule
-/// (one file each in Plan/) looks at one node whose children are already rewritten.
+/// The planner: rewrites the Checker's logical plan into the physical plan the Executor runs,
+/// with the same rows in the same order. Each rule (one file each in Plan/) looks at one node
+/// whose children are already rewritten; subqueries (`in (…)`, `exists(…)`) are planned the same way.
+///
+/// Rules, in the order they are tried on a node:
+/// - `JoinKeysRule`: join → hash join on its equality keys, or nested-loop join;
+/// - `MatchToEdgeScanRule`: a one-edge match (and the `where` on it) → an adjacency walk of the edge table;
+/// - `FilterIntoScanRule`: where on a scan → column scan;
+/// - `AggregateRule`: column aggregate, dense grouping or hash aggregate;
+/// - `TopKRule`: sort | take → top-k.
 public enum Optimizer {
-    public static func optimize(_ p: PlanNode) -> PlanNode {
-        p.transformUp { n in TopKRule.apply(n) }
+    /// Which rules run (all, but for tests that compare each rule's plans with the plain ones).
+    public struct Rules: OptionSet, Sendable {
+        public let rawValue: Int
+        public init(rawValue: Int) { self.rawValue = rawValue }
+        public static let joinKeys = Rules(rawValue: 1)
+        public static let matchToEdgeScan = Rules(rawValue: 2)
+        public static let filterIntoScan = Rules(rawValue: 4)
+        public static let aggregate = Rules(rawValue: 8)
+        public static let topK = Rules(rawValue: 16)
+        public static let all: Rules = [.joinKeys, .matchToEdgeScan, .filterIntoScan, .aggregate, .topK]
+    }
+
+    /// The physical plan of a checked plan. With no rule, every operator runs as the Checker
+    /// made it (a join as a nested loop): the reference the rules' plans must agree with.
+    public static func optimize(_ p: PlanNode, graph: Graph, rules: Rules = .all) -> PlanNode {
+        p.transformUp { n in
+            var n = n
+            let op = n.op.mappingExpressions { $0.mappingSubplans { optimize($0, graph: graph, rules: rules) } }
+            n = PlanNode(op, n.shape, at: n.span)
+            if rules.contains(.joinKeys) { n = JoinKeysRule.apply(n) }
+            if rules.contains(.matchToEdgeScan) { n = MatchToEdgeScanRule.apply(n, graph) }
+            if rules.contains(.filterIntoScan) { n = FilterIntoScanRule.apply(n, graph) }
+            if rules.contains(.aggregate) { n = AggregateRule.apply(n, graph) }
+            if rules.contains(.topK) { n = TopKRule.apply(n) }
+            return n
+        }
     }
 }

@@ -43,10 +43,61 @@ public struct MatchPlan: Sendable {
     /// Row slots: nodes first (0..<nodes.count), then edges.
 }
 
-/// A physical operator. `PlanNode` pairs it with the shape of the rows it yields.
+/// One conjunct of a `where`: `a and b` is kept as [a, b], each with its source text for `explain`.
+public struct Conjunct: Sendable {
+    public let expr: TypedExpr
+    public let text: String
+    public init(_ expr: TypedExpr, _ text: String) { self.expr = expr; self.text = text }
+}
+
+/// The table a column scan reads: node or edge rows of one type, in slot 0.
+public struct ScanTarget: Sendable, Equatable {
+    public let isNode: Bool
+    public let type: Int
+}
+
+/// A one-edge `match` run as a walk of the edge table's adjacency arrays: for each node of the
+/// bound end (in row order), its edges in edge-id order — the order the general `match` binds
+/// them in — with the pattern's and the `where`'s column tests fused in.
+public struct EdgeMatchPlan: Sendable {
+    public let edgeType: Int
+    /// How the first-bound node relates to the edge: .right: it is the edge's `from`; .left: its
+    /// `to`; .both: either (an edge from a node to itself comes once, as `from`).
+    public let direction: Direction
+    /// The node type the walk starts from, and the slots of the row it fills.
+    public let startType: Int
+    public let startSlot: Int
+    public let otherSlot: Int
+    public let edgeSlot: Int
+    public let width: Int
+    /// Tests fused in, rewritten to read the edge row (slot 0): when the start node is the edge's
+    /// `from` (`whenFrom`) and when it is its `to` (`whenTo`, only for .both).
+    public let whenFrom: [Conjunct]
+    public let whenTo: [Conjunct]
+    /// For the walk in the matcher's order: the tests that read only the start node, rewritten
+    /// to read a node row of the start type (tested once per node: a node that fails skips its
+    /// edges), and the others in edge-row form (`restFrom`, `restTo`).
+    public var startTests: [Conjunct] = []
+    public var restFrom: [Conjunct] = []
+    public var restTo: [Conjunct] = []
+    /// The conjuncts as written on the match's rows (for `explain`).
+    public let fused: [Conjunct]
+    /// The pattern's variables, for `explain`.
+    public let text: String
+    /// True when what reads the rows does not depend on their order (a `count`): the edge table
+    /// is then read in edge order, as a column scan, each edge once per end it can start from.
+    public var anyOrder = false
+}
+
+/// An operator of a plan. The Checker makes logical ones (what the query means); the rules of
+/// Plan/ turn them into the physical ones the Executor runs. `.join` is logical only (the
+/// join-keys rule makes it a hash or nested-loop join); the others run as they are.
 public indirect enum PlanOp: Sendable {
     case scanNodes(type: Int)
     case scanEdges(type: Int)
+    /// A scan that tests column conjuncts on the column arrays, building rows only for positions
+    /// that pass (filter-into-scan rule).
+    case columnScan(ScanTarget, [Conjunct])
     case lookupNodes(type: Int?, refs: [NodeRef], name: String)
     /// Rows bound by `let`.
     case rows(name: String, rows: [[Value]])
@@ -54,7 +105,9 @@ public indirect enum PlanOp: Sendable {
     case input
     case shortestPath(from: NodeRef, to: NodeRef, via: [Int], max: Int)
     case match(MatchPlan)
-    case filter(PlanNode, TypedExpr, text: String)
+    /// A one-edge match as an adjacency walk (match-to-edge-scan rule).
+    case edgeMatch(EdgeMatchPlan)
+    case filter(PlanNode, [Conjunct])
     /// New rows made of the values of `exprs`.
     case project(PlanNode, [TypedExpr], names: [String])
     /// The input rows with the values of `exprs` appended.
@@ -69,12 +122,20 @@ public indirect enum PlanOp: Sendable {
     case count(PlanNode)
     /// Rows of the group keys then the aggregates, groups in order of first appearance.
     case hashAggregate(PlanNode, keys: [TypedExpr], aggregates: [AggregateSpec], keyNames: [String])
+    /// A hash aggregate whose one key is a node of type `nodeType`: groups found through an
+    /// array indexed by the node's row (dense-grouping rule).
+    case denseAggregate(PlanNode, keys: [TypedExpr], aggregates: [AggregateSpec], keyNames: [String], nodeType: Int)
+    /// `group by from|to` right on an edge scan (or column scan): positions tested and grouped on
+    /// the column arrays, no row built for the input (column-aggregate rule).
+    case columnAggregate(PlanNode, keys: [TypedExpr], aggregates: [AggregateSpec], keyNames: [String])
     /// Walks edges of `edgeTypes` from the node in `slot`; yields [reached, prev, edge].
     case expand(PlanNode, slot: Int, edgeTypes: [Int], direction: Direction, kind: String?)
     /// Breadth-first walk; yields [reached, prev, edge, depth] for depths min...max.
     case follow(PlanNode, slot: Int, edgeTypes: [Int], min: Int, max: Int)
     /// The k nodes of `type` closest to the node in `slot`; yields [reached, prev, km].
     case nearest(PlanNode, slot: Int, type: Int, filter: TypedExpr?, k: Int)
+    /// Logical join: left row + right row where `condition` holds (`leftWidth`: slots of a left row).
+    case join(PlanNode, PlanNode, TypedExpr, leftWidth: Int)
     /// Inner join on equal keys: left row + right row.
     case hashJoin(PlanNode, PlanNode, leftKeys: [TypedExpr], rightKeys: [TypedExpr], residual: TypedExpr?)
     /// Inner join on any condition (evaluated on left row + right row).
@@ -113,19 +174,20 @@ extension PlanOp {
     /// The operators this one reads rows from, left to right.
     public var children: [PlanNode] {
         switch self {
-        case .scanNodes, .scanEdges, .lookupNodes, .rows, .input, .shortestPath, .match: []
-        case .filter(let i, _, _), .project(let i, _, _), .derive(let i, _, _), .sort(let i, _), .topK(let i, _, _),
+        case .scanNodes, .scanEdges, .columnScan, .lookupNodes, .rows, .input, .shortestPath, .match, .edgeMatch: []
+        case .filter(let i, _), .project(let i, _, _), .derive(let i, _, _), .sort(let i, _), .topK(let i, _, _),
              .limit(let i, _), .skip(let i, _), .distinct(let i, _), .count(let i), .hashAggregate(let i, _, _, _),
+             .denseAggregate(let i, _, _, _, _), .columnAggregate(let i, _, _, _),
              .expand(let i, _, _, _, _), .follow(let i, _, _, _, _), .nearest(let i, _, _, _, _): [i]
-        case .hashJoin(let l, let r, _, _, _), .nestedLoopJoin(let l, let r, _): [l, r]
+        case .join(let l, let r, _, _), .hashJoin(let l, let r, _, _, _), .nestedLoopJoin(let l, let r, _): [l, r]
         }
     }
 
     /// The same operator reading from `c` instead of its children.
     public func replacingChildren(_ c: [PlanNode]) -> PlanOp {
         switch self {
-        case .scanNodes, .scanEdges, .lookupNodes, .rows, .input, .shortestPath, .match: self
-        case .filter(_, let e, let t): .filter(c[0], e, text: t)
+        case .scanNodes, .scanEdges, .columnScan, .lookupNodes, .rows, .input, .shortestPath, .match, .edgeMatch: self
+        case .filter(_, let cs): .filter(c[0], cs)
         case .project(_, let e, let n): .project(c[0], e, names: n)
         case .derive(_, let e, let n): .derive(c[0], e, names: n)
         case .sort(_, let k): .sort(c[0], k)
@@ -135,11 +197,138 @@ extension PlanOp {
         case .distinct(_, let a): .distinct(c[0], a)
         case .count: .count(c[0])
         case .hashAggregate(_, let k, let a, let n): .hashAggregate(c[0], keys: k, aggregates: a, keyNames: n)
+        case .denseAggregate(_, let k, let a, let n, let t): .denseAggregate(c[0], keys: k, aggregates: a, keyNames: n, nodeType: t)
+        case .columnAggregate(_, let k, let a, let n): .columnAggregate(c[0], keys: k, aggregates: a, keyNames: n)
         case .expand(_, let s, let t, let d, let k): .expand(c[0], slot: s, edgeTypes: t, direction: d, kind: k)
         case .follow(_, let s, let t, let a, let b): .follow(c[0], slot: s, edgeTypes: t, min: a, max: b)
         case .nearest(_, let s, let t, let f, let k): .nearest(c[0], slot: s, type: t, filter: f, k: k)
+        case .join(_, _, let cond, let w): .join(c[0], c[1], cond, leftWidth: w)
         case .hashJoin(_, _, let lk, let rk, let res): .hashJoin(c[0], c[1], leftKeys: lk, rightKeys: rk, residual: res)
         case .nestedLoopJoin(_, _, let cond): .nestedLoopJoin(c[0], c[1], cond)
+        }
+    }
+
+    /// The same operator with `f` applied to each of its expressions (to plan their subqueries).
+    public func mappingExpressions(_ f: (TypedExpr) -> TypedExpr) -> PlanOp {
+        func cj(_ cs: [Conjunct]) -> [Conjunct] { cs.map { Conjunct(f($0.expr), $0.text) } }
+        func sk(_ ks: [SortSpec]) -> [SortSpec] { ks.map { SortSpec(expr: f($0.expr), descending: $0.descending, text: $0.text) } }
+        func ag(_ a: [AggregateSpec]) -> [AggregateSpec] { a.map { AggregateSpec(function: $0.function, argument: $0.argument.map(f), type: $0.type) } }
+        switch self {
+        case .scanNodes, .scanEdges, .lookupNodes, .rows, .input, .shortestPath, .match, .edgeMatch, .limit, .skip, .distinct, .count,
+             .expand, .follow: return self
+        case .columnScan(let t, let cs): return .columnScan(t, cj(cs))
+        case .filter(let i, let cs): return .filter(i, cj(cs))
+        case .project(let i, let e, let n): return .project(i, e.map(f), names: n)
+        case .derive(let i, let e, let n): return .derive(i, e.map(f), names: n)
+        case .sort(let i, let k): return .sort(i, sk(k))
+        case .topK(let i, let k, let n): return .topK(i, sk(k), k: n)
+        case .hashAggregate(let i, let k, let a, let n): return .hashAggregate(i, keys: k.map(f), aggregates: ag(a), keyNames: n)
+        case .denseAggregate(let i, let k, let a, let n, let t): return .denseAggregate(i, keys: k.map(f), aggregates: ag(a), keyNames: n, nodeType: t)
+        case .columnAggregate(let i, let k, let a, let n): return .columnAggregate(i, keys: k.map(f), aggregates: ag(a), keyNames: n)
+        case .nearest(let i, let s, let t, let fl, let k): return .nearest(i, slot: s, type: t, filter: fl.map(f), k: k)
+        case .join(let l, let r, let c, let w): return .join(l, r, f(c), leftWidth: w)
+        case .hashJoin(let l, let r, let lk, let rk, let res): return .hashJoin(l, r, leftKeys: lk.map(f), rightKeys: rk.map(f), residual: res.map(f))
+        case .nestedLoopJoin(let l, let r, let c): return .nestedLoopJoin(l, r, f(c))
+        }
+    }
+}
+
+extension TypedExpr {
+    /// The expression with `f` applied to the plans of its `in (…)` and `exists(…)` subqueries.
+    public func mappingSubplans(_ f: (PlanNode) -> PlanNode) -> TypedExpr {
+        func m(_ e: TypedExpr) -> TypedExpr { e.mappingSubplans(f) }
+        switch self {
+        case .constant, .access, .aggregateResult: return self
+        case .dynamicField(let b, let n, let t): return .dynamicField(m(b), n, t)
+        case .nodeField(let b, let ty, let fi, let t): return .nodeField(m(b), type: ty, field: fi, t)
+        case .nodeID(let b): return .nodeID(m(b))
+        case .nodeTypeName(let b): return .nodeTypeName(m(b))
+        case .edgeField(let b, let ty, let fi, let t): return .edgeField(m(b), type: ty, field: fi, t)
+        case .edgeEnd(let b, let to, let t): return .edgeEnd(m(b), to: to, t)
+        case .edgeTypeName(let b): return .edgeTypeName(m(b))
+        case .list(let xs): return .list(xs.map(m))
+        case .unary(let o, let x, let t): return .unary(o, m(x), t)
+        case .binary(let o, let a, let b, let t): return .binary(o, m(a), m(b), t)
+        case .inQuery(let x, let p): return .inQuery(m(x), f(p))
+        case .exists(let s, let p): return .exists(slot: s, f(p))
+        case .call(let b, let xs, let t): return .call(b, xs.map(m), t)
+        case .ifThen(let a, let b, let c, let t): return .ifThen(m(a), m(b), m(c), t)
+        }
+    }
+
+    /// The subplans of its `in (…)` and `exists(…)`, outermost first.
+    public var subplans: [(kind: String, plan: PlanNode)] {
+        var out: [(kind: String, plan: PlanNode)] = []
+        func walk(_ e: TypedExpr) {
+            switch e {
+            case .constant, .access, .aggregateResult: break
+            case .dynamicField(let b, _, _), .nodeField(let b, _, _, _), .nodeID(let b), .nodeTypeName(let b),
+                 .edgeField(let b, _, _, _), .edgeEnd(let b, _, _), .edgeTypeName(let b), .unary(_, let b, _): walk(b)
+            case .list(let xs), .call(_, let xs, _): xs.forEach(walk)
+            case .binary(_, let a, let b, _): walk(a); walk(b)
+            case .ifThen(let a, let b, let c, _): walk(a); walk(b); walk(c)
+            case .inQuery(let x, let p): walk(x); out.append(("in", p))
+            case .exists(_, let p): out.append(("exists", p))
+            }
+        }
+        walk(self)
+        return out
+    }
+
+    /// Slots of the row the expression reads (subplans included: `exists` reads its slot).
+    var slotsRead: Set<Int> {
+        var out = Set<Int>()
+        func acc(_ a: Access) {
+            switch a {
+            case .slot(let x), .nodeField(let x, _, _), .nodeID(let x), .edgeField(let x, _, _), .edgeEnd(let x, _): out.insert(x)
+            }
+        }
+        func walk(_ e: TypedExpr) {
+            switch e {
+            case .constant, .aggregateResult: break
+            case .access(let a, _): acc(a)
+            case .dynamicField(let b, _, _), .nodeField(let b, _, _, _), .nodeID(let b), .nodeTypeName(let b),
+                 .edgeField(let b, _, _, _), .edgeEnd(let b, _, _), .edgeTypeName(let b), .unary(_, let b, _): walk(b)
+            case .list(let xs), .call(_, let xs, _): xs.forEach(walk)
+            case .binary(_, let a, let b, _): walk(a); walk(b)
+            case .ifThen(let a, let b, let c, _): walk(a); walk(b); walk(c)
+            case .inQuery(let x, _): walk(x)
+            case .exists(let s, _): out.insert(s)
+            }
+        }
+        walk(self)
+        return out
+    }
+
+    /// The expression with every slot it reads moved by `k` (a join's right-side keys).
+    func shiftingSlots(by k: Int) -> TypedExpr {
+        func acc(_ a: Access) -> Access {
+            switch a {
+            case .slot(let s): .slot(s + k)
+            case .nodeField(let s, let t, let f): .nodeField(slot: s + k, type: t, field: f)
+            case .nodeID(let s): .nodeID(slot: s + k)
+            case .edgeField(let s, let t, let f): .edgeField(slot: s + k, type: t, field: f)
+            case .edgeEnd(let s, let to): .edgeEnd(slot: s + k, to: to)
+            }
+        }
+        func m(_ e: TypedExpr) -> TypedExpr { e.shiftingSlots(by: k) }
+        switch self {
+        case .constant, .aggregateResult: return self
+        case .access(let a, let t): return .access(acc(a), t)
+        case .dynamicField(let b, let n, let t): return .dynamicField(m(b), n, t)
+        case .nodeField(let b, let ty, let fi, let t): return .nodeField(m(b), type: ty, field: fi, t)
+        case .nodeID(let b): return .nodeID(m(b))
+        case .nodeTypeName(let b): return .nodeTypeName(m(b))
+        case .edgeField(let b, let ty, let fi, let t): return .edgeField(m(b), type: ty, field: fi, t)
+        case .edgeEnd(let b, let to, let t): return .edgeEnd(m(b), to: to, t)
+        case .edgeTypeName(let b): return .edgeTypeName(m(b))
+        case .list(let xs): return .list(xs.map(m))
+        case .unary(let o, let x, let t): return .unary(o, m(x), t)
+        case .binary(let o, let a, let b, let t): return .binary(o, m(a), m(b), t)
+        case .inQuery(let x, let p): return .inQuery(m(x), p)
+        case .exists(let s, let p): return .exists(slot: s + k, p)
+        case .call(let b, let xs, let t): return .call(b, xs.map(m), t)
+        case .ifThen(let a, let b, let c, let t): return .ifThen(m(a), m(b), m(c), t)
         }
     }
 }

@@ -139,14 +139,7 @@ public struct Completion {
             // In a `match` pattern or a source: nothing to offer.
             return nil
         }
-        let src = SourceText(name: "", text: String(text[..<bar]))
-        guard let tokens = try? Lexer.tokenize(src), let st = StatementSplitter.split(tokens).last,
-              let stmt = try? Parser.parseStatement(st) else { return nil }
-        let checker = Checker(graph: session.graph, params: session.params, bindings: session.bindings, source: src, limits: session.limits)
-        switch stmt {
-        case .query(let q), .let(_, let q, _), .explain(let q, _): return try? checker.check(q).shape
-        case .param: return nil
-        }
+        return session.compiler.shapeOfLastStatement(SourceText(name: "", text: String(text[..<bar])))
     }
 
     func lastTopLevelBar(_ s: String) -> String.Index? {

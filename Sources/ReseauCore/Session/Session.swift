@@ -45,15 +45,20 @@ public final class Session {
     /// beyond this, rows stream out as they come.
     public var bufferRows = 100_000
 
+    /// The compiler with this session's parameters, bindings and limits.
+    public var compiler: Compiler {
+        var c = Compiler(graph: graph, params: params, bindings: bindings, limits: limits)
+        c.rules = plannerRules
+        return c
+    }
+
+    /// The planner's rules this session applies (all; tests turn some off to compare answers).
+    @_spi(Testing) public var plannerRules: Optimizer.Rules = .all
+
     /// Runs every statement of `source` in order, sending each result to `writer`
     /// (`begin`, `row`…, `end` per result). Stops at the first failing statement and throws it.
     public func run(_ source: SourceText, to writer: ResultWriter) throws(QueryError) {
-        if source.bytes.count > limits.maxQueryBytes {
-            throw .failed(Diagnostic(.parse, "the query text is \(source.bytes.count) bytes, over the limit of \(limits.maxQueryBytes)", at: Span(0, 0), hint: "raise it with --max-query-bytes"), source)
-        }
-        let tokens: [Token]
-        do { tokens = try Lexer.tokenize(source) } catch { throw .failed(error, source) }
-        let statements = StatementSplitter.split(tokens)
+        let statements = try compiler.statements(source)
         try onDeepEnoughStack(statements) { () throws(QueryError) in
             for statement in statements { try runStatement(statement, source, writer) }
         }
@@ -97,61 +102,48 @@ public final class Session {
     /// Levels of nesting any thread's stack has room for (a debug build uses about 10 KB a level).
     static let inlineDepth = 128
 
-    /// Parses and checks one statement's tokens without running it (for `.explain`-like tools and tests).
+    /// The plans of the statements of `source`, compiled without running them (`param`
+    /// statements apply to the ones after them; `let` statements bind nothing).
     public func plan(_ source: SourceText) throws(QueryError) -> [PlanNode] {
-        let tokens: [Token]
-        do { tokens = try Lexer.tokenize(source) } catch { throw .failed(error, source) }
-        let statements = StatementSplitter.split(tokens)
-        return try onDeepEnoughStack(statements) { () throws(QueryError) in try planStatements(statements, source) }
-    }
-
-    func planStatements(_ statements: [[Token]], _ source: SourceText) throws(QueryError) -> [PlanNode] {
-        var out: [PlanNode] = []
-        for st in statements {
-            do {
-                let s = try Parser.parseStatement(st, maxDepth: min(limits.maxNesting, Limits.maxNestingCeiling))
-                let checker = Checker(graph: graph, params: params, bindings: bindings, source: source, limits: limits)
-                switch s {
-                case .query(let q), .explain(let q, _), .let(_, let q, _): out.append(Optimizer.optimize(try checker.check(q)))
-                case .param: break
-                }
-            } catch { throw .failed(error, source) }
+        var c = compiler
+        let statements = try c.statements(source)
+        return try onDeepEnoughStack(statements) { () throws(QueryError) in
+            var out: [PlanNode] = []
+            for st in statements {
+                let compiled = try c.compile(st, source)
+                if case .param(let name, let v) = compiled { c.params[name.text] = v }
+                if let p = compiled.plan { out.append(p) }
+            }
+            return out
         }
-        return out
     }
 
     func runStatement(_ tokens: [Token], _ source: SourceText, _ writer: ResultWriter) throws(QueryError) {
-        let statement: Statement
-        do { statement = try Parser.parseStatement(tokens, maxDepth: min(limits.maxNesting, Limits.maxNestingCeiling)) } catch { throw .failed(error, source) }
         let warnings = WarningSink()
         defer { deliver(warnings, source) }
-        let checker = Checker(graph: graph, params: params, bindings: bindings, source: source, limits: limits, warnings: warnings)
-        switch statement {
-        case .param(let name, let e, _):
-            let v: Value
-            do { v = try checker.constant(e) } catch { throw .failed(error, source) }
+        var compiler = self.compiler
+        compiler.warnings = warnings
+        switch try compiler.compile(tokens, source) {
+        case .param(let name, let v):
             if !overriddenParams.contains(name.text) { params[name.text] = v }
-        case .let(let name, let q, _):
-            let schema = graph.schema
-            if schema.nodeType(source: name.text) != nil || schema.edgeType(source: name.text) != nil || ["path", "match"].contains(name.text) {
-                throw .failed(Diagnostic(.check, "'\(name.text)' is already a source", at: name.span, hint: "choose another name"), source)
-            }
-            let plan: PlanNode
-            do { plan = Optimizer.optimize(try checker.check(q)) } catch { throw .failed(error, source) }
+        case .bind(let name, let plan, let q):
             var rows: [Row] = []
             try execute(plan, q.span, source) { row in rows.append(row); return true }
             bindings[name.text] = Binding_(shape: plan.shape, rows: rows)
-        case .explain(let q, _):
-            let plan: PlanNode
-            do { plan = Optimizer.optimize(try checker.check(q)) } catch { throw .failed(error, source) }
+        case .explain(let plan, let q, let analyze):
+            var profile: Profile? = nil
+            if analyze {
+                // Runs the query to the end, its rows counted and dropped.
+                let p = Profile()
+                try execute(plan, q.span, source, profile: p) { _ in true }
+                profile = p
+            }
             do {
                 try writer.begin([ResultColumn(name: "plan", type: .string)])
-                for l in Explain.lines(plan, graph: graph) { try writer.row([.string(l)]) }
+                for l in Explain.lines(plan, graph: graph, profile: profile) { try writer.row([.string(l)]) }
                 try writer.end()
             } catch { throw .output(error) }
-        case .query(let q):
-            let plan: PlanNode
-            do { plan = Optimizer.optimize(try checker.check(q)) } catch { throw .failed(error, source) }
+        case .query(let plan, let q):
             let columns = plan.shape.columns
             let ex = Executor(graph: graph, cancellation: cancellation, limits: limits)
             let project = columns.map { ex.compileAccess($0.access) }
@@ -184,8 +176,8 @@ public final class Session {
     }
 
     /// Runs a plan, turning run-time failures into `QueryError`s located at the query.
-    func execute(_ plan: PlanNode, _ span: Span, _ source: SourceText, _ sink: @escaping Executor.Sink) throws(QueryError) {
-        let ex = Executor(graph: graph, cancellation: cancellation, limits: limits)
+    func execute(_ plan: PlanNode, _ span: Span, _ source: SourceText, profile: Profile? = nil, _ sink: @escaping Executor.Sink) throws(QueryError) {
+        let ex = Executor(graph: graph, cancellation: cancellation, limits: limits, profile: profile)
         do {
             do { try cancellation.check() } catch { throw RuntimeError(error.timedOut ? .timedOut : .interrupted, at: span) }
             _ = try ex.run(plan, sink)

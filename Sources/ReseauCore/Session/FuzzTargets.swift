@@ -1,0 +1,125 @@
+/// What the fuzzers do with one input — written once, here, and called by the libFuzzer
+/// executables (Fuzz/Sources/FuzzHarness) and by the regression tests that replay saved inputs
+/// (Tests/ReseauCoreTests/FuzzRegressionTests.swift). Not part of the public surface.
+@_spi(Fuzz) public enum FuzzTargets {
+    /// Parameters `$i` (3), `$d` (2.5), `$s` ("Oyem"), `$b` (true), `$n` (null) and `$l`
+    /// ([1, 2]) have values, so that inputs can reach the code that uses parameters.
+    public static let params: [String: Value] = [
+        "i": .int(3), "d": .decimal(2.5), "s": .string("Oyem"), "b": .bool(true), "n": .null, "l": .list([.int(1), .int(2)]),
+    ]
+    /// Rows an intermediate result may hold (the default is 10 million: too slow for fuzzing).
+    public static let maxRows = 100_000
+    /// Seconds one input may run before the executor is interrupted.
+    public static let timeout = 0.5
+
+    /// fuzz-query: arbitrary bytes as query text, compiled statement by statement through the
+    /// compiler facade (and `explain`ed), then run for real by a `Session` with a writer, as the
+    /// CLI does; then the REPL's helpers (`Session.isComplete`, completion at the end of the
+    /// text and in its middle). An input may start with a `#!format=NAME` line (a comment to the
+    /// lexer) to pick the output format; the default is CSV. Errors are expected and rendered.
+    public static func query(_ data: [UInt8], graph: Graph) {
+        let text = String(decoding: data, as: UTF8.self)
+        let source = SourceText(name: "<fuzz>", text: text)
+        var limits = Limits()
+        limits.maxRows = maxRows
+
+        let compiler = Compiler(graph: graph, params: params, limits: limits)
+        do {
+            for st in try compiler.statements(source) {
+                do {
+                    if let plan = try compiler.compile(st, source).plan { _ = Explain.lines(plan, graph: graph) }
+                } catch {
+                    _ = error.rendered
+                }
+            }
+        } catch {
+            _ = error.rendered
+        }
+
+        let session = Session(graph: graph)
+        session.limits = limits
+        for (k, v) in params { session.setParam(k, v) }
+        session.cancellation.setTimeout(timeout)
+        defer { session.cancellation.reset() }
+        let writer = makeWriter(OutputOptions(format: format(of: data)), graph: graph, output: StringOutput())
+        do { try session.run(source, to: writer) } catch { _ = error.rendered }
+
+        _ = Session.isComplete(text)
+        let n = text.utf8.count
+        _ = session.completions(text, cursor: n)
+        _ = session.completions(text, cursor: n / 2)
+    }
+
+    /// The format named by a first line `#!format=NAME`, else CSV.
+    public static func format(of data: [UInt8]) -> OutputFormat {
+        let prefix = Array("#!format=".utf8)
+        guard data.starts(with: prefix) else { return .csv }
+        let name = data.dropFirst(prefix.count).prefix { $0 != 0x0A && $0 != 0x0D }
+        return OutputFormat(rawValue: String(decoding: name, as: UTF8.self)) ?? .csv
+    }
+
+    /// The data files: the first thirteen sorted by name, then those added later (issue 15), so
+    /// that a selecting byte below 13 still picks the file it picked before; the first byte of a
+    /// fuzz-csv input picks one (modulo their count). scripts/fuzz-seeds reads this list.
+    public static let files = [
+        "attendances.csv", "cities.csv", "claims.csv", "countries.csv", "events.csv", "fundings.csv",
+        "hostings.csv", "memberships.csv", "orgs.csv", "partnerships.csv", "projects.csv",
+        "twinnings.csv", "visits.csv", "schedules.csv", "candidacies.csv", "adoptions.csv",
+    ]
+
+    /// The bundled files with one replaced.
+    public struct OverlaySource: DataSource {
+        public let file: String
+        public let bytes: [UInt8]
+        public init(file: String, bytes: [UInt8]) { self.file = file; self.bytes = bytes }
+        public var name: String { "fuzz" }
+        public func path(of file: String) -> String { "<fuzz>/" + file }
+        public func read(_ file: String) throws -> [UInt8]? {
+            file == self.file ? bytes : try BundledSource().read(file)
+        }
+    }
+
+    /// fuzz-csv: the first byte picks the file, the other bytes are its content; every other
+    /// file comes from the bundled network. Loading must either succeed or throw `LoadFailure`
+    /// — never crash. When it succeeds, a few queries run so that odd but accepted data also
+    /// reaches the executor and the writers.
+    public static func csv(_ data: [UInt8]) {
+        guard let first = data.first else { return }
+        let file = files[Int(first) % files.count]
+        let graph: Graph
+        do {
+            graph = try Loader.load(OverlaySource(file: file, bytes: Array(data.dropFirst())))
+        } catch {
+            precondition(!error.errors.isEmpty, "LoadFailure without errors")
+            precondition(error.errors.count <= Loader.maxErrors, "more than \(Loader.maxErrors) errors listed")
+            _ = error.description
+            return
+        }
+        let session = Session(graph: graph)
+        session.limits.maxRows = maxRows
+        session.cancellation.setTimeout(timeout)
+        defer { session.cancellation.reset() }
+        for (query, format) in queries(for: file, graph.schema) {
+            let writer = makeWriter(OutputOptions(format: format), graph: graph, output: StringOutput())
+            do { try session.run(SourceText(name: "<fuzz>", text: query), to: writer) } catch { _ = error.rendered }
+        }
+    }
+
+    /// Queries that read every field of what `file` defines, in a few output formats.
+    static func queries(for file: String, _ schema: Schema) -> [(String, OutputFormat)] {
+        var out: [(String, OutputFormat)] = []
+        if let t = schema.nodeTypes.first(where: { $0.file == file }) {
+            out.append(("\(t.source) | take 30", .table))
+            out.append(("\(t.source) | take 30", .json))
+            out.append(("\(t.source) | sort id desc | take 5", .csv))
+        }
+        if let e = schema.edgeTypes.first(where: { $0.file == file }) {
+            out.append(("match (a)-[r:\(e.name)]->(b) | take 30", .table))
+            out.append(("match (a)-[r:\(e.name)]->(b) | take 30", .jsonl))
+            out.append(("match (a)-[r:\(e.name)]->(b) | take 30", .graphml))
+        }
+        out.append(("cities | where exists(out twin) | take 10", .dot))
+        out.append(("path \"Oyem\" to \"Maebashi\"", .table))
+        return out
+    }
+}

@@ -1,0 +1,128 @@
+import Testing
+@_spi(Testing) @_spi(Fuzz) import ReseauCore
+
+/// Every planner rule keeps the rows and their order: each query runs with all rules and with
+/// none (the Checker's plan as it is, joins as nested loops), and the two answers must be equal.
+/// `explain` shows each rule's operator.
+@Suite("Planner rules")
+struct PlannerRuleTests {
+    static let queries: [String] = [
+        // match → edge match: directions, undirected, labels on either side, pattern tests, where
+        "match (a:city)-[:twin]->(b:city) | where a.michelin and b.michelin and a.country_code != b.country_code | count",
+        "match (a:city)-[t:twin]->(b:city) | select a.name as an, b.name as bn, t.since",
+        "match (a:city)-[t:twin]-(b:city) | where a.michelin | count",
+        "match (a)<-[t:visit]-(b) | where a.population > 100000 or b.michelin | count",
+        "match (a)-[t:partner]-(b) | count",
+        "match (a)-[t:twin]-(b) | select a.name as an, b.name as bn, t.kind",
+        "match (a:city)<-[t:twin]-(b) | select a.name as an, b.name as bn",
+        "match (b)<-[t:twin]-(a:city) | select a.name as an, b.name as bn",
+        "match (a)-[p:partner]->(x) | where a.population > 100000 | select a.name as an, x.name as xn, p.role",
+        "match (x:project)<-[p:partner]-(a) | select a.name as an, x.name as xn",
+        "match (a)-[p:partner]-(x) | select a.name as an, x.name as xn",
+        "match (a:city {michelin: true})-[v:visit]->(b) | where b.population > 50000 or b.michelin | select a.name as an, b.name as bn, v.trip",
+        "match (a)-[v:visit]->(b:city {michelin: false}) | select a.name as an, b.name as bn",
+        "match (a)-[t:twin {since: 1966}]-(b) | select a.name as an, b.name as bn",
+        "match (a:city)-[t:twin]-(b:city) | where t.since > 1970 and a.name != \"Salford\" | select a.name as an, b.name as bn, t.since",
+        "match (a {name: \"Clermont-Ferrand\"})-[t:twin]-(b) | select b.name",
+        "match (a:city)-[:member]->(o:org) | group by o: n = count() | sort n desc, o.name",
+        // filter into scan, partly
+        "cities | where michelin and population > 100000 and name != \"Cuneo\" | select name",
+        "cities | where population > 100000 and exists(out partner) | select name",
+        "cities | follow twin depth 1..2 | where exists(out partner) and not exists(in twin) | select name, prev.name as p",
+        "twinnings | where from.michelin and to.michelin and from.country_code != to.country_code | count",
+        "twinnings | where not from.michelin or since < 1980 | select from.name as f, to.name as t",
+        // joins
+        "cities | join countries on country_code == right.code and population > 100000 | select name, right.name as rn",
+        "cities | join countries on population > 1000000 | count",
+        "cities | take 3 | join (cities | take 3) on name != right.name | select name, right.name as rn",
+        // aggregates
+        "fundings | where year == 2015 | group by from: total = sum(amount) | sort total desc | take 10",
+        "fundings | group by from: n = count(), m = max(amount)",
+        "memberships | group by to: n = count()",
+        "cities | group by country_code: n = count(), p = sum(population)",
+        "cities | follow twin depth 1..2 | group by prev: n = count()",
+        // top-k
+        "cities | sort population desc | skip 2 | take 3 | select name",
+        "cities | where name in (twinnings | select to.name) | sort name | take 4 | select name",
+    ]
+
+    /// The bundled network with a visit from Clermont-Ferrand to itself (a self-loop; visits
+    /// already hold parallel edges: two trips from Clermont-Ferrand to Querétaro).
+    static let loopGraph: Graph = {
+        let visits = try! BundledSource().read("visits.csv")!
+        let extra = Array("clermont-ferrand,clermont-ferrand,trip-self,test,2021-01-01,2021-01-02,1,,test\n".utf8)
+        return try! Loader.load(FuzzTargets.OverlaySource(file: "visits.csv", bytes: visits + extra))
+    }()
+
+    static let loopQueries: [String] = [
+        "match (a)-[v:visit]-(b) | select a.name as an, b.name as bn, v.trip",
+        "match (a)-[v:visit]-(b) | count",
+        "match (a:city)-[v:visit]->(b) | where a.michelin | select a.name as an, b.name as bn, v.trip",
+        "match (a:city)-[v:visit]->(b) | where a.michelin | count",
+        "match (a:city)<-[v:visit]-(b) | select a.name as an, b.name as bn, v.trip",
+        "match (a:city)<-[v:visit]-(b) | where b.population > 1 | count",
+        "match (a)-[v:visit]-(b:city {michelin: true}) | count",
+    ]
+
+    @Test(arguments: loopQueries)
+    func selfLoopsAndParallelEdges(_ q: String) {
+        let plain = run(q, [], graph: Self.loopGraph)
+        #expect(!plain.contains("error"), "\(q): \(plain)")
+        #expect(run(q, .all, graph: Self.loopGraph) == plain, "\(q)")
+    }
+
+    @Test func undirectedCountsASelfLoopOnce() {
+        // 9 visits, one of them a loop: 8 edges seen from both ends, the loop once.
+        #expect(run("match (a)-[v:visit]-(b) | count", .all, graph: Self.loopGraph) == "\(Value.int(17))")
+    }
+
+    func run(_ text: String, _ rules: Optimizer.Rules, graph: Graph = bundledGraph) -> String {
+        let session = Session(graph: graph)
+        session.plannerRules = rules
+        let w = CollectingWriter()
+        do {
+            try session.run(SourceText(name: "-e", text: text), to: w)
+            return w.result.rows.map { $0.map { "\($0)" }.joined(separator: "|") }.joined(separator: "\n")
+        } catch {
+            return error.rendered
+        }
+    }
+
+    @Test(arguments: queries)
+    func sameAnswerWithAndWithoutRules(_ q: String) {
+        let plain = run(q, [])
+        #expect(!plain.contains("error"), "\(q): \(plain)")
+        #expect(run(q, .all) == plain, "\(q)")
+    }
+
+    func explain(_ q: String) -> String { runQuery("explain " + q, format: .tsv) }
+
+    @Test func explainShowsEachRule() {
+        #expect(explain("match (a:city)-[:twin]->(b:city) | where a.michelin and b.michelin and a.country_code != b.country_code | count")
+            .contains("EdgeMatch (a) -[:twin]-> (b) as a walk of twinnings (8 rows) from each from-node filter(a.michelin and b.michelin and a.country_code != b.country_code), skipping the nodes that fail a.michelin"))
+        #expect(explain("match (a:city)-[:twin]->(b:city) | where b.michelin | count").contains("EdgeMatch (a) -[:twin]-> (b) as a walk of twinnings (8 rows) in edge order (counted: no order needed) filter(b.michelin)"))
+        #expect(explain("match (a:city)-[:twin]-(b:city) | where a.michelin | select a.name as an, b.name as bn").contains("EdgeMatch (a) -[:twin]- (b) as a walk of twinnings (8 rows) both ways filter(a.michelin), skipping the nodes that fail a.michelin"))
+        #expect(explain("cities | where michelin and population > 1 and exists(out partner)").contains("ColumnScan cities (38 rows) filter(michelin and population > 1)"))
+        #expect(explain("cities | join countries on country_code == right.code").contains("HashJoin keys(country_code = right.code)"))
+        #expect(explain("cities | join countries on population > 1").contains("NestedLoopJoin"))
+        #expect(explain("fundings | group by from: total = sum(amount)").contains("ColumnAggregate keys [from] aggregates [sum]"))
+        #expect(explain("cities | follow twin | group by prev: n = count()").contains("DenseAggregate keys [prev] aggregates [count] (groups by city row, no hashing)"))
+        #expect(explain("cities | sort name | take 2").contains("TopK 2 by name"))
+    }
+
+    @Test func explainShowsSubplans() {
+        let out = explain("cities | where name in (visits | select to.name) and exists(out partner)")
+        #expect(out.contains("Subplan in (…): run once, its values hashed"))
+        #expect(out.contains("ScanEdges visits (8 rows)"))
+        #expect(out.contains("Subplan exists(…): run once for each node, from the node, until its first row"))
+        #expect(out.contains("Expand out partner"))
+    }
+
+    @Test func explainAnalyzeCountsRows() {
+        let out = runQuery("explain analyze cities | where michelin | count", format: .tsv)
+        let lines = out.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix("Count  (rows 1, ") && $0.hasSuffix(" ms)") }, "\(out)")
+        let michelin = runQuery("cities | where michelin | count", format: .tsv).split(separator: "\n").last.map(String.init) ?? ""
+        #expect(lines.contains { $0.hasPrefix("  ColumnScan cities (38 rows) filter(michelin)  (rows \(michelin), ") }, "\(out)")
+    }
+}
