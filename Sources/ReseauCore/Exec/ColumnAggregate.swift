@@ -97,7 +97,7 @@ extension Executor {
                     if !v.isNaN { sums[g] += v }
                 }
                 for (g, s) in keyOf.enumerated() {
-                    if try !sink([keyValue(s), .decimal(sums[g])]) { return false }
+                    if try !sink([keyValue(s), finite(sums[g])]) { return false }
                 }
                 return true
             }

@@ -480,9 +480,9 @@ struct Accumulator {
         case .count: return .int(count)
         case .count_distinct: return .int(distinct.count)
         case .sum:
-            if type == .int { return overflow ? .decimal(doubleSum) : .int(intSum) }
-            return .decimal(doubleSum)
-        case .avg: return count == 0 ? .null : .decimal(doubleSum / Double(count))
+            if type == .int { return overflow ? finite(doubleSum) : .int(intSum) }
+            return finite(doubleSum)
+        case .avg: return count == 0 ? .null : finite(doubleSum / Double(count))
         case .min, .max: return best
         case .list: return .list(items)
         }

@@ -288,13 +288,13 @@ extension Executor {
                     return .null
                 default:
                     guard let x = a.number, let y = b.number else { return .null }
-                    return .decimal(op == .add ? x + y : op == .sub ? x - y : x * y)
+                    return finite(op == .add ? x + y : op == .sub ? x - y : x * y)
                 }
             }
         case .div:
             return { row in
                 guard let x = try cl(row).number, let y = try cr(row).number, y != 0 else { return .null }
-                return .decimal(x / y)
+                return finite(x / y)
             }
         }
     }
@@ -461,9 +461,16 @@ func roundDecimal(_ x: Double, _ d: Int) -> Double {
     return (x / q).rounded() * q
 }
 
-/// Ints and integral decimals hash alike, so that `in` finds 1 in [1.0].
+/// A decimal result, or null when it left the finite numbers (an infinity or a NaN would print
+/// as null yet group, deduplicate and count as a value of its own).
+@inline(__always)
+func finite(_ d: Double) -> Value { d.isFinite ? .decimal(d) : .null }
+
+/// Ints and integral decimals hash alike, so that `in` finds 1 in [1.0]; a NaN (which only a
+/// loaded column could still hold) is null.
 @inline(__always)
 func normalize(_ v: Value) -> Value {
+    if case .decimal(let d) = v, d.isNaN { return .null }
     if case .decimal(let d) = v, d == d.rounded(), Swift.abs(d) < 9e15 { return .int(Int(d)) }
     return v
 }
