@@ -561,6 +561,53 @@ func expectedText(_ v: Value, _ g: Graph) -> String {
     """)
 }
 
+/// Issue 12, item 2: the rows of graph steps carry their edge (hidden `edge`, `prev`), which
+/// `dot` and `graphml` drew as bare nodes: `twins` and `nearest` gave an empty graph, `follow`
+/// nodes with no link.
+@Test func dotAndGraphMLCarryTheEdgesOfGraphSteps() throws {
+    let twins = runQuery(#"city "Clermont-Ferrand" | twins | where name < "N""#, format: .dot)
+    expectBytes(twins, """
+    graph reseau {
+      "gomel" [label="Gomel", type="city"];
+      "clermont-ferrand" [label="Clermont-Ferrand", type="city"];
+      "aberdeen" [label="Aberdeen", type="city"];
+      "braga" [label="Braga", type="city"];
+      "clermont-ferrand" -- "gomel" [label="twin", type="twin"];
+      "clermont-ferrand" -- "aberdeen" [label="twin", type="twin"];
+      "clermont-ferrand" -- "braga" [label="twin", type="twin"];
+    }
+
+    """)
+    // nearest: no edge, a link from the start labelled with the distance.
+    expectBytes(runQuery(#"city "Clermont-Ferrand" | nearest cities take 2"#, format: .dot), """
+    graph reseau {
+      "lyon" [label="Lyon", type="city"];
+      "clermont-ferrand" [label="Clermont-Ferrand", type="city"];
+      "turin" [label="Turin", type="city"];
+      "clermont-ferrand" -- "lyon" [label="nearest (137 km)"];
+      "clermont-ferrand" -- "turin" [label="nearest (367 km)"];
+    }
+
+    """)
+    // out: directed edges, from the start to each org.
+    let out = runQuery(#"city "Clermont-Ferrand" | out member | where id == "rivm" or id == "enut""#, format: .dot)
+    #expect(out.contains(#"  "clermont-ferrand" -> "rivm" [label="member", type="member"];"#), "\(out)")
+    #expect(out.contains(#"  "clermont-ferrand" -> "enut" [label="member", type="member"];"#), "\(out)")
+    // follow at depth 1..2: every row's edge, from its `prev`; each link ends at a node of the result.
+    let follow = try parseGraphML(runQuery(#"city "Clermont-Ferrand" | follow twin, member depth 1..2"#, format: .graphml))
+    let rows = runQuery(#"city "Clermont-Ferrand" | follow twin, member depth 1..2 | count"#, format: .csv)
+    #expect(rows.contains("42"), "\(rows)")
+    #expect(follow.edges.count == 42)
+    let ids = Set(follow.nodes.map(\.id))
+    #expect(follow.edges.allSatisfy { ids.contains($0.source) && ids.contains($0.target) })
+    #expect(follow.edges.contains { $0.source == "clermont-ferrand" && $0.target == "rivm" && $0.data["e_type"] == "member" })
+    #expect(follow.edges.contains { $0.source == "clermont-ferrand" && $0.target == "salford" && $0.data["e_type"] == "twin" })
+    // A node scan: its rows' nodes, which no visible column holds.
+    let scan = try parseGraphML(runQuery(#"cities | where name == "Cuneo" or name == "Oyem""#, format: .graphml))
+    #expect(Set(scan.nodes.map(\.id)) == ["cuneo", "oyem"])
+    #expect(scan.edges.isEmpty)
+}
+
 // MARK: - GraphML
 
 /// Collects GraphML keys, nodes and edges with their data.

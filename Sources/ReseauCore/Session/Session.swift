@@ -109,8 +109,19 @@ public final class Session {
             do { plan = Optimizer.optimize(try checker.check(q)) } catch { throw .failed(error, source) }
             let columns = plan.shape.columns
             let ex = Executor(graph: graph, cancellation: cancellation, limits: limits)
-            let project = columns.map { ex.compileAccess($0.access) }
+            // A network writer (dot, graphml, svg) also gets the hidden node/prev/edge/km columns.
+            let network = writer as? NetworkWriter
+            let extra = network == nil ? [] : networkHiddenColumns.compactMap { plan.shape.hidden[$0] }
+            let project = (columns + extra).map { ex.compileAccess($0.access) }
             let header = columns.map { ResultColumn(name: $0.name, type: $0.type) }
+            let begin = { () throws in
+                if let network {
+                    try network.begin(header, hidden: extra.map { ResultColumn(name: $0.name, type: $0.type) },
+                                      query: QueryText(source: source, span: q.span))
+                } else {
+                    try writer.begin(header)
+                }
+            }
             var buffer: [Row] = []
             var streaming = false
             let limit = bufferRows
@@ -120,7 +131,7 @@ public final class Session {
                 buffer.append(values)
                 if buffer.count > limit {
                     streaming = true
-                    try writer.begin(header)
+                    try begin()
                     for b in buffer { try writer.row(b) }
                     buffer = []
                 }
@@ -128,10 +139,12 @@ public final class Session {
             }
             do {
                 if !streaming {
-                    try writer.begin(header)
+                    try begin()
                     for b in buffer { try writer.row(b) }
                 }
                 try writer.end()
+            } catch let d as Diagnostic {
+                throw .failed(d, source)  // a result the format cannot show (svg: no cities)
             } catch { throw .output(error) }
         }
     }
