@@ -1,6 +1,6 @@
 /// The output formats of `--format` and `.format`.
 public enum OutputFormat: String, CaseIterable, Sendable {
-    case table, csv, tsv, json, jsonl, markdown, dot, graphml
+    case table, csv, tsv, json, jsonl, markdown, dot, graphml, svg
 }
 
 /// How a result is written.
@@ -14,6 +14,8 @@ public struct OutputOptions: Sendable {
     public var terminalWidth: Int? = nil
     /// Use ANSI colours (nulls dimmed, header bold).
     public var color = false
+    /// `--map-size`, `--map-color`: how the `svg` format draws dots.
+    public var map = MapOptions()
     public init(format: OutputFormat) { self.format = format }
 }
 
@@ -29,5 +31,6 @@ public func makeWriter(_ options: OutputOptions, graph: Graph, output: TextOutpu
     case .markdown: MarkdownWriter(options: options, graph: graph, output: output)
     case .dot: DOTWriter(options: options, graph: graph, output: output)
     case .graphml: GraphMLWriter(options: options, graph: graph, output: output)
+    case .svg: SVGMapWriter(options: options, graph: graph, output: output)
     }
 }

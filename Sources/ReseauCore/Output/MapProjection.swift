@@ -64,6 +64,13 @@ struct EqualEarth: Sendable {
         }
         if gap < 90 { return 0 }
         let span = 360 - gap
+        // Greenwich in the middle, unless that makes the map much wider.
+        let fromGreenwich = lons.map { x -> Double in
+            var v = x.truncatingRemainder(dividingBy: 360)
+            if v > 180 { v -= 360 } else if v < -180 { v += 360 }
+            return v
+        }
+        if let lo = fromGreenwich.min(), let hi = fromGreenwich.max(), hi - lo <= span + 45 { return 0 }
         var c = gapEnd + span / 2
         if c >= 180 { c -= 360 }
         // Whole degrees, and no turn at all for the usual Europe-Africa-Americas maps.

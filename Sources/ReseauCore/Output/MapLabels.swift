@@ -1,0 +1,72 @@
+/// A rectangle in screen coordinates (y down).
+struct Box: Sendable {
+    var x0, y0, x1, y1: Double
+    func overlaps(_ o: Box) -> Bool { x0 < o.x1 && o.x0 < x1 && y0 < o.y1 && o.y0 < y1 }
+    func inside(_ o: Box) -> Bool { x0 >= o.x0 && y0 >= o.y0 && x1 <= o.x1 && y1 <= o.y1 }
+}
+
+/// Where a label goes: its text anchor point and alignment.
+struct PlacedLabel: Sendable {
+    var x: Double
+    var y: Double
+    /// `start`, `middle` or `end`.
+    var anchor: String
+    var box: Box
+    var size: Double
+}
+
+/// Greedy label placement: each label, in the order given, takes the first of eight positions
+/// around its point (right, left, above, below, then the corners) whose box stays in the frame
+/// and overlaps no dot and no label placed before it; a label with no such position is left out.
+struct LabelPlacer {
+    let frame: Box
+    var taken: [Box] = []
+
+    init(frame: Box, dots: [Box]) {
+        self.frame = frame
+        taken = dots
+    }
+
+    /// The width of `text` at `size` px, estimated from character classes (no font metrics in a
+    /// self-contained file): wide (East Asian) characters 1 em, capitals and wide letters 0.72,
+    /// narrow ones 0.3, the rest 0.58.
+    static func width(_ text: String, size: Double) -> Double {
+        var em = 0.0
+        for c in text {
+            if displayWidth(c) == 2 { em += 1.0; continue }
+            if "iljtfrI.,;:'!|() ".contains(c) { em += 0.32 }
+            else if "mwMW@%".contains(c) { em += 0.9 }
+            else if c.isUppercase { em += 0.7 }
+            else { em += 0.58 }
+        }
+        return em * size
+    }
+
+    /// Places `text` (font size `size`) beside a dot of radius `r` at (`x`, `y`); nil when every
+    /// position is taken. `own` is the dot's own box, which the label may touch.
+    mutating func place(_ text: String, x: Double, y: Double, r: Double, size: Double) -> PlacedLabel? {
+        let w = LabelPlacer.width(text, size: size), h = size * 1.15
+        let gap = r + 3, diag = r * 0.7 + 2
+        // (anchor x, baseline y, alignment, box left)
+        let candidates: [(Double, Double, String, Double)] = [
+            (x + gap, y + size * 0.35, "start", x + gap),
+            (x - gap, y + size * 0.35, "end", x - gap - w),
+            (x, y - gap - size * 0.25, "middle", x - w / 2),
+            (x, y + gap + size * 0.85, "middle", x - w / 2),
+            (x + diag, y - diag - size * 0.2, "start", x + diag),
+            (x - diag, y - diag - size * 0.2, "end", x - diag - w),
+            (x + diag, y + diag + size * 0.8, "start", x + diag),
+            (x - diag, y + diag + size * 0.8, "end", x - diag - w),
+        ]
+        for (ax, by, anchor, left) in candidates {
+            let top = by - size * 0.88
+            let box = Box(x0: left - 1, y0: top, x1: left + w + 1, y1: top + h)
+            guard box.inside(frame) else { continue }
+            let ownDot = Box(x0: x - r, y0: y - r, x1: x + r, y1: y + r)
+            if taken.contains(where: { $0.overlaps(box) && !($0.x0 == ownDot.x0 && $0.y0 == ownDot.y0 && $0.x1 == ownDot.x1) }) { continue }
+            taken.append(box)
+            return PlacedLabel(x: ax, y: by, anchor: anchor, box: box, size: size)
+        }
+        return nil
+    }
+}
