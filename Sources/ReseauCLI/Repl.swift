@@ -16,6 +16,8 @@ final class Repl {
     /// Lines of a query not finished yet.
     var pending = ""
     private var lastEntry: String?
+    /// The last query typed (`.map` draws its result).
+    var lastQuery: SourceText?
     /// Where the banner and messages of dot commands go: the terminal.
     let console: StdoutOutput
 
@@ -94,7 +96,9 @@ final class Repl {
             let text = pending
             pending = ""
             remember(text)
-            runQuery(SourceText(name: "<input>", text: text))
+            let source = SourceText(name: "<input>", text: text)
+            lastQuery = source
+            runQuery(source)
         }
         return true
     }

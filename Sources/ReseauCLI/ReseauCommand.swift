@@ -45,8 +45,12 @@ public struct ReseauCommand: StatusCommand {
           reseau -e 'cities | where michelin | count'
           reseau -e 'city "Clermont-Ferrand" | twins | select name, country'
 
-        Formats: --format table|csv|tsv|json|jsonl|markdown|dot|graphml. The default is an aligned table \
+        Formats: --format table|csv|tsv|json|jsonl|markdown|dot|graphml|svg. The default is an aligned table \
         on a terminal and TSV with a header row in a pipe or file; --no-header drops the header.
+
+        Maps: --format svg draws the cities of a result, its links and paths on a world map (one \
+        result per file); --map-size COL sizes the dots by a number, --map-color COL colours them:
+          reseau -e 'city "Clermont-Ferrand" | twins' --format svg --map-size population -o twins.svg
 
         Files: a query file runs as `reseau weekly.rql` or `reseau -f weekly.rql`; files run first, in \
         order, then each -e. A file that starts with `#!/usr/bin/env -S reseau -f` runs as a program \
@@ -83,6 +87,12 @@ public struct ReseauCommand: StatusCommand {
 
     @Option(help: ArgumentHelp("Output format: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")). Default: table on a terminal, else tsv.", valueName: "FORMAT"))
     public var format: String?
+
+    @Option(name: .customLong("map-size"), help: ArgumentHelp("With --format svg: dot areas by the numbers of column (or city field) COL.", valueName: "COL"))
+    public var mapSize: String?
+
+    @Option(name: .customLong("map-color"), help: ArgumentHelp("With --format svg: dot colours by the values of column (or city field) COL.", valueName: "COL"))
+    public var mapColor: String?
 
     @Option(name: .customLong("param"),
             help: ArgumentHelp("Bind $NAME to VALUE (repeatable).", valueName: "NAME=VALUE"))
@@ -139,6 +149,9 @@ public struct ReseauCommand: StatusCommand {
             throw ValidationError("--max-nesting can be at most \(Limits.maxNestingCeiling)")
         }
         if let o = output, o.isEmpty || o.hasSuffix("/") { throw ValidationError("-o expects a file name") }
+        if let f = try parsedFormat(), f != .svg, mapSize != nil || mapColor != nil {
+            throw ValidationError("\(mapSize != nil ? "--map-size" : "--map-color") changes --format svg maps, not \(f.rawValue)")
+        }
     }
 
     func parsedFormat() throws -> OutputFormat? {
@@ -194,6 +207,8 @@ public struct ReseauCommand: StatusCommand {
         let runner = Runner(session: session, stdout: StdoutOutput())
         runner.format = try? parsedFormat()
         runner.header = !noHeader
+        runner.map.sizeColumn = mapSize
+        runner.map.colorColumn = mapColor
         runner.timer = timer
         runner.timeout = timeout
         runner.color = color

@@ -261,6 +261,9 @@ func pointInRing(_ p: LonLat, _ ring: [LonLat]) -> Bool {
     let none = mapSVG("fundings | group by year: total = sum(amount)")
     #expect(none.hasPrefix("error: --format svg draws cities, and this result holds none"), "\(none)")
     #expect(none.contains(" --> -e:1:1"))
+    let selected = mapSVG(#"city "Clermont-Ferrand" | twins | select name"#)
+    #expect(selected.contains("after select, keep the node: select node, name"), "\(selected)")
+    #expect(try parseSVG(mapSVG(#"city "Clermont-Ferrand" | twins | select node, name"#)).texts.contains("Salford"))
     let projects = mapSVG("projects")
     #expect(projects.contains("error: --format svg draws cities") && projects.contains("have no place"), "\(projects)")
     // Two results: the first map is not followed by a second document.

@@ -38,7 +38,8 @@ public final class SVGMapWriter: NetworkWriter {
     let options: MapOptions
     var collector: GraphCollector
     var query: QueryText?
-    var results = 0
+    /// Results begun (a second one is an error).
+    public private(set) var results = 0
     var columns: [ResultColumn] = []
     var sizeIndex: Int?, colorIndex: Int?
     /// The size and colour values of each node that is a row's node (first row only).
@@ -185,7 +186,7 @@ struct MapDrawing {
         }
         guard !places.isEmpty else {
             throw Diagnostic(.run, "--format svg draws cities, and this result holds none (nor an org or event with a city)", at: query.span,
-                             hint: c.nodes.isEmpty ? "return cities (cities | …, city \"…\" | twins) or nodes in a column (select c)"
+                             hint: c.nodes.isEmpty ? "return cities (cities | …, city \"…\" | twins); after select, keep the node: select node, name"
                                                    : "its \(c.nodes.count) node\(c.nodes.count == 1 ? "" : "s") have no place; try --format dot or table")
         }
         for l in c.links {
