@@ -147,7 +147,7 @@ struct GraphCollector {
             // `nearest`: no edge joins the start and the city found.
             add(p)
             var label = "nearest"
-            if let km = hidden(hiddenKm)?.number { label += " (\(Int(km.rounded())) km)" }
+            if let km = hidden(hiddenKm)?.number, km.isFinite, abs(km) < 1e9 { label += " (\(Int(km.rounded())) km)" }
             let key = LinkKey.made(p, n, label, false)
             if linkSet.insert(key).inserted { links.append(Link(from: p, to: n, label: label, type: nil, directed: false)) }
             sawEdge = true

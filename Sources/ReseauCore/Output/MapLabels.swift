@@ -20,11 +20,32 @@ struct PlacedLabel: Sendable {
 /// and overlaps no dot and no label placed before it; a label with no such position is left out.
 struct LabelPlacer {
     let frame: Box
-    var taken: [Box] = []
+    /// Boxes taken (dots and labels), bucketed by `cell`-pixel squares so that a check looks at
+    /// the neighbourhood only: placing n labels is O(n), not O(n²), for a result of many cities.
+    var grid: [Int: [Box]] = [:]
+    static let cell = 64.0
 
     init(frame: Box, dots: [Box]) {
         self.frame = frame
-        taken = dots
+        for d in dots { take(d) }
+    }
+
+    func cells(_ b: Box) -> [Int] {
+        let c = LabelPlacer.cell
+        let x0 = Int((b.x0 / c).rounded(.down)), x1 = Int((b.x1 / c).rounded(.down))
+        let y0 = Int((b.y0 / c).rounded(.down)), y1 = Int((b.y1 / c).rounded(.down))
+        var out: [Int] = []
+        for y in max(-4, y0)...max(-4, min(y1, y0 + 64)) { for x in max(-4, x0)...max(-4, min(x1, x0 + 64)) { out.append(y * 100_000 + x) } }
+        return out
+    }
+
+    mutating func take(_ b: Box) { for k in cells(b) { grid[k, default: []].append(b) } }
+
+    func isFree(_ b: Box, except own: Box) -> Bool {
+        for k in cells(b) {
+            for t in grid[k] ?? [] where t.overlaps(b) && !(t.x0 == own.x0 && t.y0 == own.y0 && t.x1 == own.x1) { return false }
+        }
+        return true
     }
 
     /// The width of `text` at `size` px, estimated from character classes (no font metrics in a
@@ -63,8 +84,8 @@ struct LabelPlacer {
             let box = Box(x0: left - 1, y0: top, x1: left + w + 1, y1: top + h)
             guard box.inside(frame) else { continue }
             let ownDot = Box(x0: x - r, y0: y - r, x1: x + r, y1: y + r)
-            if taken.contains(where: { $0.overlaps(box) && !($0.x0 == ownDot.x0 && $0.y0 == ownDot.y0 && $0.x1 == ownDot.x1) }) { continue }
-            taken.append(box)
+            guard isFree(box, except: ownDot) else { continue }
+            take(box)
             return PlacedLabel(x: ax, y: by, anchor: anchor, box: box, size: size)
         }
         return nil

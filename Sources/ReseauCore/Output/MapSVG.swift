@@ -154,6 +154,10 @@ struct MapDrawing {
     /// Projected extent shown: x0…x1, y0…y1 (y north).
     var ex0 = 0.0, ex1 = 0.0, ey0 = 0.0, ey1 = 0.0
     var legendColors: [(String, String)] = []
+    /// The labels placed (index into `places`, position).
+    var labels: [(Int, PlacedLabel)] = []
+    /// Labels tried at most: beyond, a map is a cloud of dots anyway.
+    static let maxLabels = 1000
     var sizeLegend: (min: Double, max: Double, rMin: Double, rMax: Double)?
 
     static let titleHeight = 40.0
@@ -212,6 +216,7 @@ struct MapDrawing {
                 places[i].x += radius * cos(angle); places[i].y += radius * sin(angle)
             }
         }
+        labels = placeLabels()
     }
 
     static func coordinates(_ n: NodeRef, _ graph: Graph) -> LonLat? {
@@ -255,7 +260,7 @@ struct MapDrawing {
             if writer.colorIsNumber {
                 let nums = values.compactMap { $0.number.flatMap { $0.isFinite ? $0 : nil } }
                 let lo = nums.min() ?? 0, hi = nums.max() ?? 0
-                for i in places.indices {
+                for i in places.indices where places[i].isCity || writer.colorOf[places[i].node] != nil {
                     if let v = values[i].number, v.isFinite {
                         places[i].fill = MapDrawing.ramp(hi > lo ? (v - lo) / (hi - lo) : 1)
                     } else { places[i].fill = "#adb5bd" }
@@ -268,6 +273,8 @@ struct MapDrawing {
                 var colour: [String: String] = [:]
                 var hasOther = false, hasNull = false
                 for (i, v) in values.enumerated() {
+                    // An org or event beside its city keeps its own look unless it is a row of the result.
+                    if !places[i].isCity && writer.colorOf[places[i].node] == nil { continue }
                     if isNullish(v) { places[i].fill = "#adb5bd"; hasNull = true; continue }
                     let key = graph.displayText(v)
                     if colour[key] == nil {
@@ -285,8 +292,8 @@ struct MapDrawing {
             }
         }
         for i in places.indices where !places[i].isCity {
-            if opt.colorColumn == nil { places[i].fill = "#495057" }
-            if opt.sizeColumn == nil { places[i].r = 4.5 }
+            if opt.colorColumn == nil || writer.colorOf[places[i].node] == nil { places[i].fill = "#495057" }
+            if opt.sizeColumn == nil || writer.sizeOf[places[i].node] == nil { places[i].r = 4.5 }
         }
     }
 
@@ -336,6 +343,12 @@ struct MapDrawing {
             y0 = m - h / 2; y1 = m + h / 2
             aspect = 0.45
         }
+        // Slide the window back over the sphere where it sticks out on one side only.
+        let top = EqualEarth.project(relativeLon: 0, lat: 90).y, side = EqualEarth.project(relativeLon: 180, lat: 0).x
+        if y1 > top && y0 > -top { let d = min(y1 - top, y0 + top); y0 -= d; y1 -= d }
+        if y0 < -top && y1 < top { let d = min(-top - y0, top - y1); y0 += d; y1 += d }
+        if x1 > side && x0 > -side { let d = min(x1 - side, x0 + side); x0 -= d; x1 -= d }
+        if x0 < -side && x1 < side { let d = min(-side - x0, side - x1); x0 += d; x1 += d }
         ex0 = x0; ex1 = x1; ey0 = y0; ey1 = y1
         height = (width * aspect).rounded()
     }
@@ -549,7 +562,7 @@ struct MapDrawing {
             }
         }
         s += "<g font-size=\"12\" fill=\"#212529\" stroke=\"#ffffff\" stroke-width=\"3\" stroke-linejoin=\"round\" paint-order=\"stroke\">\n"
-        for (i, l) in placeLabels() {
+        for (i, l) in labels {
             let size = l.size == 12 ? "" : " font-size=\"\(num(l.size))\""
             s += "<text x=\"\(num(l.x))\" y=\"\(num(l.y))\" text-anchor=\"\(l.anchor)\"\(size)>\(esc(places[i].label))</text>\n"
         }
@@ -573,7 +586,7 @@ struct MapDrawing {
         }
         var out: [(Int, PlacedLabel)] = []
         var left: [Int] = []
-        for i in order {
+        for i in order.prefix(MapDrawing.maxLabels) {
             let p = places[i]
             if let l = placer.place(p.label, x: p.x, y: p.y, r: p.step != nil ? 9 : p.r, size: 12) { out.append((i, l)) } else { left.append(i) }
         }
@@ -585,7 +598,7 @@ struct MapDrawing {
         return out
     }
 
-    var hiddenLabels: Int { places.count - placeLabels().count }
+    var hiddenLabels: Int { places.count - labels.count }
 
     // MARK: legend
 
@@ -604,8 +617,8 @@ struct MapDrawing {
             items.append((.square("#495057"), "\(others) \(kinds) at \(others == 1 ? "its" : "their") city"))
         }
         if let s = sizeLegend, let name = writer.options.sizeColumn {
-            items.append((.dot("#868e96", s.rMin), "\(name) \(formatDecimal(s.min))"))
-            items.append((.dot("#868e96", s.rMax), formatDecimal(s.max)))
+            items.append((.dot("#868e96", s.rMin), "\(name) \(MapDrawing.grouped(s.min))"))
+            items.append((.dot("#868e96", s.rMax), MapDrawing.grouped(s.max)))
         }
         if !writer.collector.pathSteps.isEmpty { items.append((.step, "path, step by step")) }
         let styles = linkStyles()
@@ -627,6 +640,18 @@ struct MapDrawing {
         let hidden = hiddenLabels
         if hidden > 0 { items.append((.none, "\(hidden) label\(hidden == 1 ? "" : "s") left out (no room)")) }
         return items
+    }
+
+    /// A number with its thousands grouped by commas (`1,255,000`); fractions as `formatDecimal`.
+    static func grouped(_ v: Double) -> String {
+        guard v.isFinite, v == v.rounded(), abs(v) < 1e15 else { return formatDecimal(v) }
+        let digits = String(Int(abs(v)))
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
+            out.append(c)
+        }
+        return (v < 0 ? "-" : "") + out
     }
 
     /// "org", "orgs", "org/event" for these nodes.
