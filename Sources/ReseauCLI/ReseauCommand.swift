@@ -50,7 +50,7 @@ public struct ReseauCommand: StatusCommand {
 
         Maps: --format svg draws the cities of a result, its links and paths on a world map (one \
         result per file); --map-size COL sizes the dots by a number, --map-color COL colours them:
-          reseau -e 'city "Clermont-Ferrand" | twins' --format svg --map-size population -o twins.svg
+          reseau -e 'city "Cuneo" | nearest cities take 5' --format svg -o near.svg
 
         Files: a query file runs as `reseau weekly.rql` or `reseau -f weekly.rql`; files run first, in \
         order, then each -e. A file that starts with `#!/usr/bin/env -S reseau -f` runs as a program \

@@ -261,6 +261,8 @@ func pointInRing(_ p: LonLat, _ ring: [LonLat]) -> Bool {
     let none = mapSVG("fundings | group by year: total = sum(amount)")
     #expect(none.hasPrefix("error: --format svg draws cities, and this result holds none"), "\(none)")
     #expect(none.contains(" --> -e:1:1"))
+    let empty = mapSVG(#"city "Oyem" | twins"#)
+    #expect(empty.contains("error: --format svg draws cities, and this result is empty"), "\(empty)")
     let selected = mapSVG(#"city "Clermont-Ferrand" | twins | select name"#)
     #expect(selected.contains("after select, keep the node: select node, name"), "\(selected)")
     #expect(try parseSVG(mapSVG(#"city "Clermont-Ferrand" | twins | select node, name"#)).texts.contains("Salford"))
@@ -293,4 +295,19 @@ func pointInRing(_ p: LonLat, _ ring: [LonLat]) -> Bool {
     // The centre meridian: Greenwich for Europe and the Americas, the Pacific for Japan and California.
     #expect(EqualEarth.centre(of: [3, -97, 139]) == 0)
     #expect(abs(EqualEarth.centre(of: [139, -122]) + 171.5) <= 1)
+}
+
+@Test func pacificMapIsCentredOnThePacific() throws {
+    // Japan to Mexico: the map turns to the middle of the Pacific, land unwrapped across ±180°.
+    let text = mapSVG(#"cities | where name in ["Maebashi", "Shanghai", "Bangkok", "Norman", "Montréal", "Santiago de Querétaro"]"#)
+    let svg = try parseSVG(text)
+    #expect(svg.texts.contains("6 cities"))
+    let x = { (name: String) -> Double in
+        Double(svg.all("text").first { $0.text == name }?.attributes["x"] ?? "") ?? .nan
+    }
+    // Asia on the left, the Americas on the right, the ocean between.
+    #expect(x("Bangkok") < x("Maebashi") && x("Maebashi") < x("Norman") && x("Norman") < x("Montréal"))
+    #expect(x("Norman") - x("Maebashi") > 300)
+    let stats = try #require(try renderPNG(text, name: "pacific", colours: [landColour, oceanColour]))
+    #expect(stats.shares[0] > 0.15 && stats.shares[1] > 0.3, "\(stats)")
 }

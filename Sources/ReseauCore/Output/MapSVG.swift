@@ -99,7 +99,11 @@ public final class SVGMapWriter: NetworkWriter {
         return index
     }
 
+    /// Rows received.
+    var rowCount = 0
+
     public func row(_ values: [Value]) throws {
+        rowCount += 1
         collector.row(values)
         guard sizeIndex != nil || colorIndex != nil else { return }
         var node: NodeRef? = nil
@@ -187,6 +191,10 @@ struct MapDrawing {
             } else {
                 unplaced += 1
             }
+        }
+        guard writer.rowCount > 0 else {
+            throw Diagnostic(.run, "--format svg draws cities, and this result is empty", at: query.span,
+                             hint: "there is nothing to map; the table format shows it with its header")
         }
         guard !places.isEmpty else {
             throw Diagnostic(.run, "--format svg draws cities, and this result holds none (nor an org or event with a city)", at: query.span,
