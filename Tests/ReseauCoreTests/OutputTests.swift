@@ -676,6 +676,10 @@ func parseGraphML(_ text: String) throws -> GraphMLReader {
     let empty = try parseGraphML(try render(.graphml, [Result(columns: [col("n", .int)], rows: [[.int(1)]])], graph: g))
     #expect(empty.nodes.isEmpty && empty.edges.isEmpty && empty.edgeDefault == "undirected")
     #expect(GraphMLWriter.escape("a&b<c>\"'\n\u{1}") == "a&amp;b&lt;c&gt;&quot;&apos;&#10;\u{FFFD}")
+    // No terminal control reaches stdout raw (graphml, svg and dot go to a terminal too): DEL and
+    // the C1 controls (U+009B is CSI) become character references in XML, U+FFFD in DOT.
+    #expect(GraphMLWriter.escape("\u{1B}[31m\u{7F}\u{9B}2J\u{85}é") == "\u{FFFD}[31m&#x7F;&#x9B;2J&#x85;é")
+    #expect(DOTWriter.quoted("\u{1B}[31m\u{7F}\u{9B}2J\tx") == "\"\u{FFFD}[31m\u{FFFD}\u{FFFD}2J\tx\"")
 }
 
 // MARK: - makeWriter

@@ -218,7 +218,8 @@ public final class DOTWriter: NetworkWriter {
         try output.flush()
     }
 
-    /// A DOT quoted string: `"` and `\` escaped, line breaks as `\n`.
+    /// A DOT quoted string: `"` and `\` escaped, line breaks as `\n`, other controls (ESC, DEL,
+    /// C1) as U+FFFD.
     public static func quoted(_ s: String) -> String {
         var out = "\""
         for c in s {
@@ -226,7 +227,14 @@ public final class DOTWriter: NetworkWriter {
             case "\"": out += "\\\""
             case "\\": out += "\\\\"
             case "\n", "\r", "\r\n": out += "\\n"
-            default: out.append(c)
+            case "\t": out.append(c)
+            default:
+                // Terminal controls (ESC, DEL, C1) never reach the output raw.
+                if c.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
+                    out += "\u{FFFD}"
+                } else {
+                    out.append(c)
+                }
             }
         }
         return out + "\""
@@ -285,7 +293,7 @@ public final class GraphMLWriter: NetworkWriter {
         try output.flush()
     }
 
-    /// `s` escaped for XML text and attribute values.
+    /// `s` escaped for XML text and attribute values; DEL and C1 controls as character references.
     public static func escape(_ s: String) -> String {
         var out = ""
         for c in s.unicodeScalars {
@@ -301,6 +309,10 @@ public final class GraphMLWriter: NetworkWriter {
             default:
                 if c.value < 0x20 || c.value == 0xFFFE || c.value == 0xFFFF {
                     out += "\u{FFFD}"
+                } else if (0x7F...0x9F).contains(c.value) {
+                    // DEL and the C1 controls: valid XML, but not raw on a terminal.
+                    let hex = Array("0123456789ABCDEF")
+                    out += "&#x" + String([hex[Int(c.value >> 4)], hex[Int(c.value & 15)]]) + ";"
                 } else {
                     out.unicodeScalars.append(c)
                 }
