@@ -230,6 +230,15 @@ func pointInRing(_ p: LonLat, _ ring: [LonLat]) -> Bool {
         if let l = placer.place("City \(i)", x: 200, y: 150, r: 4, size: 12) { boxes.append(l.box) }
     }
     #expect(boxes.count >= 3)
+    // Further out, with a leader line from the dot's edge to the label.
+    for _ in 0..<3 {
+        if let l = placer.place("Far", x: 200, y: 150, r: 4, size: 9.5, reach: 32) {
+            boxes.append(l.box)
+            #expect(l.leader != nil)
+            if let d = l.leader { #expect(abs((d.x0 - 200) * (d.x0 - 200) + (d.y0 - 150) * (d.y0 - 150) - 16) < 0.01) }
+        }
+    }
+    #expect(boxes.count >= 5)
     for i in boxes.indices { for j in boxes.indices where i < j { #expect(!boxes[i].overlaps(boxes[j])) } }
     // Near the right edge the label goes to the left.
     var edge = LabelPlacer(frame: Box(x0: 0, y0: 0, x1: 400, y1: 300), dots: [])

@@ -13,6 +13,8 @@ struct PlacedLabel: Sendable {
     var anchor: String
     var box: Box
     var size: Double
+    /// A line from the dot to a label placed away from it (`reach` > 0).
+    var leader: (x0: Double, y0: Double, x1: Double, y1: Double)?
 }
 
 /// Greedy label placement: each label, in the order given, takes the first of eight positions
@@ -63,11 +65,12 @@ struct LabelPlacer {
         return em * size
     }
 
-    /// Places `text` (font size `size`) beside a dot of radius `r` at (`x`, `y`); nil when every
-    /// position is taken. `own` is the dot's own box, which the label may touch.
-    mutating func place(_ text: String, x: Double, y: Double, r: Double, size: Double) -> PlacedLabel? {
+    /// Places `text` (font size `size`) beside a dot of radius `r` at (`x`, `y`), or `reach`
+    /// pixels further out with a leader line; nil when every position is taken. The label may
+    /// touch the dot's own box.
+    mutating func place(_ text: String, x: Double, y: Double, r: Double, size: Double, reach: Double = 0) -> PlacedLabel? {
         let w = LabelPlacer.width(text, size: size), h = size * 1.15
-        let gap = r + 3, diag = r * 0.7 + 2
+        let gap = r + 3 + reach, diag = (r + reach) * 0.7 + 2
         // (anchor x, baseline y, alignment, box left)
         let candidates: [(Double, Double, String, Double)] = [
             (x + gap, y + size * 0.35, "start", x + gap),
@@ -86,7 +89,13 @@ struct LabelPlacer {
             let ownDot = Box(x0: x - r, y0: y - r, x1: x + r, y1: y + r)
             guard isFree(box, except: ownDot) else { continue }
             take(box)
-            return PlacedLabel(x: ax, y: by, anchor: anchor, box: box, size: size)
+            var leader: (Double, Double, Double, Double)? = nil
+            if reach > 0 {
+                let ex = max(box.x0, min(x, box.x1)), ey = max(box.y0, min(y, box.y1))
+                let d = ((ex - x) * (ex - x) + (ey - y) * (ey - y)).squareRoot()
+                if d > r + 1 { leader = (x + (ex - x) / d * r, y + (ey - y) / d * r, ex, ey) }
+            }
+            return PlacedLabel(x: ax, y: by, anchor: anchor, box: box, size: size, leader: leader)
         }
         return nil
     }

@@ -569,6 +569,9 @@ struct MapDrawing {
                 s += "<rect x=\"\(num(p.x - p.r))\" y=\"\(num(p.y - p.r))\" width=\"\(num(2 * p.r))\" height=\"\(num(2 * p.r))\" fill=\"\(p.fill)\" stroke=\"#ffffff\" stroke-width=\"1\"/>\n"
             }
         }
+        var leaders = ""
+        for (_, l) in labels { if let d = l.leader { leaders += "M\(num(d.x0)),\(num(d.y0))L\(num(d.x1)),\(num(d.y1))" } }
+        if !leaders.isEmpty { s += "<path d=\"\(leaders)\" fill=\"none\" stroke=\"#495057\" stroke-width=\"0.7\"/>\n" }
         s += "<g font-size=\"12\" fill=\"#212529\" stroke=\"#ffffff\" stroke-width=\"3\" stroke-linejoin=\"round\" paint-order=\"stroke\">\n"
         for (i, l) in labels {
             let size = l.size == 12 ? "" : " font-size=\"\(num(l.size))\""
@@ -598,10 +601,14 @@ struct MapDrawing {
             let p = places[i]
             if let l = placer.place(p.label, x: p.x, y: p.y, r: p.step != nil ? 9 : p.r, size: 12) { out.append((i, l)) } else { left.append(i) }
         }
-        // A second chance in a smaller type.
-        for i in left {
-            let p = places[i]
-            if let l = placer.place(p.label, x: p.x, y: p.y, r: p.step != nil ? 9 : p.r, size: 9.5) { out.append((i, l)) }
+        // A second chance in a smaller type, then further out with a leader line.
+        for reach in [0.0, 16, 32] {
+            var still: [Int] = []
+            for i in left {
+                let p = places[i]
+                if let l = placer.place(p.label, x: p.x, y: p.y, r: p.step != nil ? 9 : p.r, size: 9.5, reach: reach) { out.append((i, l)) } else { still.append(i) }
+            }
+            left = still
         }
         return out
     }
