@@ -132,6 +132,7 @@ let landColour = "#f1ede1", oceanColour = "#dbe9f4", cityColour = "#1c7ed6"
     let twins = ["Salford", "Regensburg", "Gomel", "Aberdeen", "Oviedo", "Norman", "Braga"]
     for name in ["Clermont-Ferrand"] + twins { #expect(svg.texts.contains(name), "no label \(name)") }
     #expect(svg.all("title").first?.text == #"city "Clermont-Ferrand" | twins"#)
+    #expect(svg.all("desc").first?.text.contains("Natural Earth 1:110m") == true)
     #expect(svg.texts.contains("8 cities") && svg.texts.contains("twin (7)"))
     // Eight dots and seven arcs (land, graticule and sphere are paths too, and one legend line).
     let dots = svg.all("circle").filter { $0.attributes["fill"] == cityColour }
@@ -201,6 +202,8 @@ func pointInRing(_ p: LonLat, _ ring: [LonLat]) -> Bool {
     let text = mapSVG(#"city "Clermont-Ferrand" | nearest cities take 5"#)
     let svg = try parseSVG(text)
     #expect(svg.texts.contains("nearest (5)"))
+    // A small extent: the finer outline.
+    #expect(svg.all("desc").first?.text.contains("Natural Earth 1:10m") == true)
     let dashed = svg.all("path").filter { $0.attributes["stroke-dasharray"] != nil }
     #expect(dashed.count == 5 + 1)
     for name in ["Clermont-Ferrand", "Lyon", "Turin", "Cuneo"] { #expect(svg.texts.contains(name)) }
@@ -291,11 +294,20 @@ func pointInRing(_ p: LonLat, _ ring: [LonLat]) -> Bool {
 }
 
 @Test func landDataAndProjection() {
-    #expect(MapLand.rings.count == MapLand.ringCount)
-    #expect(MapLand.rings.map(\.count).reduce(0, +) == MapLand.pointCount)
-    #expect(MapLand.rings.allSatisfy { r in r.allSatisfy { abs($0.lon) <= 180 && abs($0.lat) <= 90 } })
-    #expect(MapLand.rings.contains { pointInRing(LonLat(lon: 2.35, lat: 48.85), $0) })      // Paris
-    #expect(!MapLand.rings.contains { pointInRing(LonLat(lon: -30, lat: 40), $0) })         // the Atlantic
+    #expect(MapLand.rings.count == MapLand.worldRingCount)
+    #expect(MapLand.rings.map(\.count).reduce(0, +) == MapLand.worldPointCount)
+    #expect(MapLand.fineRings.count == MapLand.fineRingCount)
+    #expect(MapLand.fineRings.map(\.count).reduce(0, +) == MapLand.finePointCount)
+    for rings in [MapLand.rings, MapLand.fineRings] {
+        #expect(rings.allSatisfy { r in r.allSatisfy { abs($0.lon) <= 180 && abs($0.lat) <= 90 } })
+        #expect(rings.contains { pointInRing(LonLat(lon: 2.35, lat: 48.85), $0) })      // Paris
+        #expect(!rings.contains { pointInRing(LonLat(lon: -30, lat: 40), $0) })         // the Atlantic
+    }
+    // Every city of the network is on land in the 1:10m outline (1:110m puts Aberdeen 2 km out at sea).
+    for n in (0..<bundledGraph.nodes[Schema.city].count).map({ NodeRef(type: Schema.city, index: $0) }) {
+        let p = MapDrawing.coordinates(n, bundledGraph)!
+        #expect(MapLand.fineRings.contains { pointInRing(p, $0) }, "\(bundledGraph.name(of: n)) is off the 1:10m land")
+    }
     // Equal Earth: the equator ends at x = 2√3·π / (3·A1), the pole at y = θ(A1 + A2θ² + A3θ⁶ + A4θ⁸), θ = π/3.
     let e = EqualEarth.project(relativeLon: 180, lat: 0)
     #expect(abs(e.x - 2.70663) < 1e-4 && abs(e.y) < 1e-12)

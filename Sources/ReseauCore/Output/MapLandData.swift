@@ -5,9 +5,9 @@
 // hundredths of a degree, delta- and polyline-encoded (decoded by MapLand.decode in MapProjection.swift).
 
 extension MapLand {
-    static let ringCount = 287
-    static let pointCount = 10289
-    static let encoded: StaticString = #"""
+    static let worldRingCount = 287
+    static let worldPointCount = 10289
+    static let worldEncoded: StaticString = #"""
 _db@lcB?`B~Bn@|Bh@XiAcBi@}@I
 ixa@jlBo@_@eAx@`@fBzBZlBYPwAkAcA
 tbb@bcBX~ANJ?aB

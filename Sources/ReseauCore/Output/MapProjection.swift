@@ -110,19 +110,21 @@ func kilometres(_ a: LonLat, _ b: LonLat) -> Double {
     return 2 * 6371.0 * asin(min(1, h.squareRoot()))
 }
 
-/// The land outlines (Natural Earth 1:110m countries; see MapLandData.swift and
-/// scripts/naturalearth/convert.py).
+/// The land outlines: Natural Earth 1:110m countries for the world (MapLandData.swift), 1:10m
+/// simplified for a small extent (MapLandFineData.swift); see scripts/naturalearth/convert.py.
 enum MapLand {
-    /// The rings, decoded once from `encoded`.
-    static let rings: [[LonLat]] = decode(encoded)
+    /// The 1:110m rings, decoded on first use.
+    static let rings: [[LonLat]] = decode(worldEncoded, count: worldRingCount)
+    /// The 1:10m rings (simplified to 0.03°), decoded on first use.
+    static let fineRings: [[LonLat]] = decode(fineEncoded, count: fineRingCount)
 
     /// Decodes the format convert.py writes: one ring a line, each number polyline-encoded
     /// (zigzag sign, 5-bit groups from the low end, 0x20 set on all but the last, plus 63),
     /// longitude then latitude in hundredths of a degree, each point a difference from the one
     /// before it in the ring.
-    static func decode(_ s: StaticString) -> [[LonLat]] {
+    static func decode(_ s: StaticString, count: Int) -> [[LonLat]] {
         var rings: [[LonLat]] = []
-        rings.reserveCapacity(ringCount)
+        rings.reserveCapacity(count)
         s.withUTF8Buffer { bytes in
             var ring: [LonLat] = []
             var value = 0, shift = 0

@@ -381,7 +381,7 @@ struct MapDrawing {
         <?xml version="1.0" encoding="UTF-8"?>
         <svg xmlns="http://www.w3.org/2000/svg" width="\(w)" height="\(num(total))" viewBox="0 0 \(w) \(num(total))" font-family="DejaVu Sans, Verdana, Arial, sans-serif">
         <title>\(esc(query.text))</title>
-        <desc>Made by reseau --format svg. Equal Earth projection; land: Natural Earth 1:110m (public domain).</desc>
+        <desc>Made by reseau --format svg. Equal Earth projection; land: \(landCredit) (public domain).</desc>
         <defs><clipPath id="frame"><rect width="\(w)" height="\(h)"/></clipPath><clipPath id="sphere"><path d="\(spherePath())"/></clipPath></defs>
         <rect width="\(w)" height="\(num(total))" fill="#ffffff"/>
         <text x="14" y="26" font-size="16" font-weight="bold" fill="#212529">\(esc(titleText()))</text>
@@ -458,10 +458,15 @@ struct MapDrawing {
         return d
     }
 
+    /// Under about 40° of longitude across, the 1:10m outline; else 1:110m.
+    var usesFineLand: Bool { ex1 - ex0 < 0.6 }
+
+    var landCredit: String { "Natural Earth 1:\(usesFineLand ? "10m" : "110m")" }
+
     func landPath() -> String {
         let frame = Box(x0: -20, y0: -20, x1: width + 20, y1: height + 20)
         var d = ""
-        for ring in MapLand.rings {
+        for ring in usesFineLand ? MapLand.fineRings : MapLand.rings {
             var rel: [(Double, Double)] = []
             rel.reserveCapacity(ring.count)
             if projection.centre == 0 {
@@ -724,7 +729,7 @@ struct MapDrawing {
             s += "<text x=\"\(num(tx))\" y=\"\(num(y))\">\(esc(text))</text>\n"
         }
         let creditY = layout.height - 12
-        s += "<text x=\"\(num(width - 14))\" y=\"\(num(creditY))\" font-size=\"10\" fill=\"#868e96\" text-anchor=\"end\">Equal Earth projection · land: Natural Earth 1:110m (public domain) · reseau</text>\n"
+        s += "<text x=\"\(num(width - 14))\" y=\"\(num(creditY))\" font-size=\"10\" fill=\"#868e96\" text-anchor=\"end\">Equal Earth projection · land: \(landCredit) (public domain) · reseau</text>\n"
         return s + "</g>\n"
     }
 }
