@@ -14,9 +14,10 @@ Earth's, public domain), downloaded the same way.
 Each polygon ring becomes one line of a Swift raw string: its points as longitude/latitude in
 hundredths of a degree, the first point absolute and the others as differences from the one
 before, each number in the polyline encoding (zigzag sign, 5-bit groups, characters '?'..'~').
-With `--tolerance` (`--fine-tolerance` for 1:10m, 0.03 by default), points closer than that many degrees to the line through their neighbours are dropped
-(Douglas-Peucker), and with `--min-area` (`--fine-min-area`, 0.01 by default), rings smaller than that many square degrees are left out (both 0 by
-default for 1:110m: every point is kept, rounded to 0.01°).
+With `--tolerance` (`--fine-tolerance` for 1:10m, 0.03 by default), points closer than that
+many degrees to the line through their neighbours are dropped (Douglas-Peucker); with
+`--min-area` (`--fine-min-area`, 0.01 by default), rings smaller than that many square degrees
+are left out. Both are 0 by default for 1:110m: every point is kept, rounded to 0.01°.
 
 Usage (from the repository root):
     pip install pyshp
