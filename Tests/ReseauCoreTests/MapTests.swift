@@ -332,3 +332,21 @@ func pointInRing(_ p: LonLat, _ ring: [LonLat]) -> Bool {
     let stats = try #require(try renderPNG(text, name: "pacific", colours: [landColour, oceanColour]))
     #expect(stats.shares[0] > 0.15 && stats.shares[1] > 0.3, "\(stats)")
 }
+
+@Test func ctrlCStopsAMapBeingDrawn() throws {
+    // The flag Ctrl-C sets, set after the rows came and before the map is drawn: end() stops
+    // with Interrupted (which Session reports as an interruption), and writes nothing.
+    let flag = CancellationFlag()
+    let out = StringOutput()
+    let writer = SVGMapWriter(options: OutputOptions(format: .svg), graph: bundledGraph, output: out)
+    let text = "cities"
+    try writer.begin([ResultColumn(name: "id", type: .string)], hidden: [ResultColumn(name: "node", type: .node(Schema.city))],
+                     query: QueryText(source: SourceText(name: "-e", text: text), span: Span(0, text.utf8.count), cancellation: flag))
+    for i in 0..<bundledGraph.nodes[Schema.city].count {
+        let n = NodeRef(type: Schema.city, index: i)
+        try writer.row([.string(bundledGraph.id(of: n)), .node(n)])
+    }
+    flag.cancel()
+    #expect(throws: Interrupted.self) { try writer.end() }
+    #expect(out.text.isEmpty)
+}

@@ -13,7 +13,11 @@ public let networkHiddenColumns = ["node", "prev", "edge", "km"]
 public struct QueryText: Sendable {
     public let source: SourceText
     public let span: Span
-    public init(source: SourceText, span: Span) { self.source = source; self.span = span }
+    /// Ctrl-C and `--timeout` for a writer whose `end()` does much work (a map of many cities).
+    public let cancellation: CancellationFlag?
+    public init(source: SourceText, span: Span, cancellation: CancellationFlag? = nil) {
+        self.source = source; self.span = span; self.cancellation = cancellation
+    }
     /// The query's text, on one line.
     public var text: String {
         let lo = Swift.max(0, Swift.min(span.start, source.bytes.count)), hi = Swift.max(lo, Swift.min(span.end, source.bytes.count))

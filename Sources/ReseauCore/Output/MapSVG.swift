@@ -126,7 +126,7 @@ public final class SVGMapWriter: NetworkWriter {
     public func end() throws {
         guard let query else { return }
         let map = try MapDrawing(writer: self, query: query)
-        try output.write(map.svg())
+        try output.write(try map.svg())
         try output.flush()
     }
 }
@@ -176,7 +176,8 @@ struct MapDrawing {
         let c = writer.collector
         // 1. Places.
         var cityAt: [NodeRef: LonLat] = [:]
-        for n in c.nodes {
+        for (k, n) in c.nodes.enumerated() {
+            if k & 4095 == 0 { try query.cancellation?.check() }
             if let p = MapDrawing.coordinates(n, graph) {
                 cityAt[n] = p
                 index[n] = places.count
@@ -224,7 +225,7 @@ struct MapDrawing {
                 places[i].x += radius * cos(angle); places[i].y += radius * sin(angle)
             }
         }
-        labels = placeLabels()
+        labels = try placeLabels()
     }
 
     static func coordinates(_ n: NodeRef, _ graph: Graph) -> LonLat? {
@@ -372,7 +373,8 @@ struct MapDrawing {
 
     // MARK: SVG
 
-    func svg() -> String {
+    func svg() throws -> String {
+        try query.cancellation?.check()
         let legend = legendItems()
         let legendHeight = legendLayout(legend).height
         let total = MapDrawing.titleHeight + height + legendHeight
@@ -395,7 +397,7 @@ struct MapDrawing {
         </g>
 
         """
-        s += linksSVG()
+        s += try linksSVG()
         s += dotsSVG()
         s += "</g>\n<rect x=\"0.5\" y=\"0.5\" width=\"\(num(width - 1))\" height=\"\(num(height - 1))\" fill=\"none\" stroke=\"#adb5bd\"/>\n</g>\n"
         s += legendSVG(legend, top: MapDrawing.titleHeight + height)
@@ -542,10 +544,11 @@ struct MapDrawing {
         return d
     }
 
-    func linksSVG() -> String {
+    func linksSVG() throws -> String {
         let styles = linkStyles()
         var normal = "", path = ""
-        for l in writer.collector.links {
+        for (k, l) in writer.collector.links.enumerated() {
+            if k & 1023 == 0 { try query.cancellation?.check() }
             guard let a = index[l.from], let b = index[l.to], a != b else { continue }
             let d = arcPath(places[a], places[b])
             if !writer.collector.pathSteps.isEmpty && isPathLink(l) {
@@ -586,7 +589,7 @@ struct MapDrawing {
     }
 
     /// Labels for as many places as fit: path steps first, then the most linked, then the biggest, then in result order.
-    func placeLabels() -> [(Int, PlacedLabel)] {
+    func placeLabels() throws -> [(Int, PlacedLabel)] {
         let dots = places.map { p -> Box in
             let r = p.step != nil ? 9 : p.r
             return Box(x0: p.x - r, y0: p.y - r, x1: p.x + r, y1: p.y + r)
@@ -602,7 +605,8 @@ struct MapDrawing {
         }
         var out: [(Int, PlacedLabel)] = []
         var left: [Int] = []
-        for i in order.prefix(MapDrawing.maxLabels) {
+        for (k, i) in order.prefix(MapDrawing.maxLabels).enumerated() {
+            if k & 255 == 0 { try query.cancellation?.check() }
             let p = places[i]
             if let l = placer.place(p.label, x: p.x, y: p.y, r: p.step != nil ? 9 : p.r, size: 12) { out.append((i, l)) } else { left.append(i) }
         }

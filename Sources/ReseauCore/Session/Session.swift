@@ -117,7 +117,7 @@ public final class Session {
             let begin = { () throws in
                 if let network {
                     try network.begin(header, hidden: extra.map { ResultColumn(name: $0.name, type: $0.type) },
-                                      query: QueryText(source: source, span: q.span))
+                                      query: QueryText(source: source, span: q.span, cancellation: self.cancellation))
                 } else {
                     try writer.begin(header)
                 }
@@ -145,6 +145,8 @@ public final class Session {
                 try writer.end()
             } catch let d as Diagnostic {
                 throw .failed(d, source)  // a result the format cannot show (svg: no cities)
+            } catch let i as Interrupted {
+                throw .interrupted(i)  // Ctrl-C while a map is drawn
             } catch { throw .output(error) }
         }
     }
