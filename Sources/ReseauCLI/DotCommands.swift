@@ -21,15 +21,24 @@ struct DotCommand: Sendable {
         DotCommand(name: "format", arguments: "[FORMAT]", summary: "output format: " + OutputFormat.allCases.map(\.rawValue).joined(separator: ", "),
                    details: "Without FORMAT, shows the current one. The default is a table on a terminal and TSV elsewhere.",
                    argument: .format),
-        DotCommand(name: "header", arguments: "on|off", summary: "print the header row of each result",
-                   details: "The same as --no-header on the command line when off.", argument: .onOff),
+        DotCommand(name: "header", arguments: "[on|off]", summary: "print the header row of each result (also .headers)",
+                   details: "The same as --no-header on the command line when off. Without on or off, shows the setting.", argument: .onOff),
+        DotCommand(name: "headers", arguments: "[on|off]", summary: "the same as .header (sqlite3's spelling)", details: "", argument: .onOff),
+        DotCommand(name: "maxrows", arguments: "[N]", summary: "rows a table shows on the terminal: the first and last ones (0: all)",
+                   details: "The default is \(TableWriter.defaultMaxRows). A longer result shows its first and last rows with ⋮ between and a footer `N rows (M shown)`. Pipes and files always get every row.",
+                   argument: .none),
         DotCommand(name: "help", arguments: "[TOPIC]", summary: "this list, or more about a command or a topic: " + helpTopics.keys.sorted().joined(separator: ", "),
                    details: "", argument: .topic),
         DotCommand(name: "map", arguments: "FILE [size COL] [color COL]", summary: "draw the last query's result as a map (SVG) in FILE",
                    details: "Runs the last query again and writes its result as --format svg would, atomically: its cities on a world map, links as arcs, a path as a numbered chain. size COL sizes the dots by a number column (or city field, such as population), color COL colours them (michelin); without them, those of --map-size and --map-color.",
                    argument: .file),
+        DotCommand(name: "mode", arguments: "[FORMAT]", summary: "the same as .format (sqlite3's spelling)", details: "", argument: .format),
+        DotCommand(name: "nullvalue", arguments: "[TEXT]", summary: "how tables and the line format show null (default ∅)",
+                   details: "Without TEXT, shows the current one. CSV and TSV write null as an empty field, JSON as null.", argument: .none),
+        DotCommand(name: "once", arguments: "FILE", summary: "send the next result only to FILE (its format from the extension)",
+                   details: "FILE is written atomically when the query succeeds; then results go where they went before.", argument: .file),
         DotCommand(name: "output", arguments: "[FILE]", summary: "send results to FILE; no FILE: back to the terminal",
-                   details: "FILE is written atomically (a temporary file, then rename) when you switch back with .output, switch to another file, or leave; until then any earlier FILE is untouched.",
+                   details: "FILE is written atomically (a temporary file, then rename) when you switch back with .output, switch to another file, or leave (also when the terminal closes: SIGHUP); until then any earlier FILE is untouched. Its format comes from its extension (.csv, .json, .jsonl, .md, .dot, .graphml, .svg) unless .format set one; other files get TSV.",
                    argument: .file),
         DotCommand(name: "param", arguments: "NAME [VALUE]", summary: "bind $NAME to VALUE; no VALUE: unbind it",
                    details: "VALUE is an integer or a decimal when it parses as one, true/false a boolean, \"quoted\" or anything else a string. The same as --param NAME=VALUE.",
@@ -39,9 +48,35 @@ struct DotCommand: Sendable {
         DotCommand(name: "read", arguments: "FILE", summary: "run the queries of FILE",
                    details: "The file runs as `reseau FILE` would run it: statement after statement, stopping at the first error.",
                    argument: .file),
+        DotCommand(name: "show", arguments: "", summary: "the current settings", details: "", argument: .none),
         DotCommand(name: "schema", arguments: "[TYPE]", summary: "node and edge types and their fields; with TYPE, its fields in detail",
                    details: "TYPE is a type name (city, twin) or a source name (cities, twinnings).", argument: .type),
-        DotCommand(name: "timer", arguments: "on|off", summary: "print the time each query takes (on stderr)", details: "", argument: .onOff),
+        DotCommand(name: "tables", arguments: "", summary: "node and edge types with their row counts (.schema: their fields)", details: "", argument: .none),
+        DotCommand(name: "timer", arguments: "[on|off]", summary: "print the time each query takes (on stderr)",
+                   details: "Without on or off, shows the setting.", argument: .onOff),
+        DotCommand(name: "width", arguments: "[N|auto]", summary: "the width tables fit into (auto: the terminal's; 0: never cut)",
+                   details: "Numbers, dates, short codes and headers are never cut: text columns are cut with …, and when even that does not fit, whole columns are left out from the middle and named below the table. QUERY \\G shows one result in the line format.",
+                   argument: .none),
+    ]
+
+    /// sqlite3 and psql commands Reseau has no such thing as, with what to use instead.
+    static let elsewhere: [String: String] = [
+        "edit": "write the query in a file with your editor and run it with .read FILE",
+        "shell": "Reseau runs no shell commands; use another terminal (or Ctrl-Z and fg)",
+        "system": "Reseau runs no shell commands; use another terminal (or Ctrl-Z and fg)",
+        "import": "a network is a folder of CSV files: .data DIR loads one (reseau check --data DIR checks it)",
+        "open": "a network is a folder of CSV files: .data DIR loads one",
+        "databases": ".data shows the network loaded",
+        "dump": ".output FILE then a query writes its result; .format csv or json for the format",
+        "indexes": ".schema TYPE shows a type's fields",
+        "indices": ".schema TYPE shows a type's fields",
+        "separator": ".format csv or .format tsv",
+        "explain": "write explain QUERY (a statement, not a dot command)",
+        "print": "a query's result is printed; .output FILE sends it to a file",
+        "log": ".output FILE sends results to a file",
+        "changes": "Reseau never changes the network: queries only read it",
+        "bail": "the REPL goes on after a failed query; scripts stop unless --keep-going",
+        "pager": "no pager: results on the terminal are capped (.maxrows N); .output FILE keeps every row",
     ]
 
     static func named(_ name: String) -> DotCommand? { all.first { $0.name == name } }
@@ -52,15 +87,22 @@ struct DotCommand: Sendable {
             Enter       run the query, or continue it on the next line when it is unfinished
                         (a line ending with |, a comma or an operator, an open bracket or string)
             ;           ends a query wherever it is
+            \\G          at the end of a query: show its result in the line format
+            Paste       a saved query runs whole, even with lines starting with | (they
+                        continue the entry above when they come with the paste)
             Tab         complete a keyword, step, field, function or "name"; twice: list the choices
             Up, Down    earlier entries, also from earlier sessions (a multi-line query is one entry)
-            Ctrl-C      drop the line being typed; while a query runs: cancel it
+            Ctrl-C      drop the line being typed; while a query runs or prints: cancel it
             Ctrl-D      leave (on an empty line)
             Ctrl-R      search the history
 
             """,
         "formats": """
-            table       aligned columns, sized to the terminal (the default on a terminal)
+            table       aligned columns, sized to the terminal (the default on a terminal): numbers,
+                        dates, codes and headers never cut, columns that do not fit left out
+                        and named, long results capped to their first and last rows (.maxrows)
+            line        one `field = value` per line, a blank line between rows (QUERY \\G
+                        shows one result this way)
             csv         RFC 4180: quotes around cells with commas, quotes or newlines
             tsv         tab-separated, tabs and newlines in cells escaped (the default elsewhere)
             json        one array of objects per result
@@ -68,7 +110,11 @@ struct DotCommand: Sendable {
             markdown    a pipe table
             dot         the nodes and edges of a result, for Graphviz
             graphml     the same, for Gephi and yEd
-            svg         a map of the cities of a result, its links and paths (.map FILE draws the last one)
+            svg         a map of the cities of a result, its links and paths (.map FILE draws
+                        the last query's)
+
+            .output FILE and .once FILE take the format from FILE's extension unless .format
+            set one. Several results: a blank line between them (json: one array each).
 
             """,
         "query": """
@@ -93,6 +139,10 @@ extension Repl {
         let body = line.dropFirst()
         let name = String(body.prefix { !$0.isWhitespace })
         let argument = body.dropFirst(name.count).trimmingCharacters(in: .whitespaces)
+        if let instead = DotCommand.elsewhere[name.lowercased()] {
+            Console.errorLine("error: Reseau has no .\(name): \(instead)")
+            return true
+        }
         guard let command = DotCommand.named(name.lowercased()) else {
             let names = DotCommand.all.map { "." + $0.name }
             let close = closestNames(to: "." + name, in: names, limit: 1)
@@ -104,9 +154,20 @@ extension Repl {
         case "quit", "exit": return false
         case "help": say(helpText(argument))
         case "schema": schema(argument)
-        case "format": format(argument)
-        case "header": if let on = onOff(argument, command) { runner.header = on }
-        case "timer": if let on = onOff(argument, command) { runner.timer = on }
+        case "format", "mode": format(argument)
+        case "header", "headers":
+            if argument.isEmpty { say("header: \(runner.header ? "on" : "off")\n") }
+            else if let on = onOff(argument, command) { runner.header = on }
+        case "timer":
+            if argument.isEmpty { say("timer: \(runner.timer ? "on" : "off")\n") }
+            else if let on = onOff(argument, command) { runner.timer = on }
+        case "maxrows": maxRows(argument)
+        case "width": width(argument)
+        case "nullvalue":
+            if argument.isEmpty { say("nullvalue: \(runner.nullText)\n") } else { runner.nullText = argument }
+        case "tables": tables()
+        case "show": show()
+        case "once": onceFile(argument)
         case "read": read(argument)
         case "output": output(argument)
         case "map": map(argument)
@@ -222,6 +283,65 @@ extension Repl {
         runner.format = f
     }
 
+    func maxRows(_ argument: String) {
+        if argument.isEmpty {
+            say("maxrows: \(runner.maxRows == 0 ? "0 (all rows)" : String(runner.maxRows))\n")
+            return
+        }
+        guard let n = Int(argument), n >= 0 else { Console.errorLine("error: .maxrows expects a number of rows (0: all)"); return }
+        runner.maxRows = n
+    }
+
+    func width(_ argument: String) {
+        if argument.isEmpty {
+            let w = runner.width.map { $0 == 0 ? "0 (never cut)" : String($0) } ?? "auto (the terminal's: \(Terminal.width().map(String.init) ?? "unknown"))"
+            say("width: \(w)\n")
+            return
+        }
+        if argument.lowercased() == "auto" { runner.width = nil; return }
+        guard let n = Int(argument), n >= 0 else { Console.errorLine("error: .width expects a number of columns, 0 (never cut) or auto"); return }
+        runner.width = n
+    }
+
+    /// `.tables`: the node and edge types, their sources and row counts.
+    func tables() {
+        let schema = session.graph.schema
+        var rows: [[String]] = []
+        for (i, t) in schema.nodeTypes.enumerated() { rows.append(["node", t.name, t.source, "\(session.graph.nodes[i].count) rows"]) }
+        for (i, t) in schema.edgeTypes.enumerated() { rows.append(["edge", t.name, t.source, "\(session.graph.edges[i].count) rows"]) }
+        say(Network.alignedTable(rows, rightAligned: [3]))
+    }
+
+    /// `.show`: every setting.
+    func show() {
+        var rows: [[String]] = [
+            ["format", runner.effectiveFormat.rawValue + (runner.format == nil ? " (the default here)" : "")],
+            ["header", runner.header ? "on" : "off"],
+            ["maxrows", runner.maxRows == 0 ? "0 (all rows)" : String(runner.maxRows)],
+            ["width", runner.width.map { $0 == 0 ? "0 (never cut)" : String($0) } ?? "auto"],
+            ["nullvalue", runner.nullText],
+            ["timer", runner.timer ? "on" : "off"],
+            ["output", runner.file?.target ?? "the terminal"],
+            ["data", Network.describe(session.graph)],
+        ]
+        rows.append(["params", session.params.isEmpty ? "none" : session.params.keys.sorted().map { "$" + $0 }.joined(separator: ", ")])
+        say(Network.alignedTable(rows))
+    }
+
+    /// `.once FILE`: the next query's result goes to FILE.
+    func onceFile(_ argument: String) {
+        guard !argument.isEmpty else { Console.errorLine("error: .once expects a FILE"); return }
+        do {
+            let file = try AtomicFileOutput(target: expandTilde(argument))
+            once = (file, runner.file, runner.fileFormat)
+            runner.file = file
+            runner.fileFormat = OutputFormat(fileExtension: argument)
+            runner.resetWriter()
+        } catch {
+            Console.errorLine("\(error)")
+        }
+    }
+
     func onOff(_ argument: String, _ command: DotCommand) -> Bool? {
         switch argument.lowercased() {
         case "on", "yes", "true", "1": return true
@@ -256,10 +376,12 @@ extension Repl {
         } else if argument.isEmpty {
             say("results go to the terminal\n")
         }
+        runner.resetWriter()
         guard !argument.isEmpty else { return }
         do {
             runner.file = try AtomicFileOutput(target: expandTilde(argument))
-            say("results go to \(argument) (written when you switch back with .output, or leave)\n")
+            runner.fileFormat = OutputFormat(fileExtension: argument)
+            say("results go to \(argument) as \(runner.effectiveFormat.rawValue) (written when you switch back with .output, or leave)\n")
         } catch {
             Console.errorLine("\(error)")
         }
@@ -286,12 +408,13 @@ extension Repl {
         let writer = SVGMapWriter(options: options, graph: session.graph, output: file)
         SignalState.clear()
         session.cancellation.reset()
+        if let t = runner.timeout { session.cancellation.setTimeout(t) }
         defer { SignalState.clear(); session.cancellation.reset() }
         do {
             try session.run(query, to: writer)
         } catch {
             file.discard()
-            Console.errorLine(error.rendered)
+            _ = runner.report(error)
             return
         }
         guard writer.results > 0 else {
@@ -372,7 +495,8 @@ extension Repl {
         let expanded = expandTilde(word)
         let slash = word.lastIndex(of: "/")
         let prefix = slash.map { String(word[...$0]) } ?? ""
-        let folder = slash.map { _ in (expanded as NSString).deletingLastPathComponent } ?? "."
+        // The folder is everything up to the last slash (`dir/` lists dir, not its parent).
+        let folder = expanded.lastIndex(of: "/").map { String(expanded[...$0]) } ?? "."
         let start = slash.map { String(word[word.index(after: $0)...]) } ?? word
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.isEmpty ? "/" : folder) else { return [] }
         var out: [String] = []

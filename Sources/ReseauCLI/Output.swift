@@ -17,15 +17,29 @@ public struct OutputFailed: Error, CustomStringConvertible {
     public var description: String { "cannot write \(path): \(String(cString: strerror(code)))" }
 }
 
-/// Writes all of `bytes` to `fd` with write(2), retrying on EINTR and short writes.
-/// Returns 0, or the errno that stopped it.
-func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32 {
+/// The output was stopped by Ctrl-C, SIGTERM or SIGHUP (a write blocked on a full pipe, or a
+/// long result being printed): the run ends as interrupted.
+public struct OutputInterrupted: Error, CustomStringConvertible {
+    public init() {}
+    public var description: String { "interrupted" }
+}
+
+/// Writes all of `bytes` to `fd` with write(2), retrying on short writes and EINTR. With
+/// `stopOnSignal` (results), it gives up with EINTR once a signal asked to stop: a write
+/// blocked on a full pipe must not keep the process from ending. Returns 0, or the errno that
+/// stopped it.
+func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, stopOnSignal: Bool = false) -> Int32 {
     guard var p = bytes.baseAddress else { return 0 }
     var left = bytes.count
     while left > 0 {
+        // A signal during a blocked write ends it early: with EINTR, or short when part was written.
+        if stopOnSignal && SignalState.isInterrupted { return EINTR }
         let n = write(fd, p, left)
         if n < 0 {
-            if errno == EINTR { continue }
+            if errno == EINTR {
+                if stopOnSignal && SignalState.isInterrupted { return EINTR }
+                continue
+            }
             return errno
         }
         left -= n
@@ -50,14 +64,17 @@ public class DescriptorOutput: TextOutput {
         pending.reserveCapacity(64 * 1024)
     }
 
+    /// Throws `OutputInterrupted` once a signal asked to stop, so that every writer's loop
+    /// (table, JSON, …) ends promptly on Ctrl-C.
     public func write(_ s: String) throws {
+        if SignalState.isInterrupted { throw OutputInterrupted() }
         pending.append(contentsOf: s.utf8)
         if pending.count >= Self.highWater { try flush() }
     }
 
     public func flush() throws {
         guard !pending.isEmpty else { return }
-        let code = pending.withUnsafeBytes { writeAll(fd, $0) }
+        let code = pending.withUnsafeBytes { writeAll(fd, $0, stopOnSignal: true) }
         pending.removeAll(keepingCapacity: true)
         if code != 0 { throw failure(code) }
     }
@@ -65,7 +82,9 @@ public class DescriptorOutput: TextOutput {
     /// Drops text not yet written (the rest of a failed result).
     public func discardPending() { pending.removeAll(keepingCapacity: true) }
 
-    func failure(_ code: Int32) -> Error { OutputFailed(path: path, code: code) }
+    func failure(_ code: Int32) -> Error {
+        code == EINTR ? OutputInterrupted() : OutputFailed(path: path, code: code)
+    }
 }
 
 /// Results on standard output. A closed pipe (EPIPE; SIGPIPE is ignored) becomes `OutputClosed`
@@ -85,13 +104,16 @@ public final class StdoutOutput: DescriptorOutput {
             Self.closedFlag = true
             return OutputClosed()
         }
+        if code == EINTR { return OutputInterrupted() }
         return super.failure(code)
     }
 
     /// Writes `s` now (dot command output, the banner), after anything pending.
     public func print(_ s: String) {
-        try? write(s)
+        // Messages are not results: a signal does not stop them (write(2) still gives up on EINTR).
+        var s = s
         try? flush()
+        s.withUTF8 { _ = writeAll(fd, UnsafeRawBufferPointer($0)) }
     }
 }
 
@@ -112,6 +134,18 @@ public final class AtomicFileOutput: DescriptorOutput {
 
     /// Creates the temporary file next to `target` (or opens a special file).
     public init(target: String) throws {
+        // A descriptor already open (`/dev/stdout` with `>> log`, `/dev/fd/3`, or the very file
+        // stdout or stderr is redirected to): write through a copy of that descriptor, at its
+        // offset and with its flags (O_APPEND), never truncating or replacing the file.
+        if let open = AtomicFileOutput.openDescriptor(for: target) {
+            let fd = dup(open)
+            if fd < 0 { throw CLIError.usage("cannot write \(target): \(String(cString: strerror(errno)))") }
+            self.target = target
+            self.destination = target
+            self.temporary = nil
+            super.init(fd: fd, path: target)
+            return
+        }
         var destination = target
         var st = stat()
         if lstat(target, &st) == 0, st.st_mode & S_IFMT == S_IFLNK, let real = realpath(target, nil) {
@@ -140,6 +174,26 @@ public final class AtomicFileOutput: DescriptorOutput {
         self.temporary = temporary
         super.init(fd: fd, path: target)
         SignalState.setTemporaryFile(temporary)
+    }
+
+    /// The descriptor of this process that `path` names or is the same file as: `/dev/stdout`,
+    /// `/dev/stderr`, `/dev/fd/N`, `/proc/self/fd/N`, or a file that stdout or stderr is open on.
+    static func openDescriptor(for path: String) -> Int32? {
+        switch path {
+        case "/dev/stdout": return 1
+        case "/dev/stderr": return 2
+        default: break
+        }
+        for prefix in ["/dev/fd/", "/proc/self/fd/"] where path.hasPrefix(prefix) {
+            if let n = Int32(path.dropFirst(prefix.count)), fcntl(n, F_GETFD) >= 0 { return n }
+        }
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        for fd: Int32 in [1, 2] {
+            var o = stat()
+            if fstat(fd, &o) == 0 && o.st_dev == st.st_dev && o.st_ino == st.st_ino { return fd }
+        }
+        return nil
     }
 
     /// Flushes, syncs and renames the temporary file over the target, with the mode of an earlier
@@ -191,14 +245,43 @@ public final class AtomicFileOutput: DescriptorOutput {
 
 /// Messages for the user on stderr (unbuffered, write(2)).
 public enum Console {
-    /// Writes `s` to stderr as is.
+    /// Colour `error:`, `warning:`, `note:` and the caret line of diagnostics (set from
+    /// `--color` and whether stderr is a terminal; `NO_COLOR` turns `auto` off).
+    nonisolated(unsafe) public static var color = false
+
+    /// Writes `s` to stderr as is (coloured when `color` is on).
     public static func error(_ s: String) {
-        var s = s
+        var s = TerminalText.escape(s, .message(keepNewlines: true))   // nothing reaches stderr raw
+        if color { s = colored(s) }
         s.withUTF8 { _ = writeAll(2, UnsafeRawBufferPointer($0)) }
     }
 
     /// Writes `s` to stderr, adding a newline when it has none.
     public static func errorLine(_ s: String) {
         error(s.hasSuffix("\n") ? s : s + "\n")
+    }
+}
+
+extension Console {
+    static let red = "\u{1B}[1;31m", yellow = "\u{1B}[1;33m", cyan = "\u{1B}[1;36m", blue = "\u{1B}[34m", reset = "\u{1B}[0m"
+
+    /// `s` with diagnostics' parts coloured: the `error:`/`warning:`/`note:` label, the
+    /// ` --> file:line:col` pointer, and the `^^^` caret with its hint.
+    static func colored(_ s: String) -> String {
+        s.split(separator: "\n", omittingEmptySubsequences: false).map(coloredLine).joined(separator: "\n")
+    }
+
+    static func coloredLine(_ line: Substring) -> String {
+        for (label, c) in [("error:", red), ("warning:", yellow), ("note:", cyan)] where line.hasPrefix(label) {
+            return c + label + reset + line.dropFirst(label.count)
+        }
+        let trimmed = line.drop { $0 == " " }
+        if trimmed.hasPrefix("--> ") { return blue + line + reset }
+        // ` | ` then spaces then carets: the underline and its hint.
+        if trimmed.hasPrefix("|"), let caret = line.firstIndex(of: "^"),
+           line[line.index(after: trimmed.startIndex)..<caret].allSatisfy({ $0 == " " }) {
+            return line[..<caret] + red + line[caret...] + reset
+        }
+        return String(line)
     }
 }

@@ -24,20 +24,85 @@ public struct ParamBinding: Equatable, Sendable {
             throw .usage("invalid parameter name '\(name)': use letters, digits and '_', not starting with a digit")
         }
         self.name = String(n)
-        self.value = ParamBinding.value(of: text)
+        if text.hasPrefix("[") {
+            guard let list = ParamBinding.list(text) else {
+                throw .usage("--param \(n): a list is written [\"a\", \"b\"] or [1, 2] (strings in double quotes), got '\(text)'")
+            }
+            self.value = list
+        } else {
+            self.value = ParamBinding.value(of: text)
+        }
     }
 
-    /// Types a parameter's text: an integer when it parses as one (`2021`, `-3`), a decimal when it
-    /// parses as one (`0.5`, `1e6`), `true`/`false` as booleans, else a string. Double quotes
-    /// around the text keep it a string (`"2021"`).
+    /// `[…]` of literals (strings, numbers, true, false, null, nested lists), read with the
+    /// query language's lexer; nil when it is not one.
+    static func list(_ text: String) -> Value? {
+        guard let tokens = try? Lexer.tokenize(SourceText(name: "--param", text: text)) else { return nil }
+        var i = 0
+        func literal() -> Value? {
+            guard i < tokens.count else { return nil }
+            let t = tokens[i]
+            i += 1
+            switch t.kind {
+            case .string(let s): return .string(s)
+            case .date(let d): return .date(d)
+            case .int(let n): return .int(n)
+            case .decimal(let d): return .decimal(d)
+            case .ident("true"): return .bool(true)
+            case .ident("false"): return .bool(false)
+            case .ident("null"): return .null
+            case .symbol("-"):
+                switch literal() {
+                case .int(let n)?: return .int(-n)
+                case .decimal(let d)?: return .decimal(-d)
+                default: return nil
+                }
+            case .symbol("["):
+                var items: [Value] = []
+                if i < tokens.count, tokens[i].isSymbol("]") { i += 1; return .list([]) }
+                while true {
+                    guard let v = literal() else { return nil }
+                    items.append(v)
+                    guard i < tokens.count else { return nil }
+                    if tokens[i].isSymbol(",") { i += 1; continue }
+                    if tokens[i].isSymbol("]") { i += 1; return .list(items) }
+                    return nil
+                }
+            default: return nil
+            }
+        }
+        guard let v = literal(), case .list = v else { return nil }
+        while i < tokens.count {
+            if case .end = tokens[i].kind { i += 1; continue }
+            if case .newline = tokens[i].kind { i += 1; continue }
+            return nil
+        }
+        return v
+    }
+
+    /// Types a parameter's text: an integer when it parses as one (`2021`, `-3`, `1_000_000`), a
+    /// decimal when it parses as one (`0.5`, `1e6`), `true`/`false` as booleans, `[…]` a list of
+    /// literals (`["network", "company"]`), else a string. Double quotes around the text keep it
+    /// a string (`"2021"`); `@2021-10` is a date.
     public static func value(of text: String) -> Value {
         if text.count >= 2, text.first == "\"", text.last == "\"" {
             return .string(String(text.dropFirst().dropLast()))
         }
-        if looksNumeric(text) {
-            if let i = Int(text) { return .int(i) }
-            if let d = Double(text), d.isFinite { return .decimal(d) }
+        if text.hasPrefix("["), let l = list(text) { return l }
+        // `_` between digits, as in the language (`1_000_000`).
+        var plain = text
+        if text.contains("_"), looksNumeric(text.replacingOccurrences(of: "_", with: "")) {
+            let u = Array(text.utf8)
+            let between = u.indices.allSatisfy { k in
+                u[k] != UInt8(ascii: "_") || (k > 0 && k + 1 < u.count && (0x30...0x39).contains(u[k - 1]) && (0x30...0x39).contains(u[k + 1]))
+            }
+            if between { plain = text.replacingOccurrences(of: "_", with: "") }
         }
+        if looksNumeric(plain) {
+            if let i = Int(plain) { return .int(i) }
+            if let d = Double(plain), d.isFinite { return .decimal(d) }
+        }
+        if text.hasPrefix("@"), Dates.problem(String(text.dropFirst())) == nil { return .date(String(text.dropFirst())) }
         switch text {
         case "true": return .bool(true)
         case "false": return .bool(false)
@@ -76,6 +141,7 @@ func literal(_ v: Value) -> String {
     case .int(let i): String(i)
     case .decimal(let d): String(d)
     case .string(let s): "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    case .date(let d): "@" + d
     case .bool(let b): b ? "true" : "false"
     case .list(let l): "[" + l.map(literal).joined(separator: ", ") + "]"
     case .node(let n): "node(\(n.type):\(n.index))"
@@ -89,6 +155,7 @@ func typeName(_ v: Value) -> String {
     case .int: "integer"
     case .decimal: "decimal"
     case .string: "string"
+    case .date: "date"
     case .bool: "boolean"
     case .list: "list"
     case .node: "node"

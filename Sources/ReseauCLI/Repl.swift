@@ -1,5 +1,8 @@
 import Foundation
 import ReseauCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The interactive prompt: `reseau> `, `   ...> ` while a query is unfinished, dot commands,
 /// Tab completion, history across sessions, Ctrl-C to drop a line or cancel a query, Ctrl-D to leave.
@@ -72,6 +75,7 @@ final class Repl {
             case .interrupted:
                 if onTerminal { say("^C\n") }
                 pending = ""
+                deferred = false
             case .line(let line):
                 if !handle(line) { return finish(.success) }
                 if SignalState.isTerminated { return finish(.interrupted) }
@@ -79,8 +83,32 @@ final class Repl {
         }
     }
 
+    /// A complete entry held back because more pasted input was already waiting: a next line
+    /// that starts with `|` continues it (queries saved in the style `cities\n  | where …`).
+    var deferred = false
+    /// `.once FILE`: the output of the next query, and the output to go back to after it.
+    var once: (file: AtomicFileOutput, previous: AtomicFileOutput?, previousFormat: OutputFormat?)?
+
+    /// True when input is already waiting on stdin (a paste): libedit reads a byte at a time, so
+    /// what follows the line just read is still in the terminal's queue.
+    var inputWaiting: () -> Bool = {
+        var n: Int32 = 0
+        return ioctl(0, UInt(FIONREAD), &n) == 0 && n > 0
+    }
+
     /// Handles one line; false to leave.
     func handle(_ line: String) -> Bool {
+        if deferred {
+            deferred = false
+            if line.drop(while: { $0 == " " || $0 == "\t" }).hasPrefix("|") {
+                pending += "\n" + line
+                return finishEntry(line)
+            }
+            let text = pending
+            pending = ""
+            runEntry(text)
+            if SignalState.isTerminated { return true }
+        }
         if pending.isEmpty {
             let t = line.trimmingCharacters(in: .whitespaces)
             if t.isEmpty { return true }
@@ -91,26 +119,85 @@ final class Repl {
         }
         pending = pending.isEmpty ? line : pending + "\n" + line
         if pending.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { pending = ""; return true }
-        let ended = line.trimmingCharacters(in: .whitespaces).hasSuffix(";")
-        if ended || isComplete(pending) {
+        return finishEntry(line)
+    }
+
+    /// Runs the entry in `pending` when it is complete (or ends with `;` or `\G`), unless more
+    /// pasted input is waiting, which may continue it.
+    func finishEntry(_ line: String) -> Bool {
+        let t = line.trimmingCharacters(in: .whitespaces)
+        let ended = t.hasSuffix(";") || t.hasSuffix("\\G")
+        if ended || isComplete(Repl.withoutLineSwitch(pending)) {
+            if !ended && onTerminal && inputWaiting() {
+                deferred = true
+                return true
+            }
             let text = pending
             pending = ""
-            remember(text)
-            let source = SourceText(name: "<input>", text: text)
-            lastQuery = source
-            runQuery(source)
+            runEntry(text)
         }
         return true
     }
 
+    /// Runs a typed entry: `QUERY \G` in the line format, anything else as is.
+    func runEntry(_ text: String) {
+        remember(text)
+        let body = Repl.withoutLineSwitch(text)
+        let source = SourceText(name: "<input>", text: body)
+        lastQuery = source
+        if body != text {
+            runQuery(source, format: .line)
+        } else {
+            runQuery(source)
+        }
+    }
+
+    /// `text` without a final `\G` (and the spaces around it).
+    static func withoutLineSwitch(_ text: String) -> String {
+        var t = Substring(text)
+        while let l = t.last, l.isWhitespace { t.removeLast() }
+        guard t.hasSuffix("\\G") else { return text }
+        t.removeLast(2)
+        while let l = t.last, l.isWhitespace { t.removeLast() }
+        return String(t)
+    }
+
     /// Runs a query (or a file of them, for `.read`); a Ctrl-C cancels it and comes back here.
     @discardableResult
-    func runQuery(_ source: SourceText) -> Runner.Outcome {
+    func runQuery(_ source: SourceText, format: OutputFormat? = nil) -> Runner.Outcome {
         SignalState.clear()
-        let outcome = execute?(source) ?? runner.run(source)
+        noteOverriddenParams(source)
+        let outcome = execute?(source) ?? runner.run(source, format: format)
         SignalState.clear()
         session.cancellation.reset()
+        if let o = once {
+            once = nil
+            runner.file = o.previous
+            runner.fileFormat = o.previousFormat
+            runner.resetWriter()
+            if outcome == .success {
+                do {
+                    try o.file.commit()
+                    say("wrote \(o.file.target)\n")
+                } catch { Console.errorLine("error: \(error)") }
+            } else {
+                o.file.discard()
+                Console.errorLine("nothing written to \(o.file.target)")
+            }
+        }
         return outcome
+    }
+
+    /// `param NAME = …` does not change a parameter bound by `.param` or `--param` (those win:
+    /// a file's `param` statements are defaults): say so rather than let it pass silently.
+    func noteOverriddenParams(_ source: SourceText) {
+        guard !session.overriddenParams.isEmpty, source.text.contains("param"),
+              let tokens = try? Lexer.tokenize(source) else { return }
+        for (i, t) in tokens.enumerated() where t.isWord("param") && i + 2 < tokens.count {
+            guard let n = tokens[i + 1].ident, tokens[i + 2].isSymbol("="), session.overriddenParams.contains(n),
+                  let v = session.params[n] else { continue }
+            Console.errorLine("note: $\(n) stays \(literal(v)), set by .param or --param, which win over 'param' statements; `.param \(n)` unbinds it")
+        }
     }
 
     /// Adds an entry to the history (a multi-line query is one entry) and saves the file.
@@ -137,6 +224,17 @@ final class Repl {
 
     /// Writes an `.output` file into place and saves the history.
     func finish(_ status: ExitStatus) -> ExitStatus {
+        if deferred {
+            deferred = false
+            let text = pending
+            pending = ""
+            if !SignalState.isTerminated { runEntry(text) }
+        }
+        if let o = once {
+            once = nil
+            o.file.discard()
+            runner.file = o.previous
+        }
         if let file = runner.file {
             runner.file = nil
             do { try file.commit() } catch { Console.errorLine("error: \(error)") }

@@ -45,21 +45,28 @@ public struct ReseauCommand: StatusCommand {
           reseau -e 'cities | where michelin | count'
           reseau -e 'city "Clermont-Ferrand" | twins | select name, country'
 
-        Formats: --format table|csv|tsv|json|jsonl|markdown|dot|graphml|svg. The default is an aligned table \
-        on a terminal and TSV with a header row in a pipe or file; --no-header drops the header.
+        Formats: --format table|line|csv|tsv|json|jsonl|markdown|dot|graphml|svg. The default is \
+        an aligned table on a terminal and TSV with a header row in a pipe or file; --no-header drops the \
+        header. On a terminal, tables fit its width (numbers, dates, codes and headers never cut; \
+        columns that do not fit are left out from the middle and named) and long results show their \
+        first and last rows (.maxrows in the REPL); pipes and files get every row, uncut. Several \
+        results are separated by a blank line (json: one array each; jsonl: more lines).
 
         Maps: --format svg draws the cities of a result, its links and paths on a world map (one \
         result per file); --map-size COL sizes the dots by a number, --map-color COL colours them:
           reseau -e 'city "Cuneo" | nearest cities take 5' --format svg -o near.svg
 
-        Files: a query file runs as `reseau weekly.rql` or `reseau -f weekly.rql`; files run first, in \
-        order, then each -e. A file that starts with `#!/usr/bin/env -S reseau -f` runs as a program \
-        (chmod +x). $NAME in a query is bound by --param NAME=VALUE (numbers typed as numbers, \
-        true/false as booleans, "quoted" as text).
+        Files: a query file runs as `reseau weekly.rql` or `reseau -f weekly.rql`; files and -e run in \
+        the order of the command line. A file that starts with `#!/usr/bin/env -S reseau -f` runs as a \
+        program (chmod +x). $NAME in a query is bound by --param NAME=VALUE (numbers typed as numbers, \
+        true/false as booleans, [\"a\", \"b\"] a list, "quoted" as text); a --param that no query \
+        uses is a usage error.
 
         Cron: -o FILE writes atomically (a temporary file, then rename), so a failed or interrupted run \
-        leaves the previous FILE as it was. A crontab line:
-          0 6 * * 1 reseau -f q/fund.rql --format csv --param year=2024 -o fund.csv
+        leaves the previous FILE as it was; the extension picks the format (.csv, .json, .jsonl, .md, \
+        .dot, .graphml, .svg) unless --format is given. -o /dev/stdout is written in place (>> log appends). \
+        A crontab line:
+          0 6 * * 1 reseau -f q/fund.rql --param year=2024 -o fund.csv
 
         Pipes: results go to stdout, diagnostics to stderr; a closed pipe ends the run quietly with \
         status 0:
@@ -68,12 +75,16 @@ public struct ReseauCommand: StatusCommand {
           reseau -e 'cities' | head -1
 
         Exit status: 0 success; 1 a query failed (lex, parse, check or run error, or --timeout); \
-        2 usage error; 3 the data failed to load; 130 interrupted (Ctrl-C, SIGTERM). A script stops at \
-        its first failing query unless --keep-going.
+        2 usage error; 3 the data failed to load; 130 interrupted (Ctrl-C, SIGTERM, SIGHUP). An -o \
+        FILE that cannot be created is a usage error, found before anything runs. A script stops at its first failing query unless \
+        --keep-going, which runs every statement of every file and -e (with -o, the results that \
+        succeeded are written and stderr says how many failed).
+
+        Completion: reseau --generate-completion-script bash|zsh|fish prints a shell completion script.
         """
 
     @Option(name: .customShort("e"), parsing: .unconditionalSingleValue,
-            help: ArgumentHelp("Run QUERY (repeatable; run in order, after the files).", valueName: "QUERY"))
+            help: ArgumentHelp("Run QUERY (repeatable; with files, in command-line order).", valueName: "QUERY"))
     public var queries: [String] = []
 
     @Option(name: .customShort("f"), help: ArgumentHelp("Run the queries of FILE ('-': stdin).", valueName: "FILE"))
@@ -98,7 +109,7 @@ public struct ReseauCommand: StatusCommand {
             help: ArgumentHelp("Bind $NAME to VALUE (repeatable).", valueName: "NAME=VALUE"))
     public var params: [String] = []
 
-    @Option(name: .customShort("o"), help: ArgumentHelp("Write the results to FILE atomically.", valueName: "FILE"))
+    @Option(name: .customShort("o"), help: ArgumentHelp("Write the results to FILE atomically (format from its extension unless --format).", valueName: "FILE"))
     public var output: String?
 
     @Flag(name: .customLong("no-header"), help: "Leave out the header row.")
@@ -110,7 +121,7 @@ public struct ReseauCommand: StatusCommand {
     @Option(help: ArgumentHelp("Colour: auto (a terminal, unless NO_COLOR is set), always or never.", valueName: "WHEN"))
     public var color: ColorMode = .auto
 
-    @Flag(name: .customLong("keep-going"), help: "Run every query of a script even after one fails (exit status 1 at the end).")
+    @Flag(name: .customLong("keep-going"), help: "Run every statement of every file and -e even after one fails (exit status 1 at the end).")
     public var keepGoing = false
 
     @Option(help: ArgumentHelp("Stop a query that runs longer than SECONDS (exit status 1).", valueName: "SECONDS"))
@@ -149,7 +160,8 @@ public struct ReseauCommand: StatusCommand {
             throw ValidationError("--max-nesting can be at most \(Limits.maxNestingCeiling)")
         }
         if let o = output, o.isEmpty || o.hasSuffix("/") { throw ValidationError("-o expects a file name") }
-        if let f = try parsedFormat(), f != .svg, mapSize != nil || mapColor != nil {
+        // --map-* with another format (given, or picked by -o's extension) would be ignored.
+        if let f = try parsedFormat() ?? output.flatMap({ OutputFormat(fileExtension: $0) }), f != .svg, mapSize != nil || mapColor != nil {
             throw ValidationError("\(mapSize != nil ? "--map-size" : "--map-color") changes --format svg maps, not \(f.rawValue)")
         }
     }
@@ -168,6 +180,7 @@ public struct ReseauCommand: StatusCommand {
             check.data = data
             return check.execute()
         }
+        Console.color = Terminal.useColor(color, toTerminal: Terminal.isTerminal(2))
         let hasQueries = !(queries.isEmpty && scriptFiles.isEmpty && files.isEmpty)
         let interactive = !hasQueries && Terminal.isTerminal(0)
         // Ctrl-C from here on: exit 130 (a second one at once, outside the REPL).
@@ -176,8 +189,16 @@ public struct ReseauCommand: StatusCommand {
         // 1. Read every query before loading anything: a missing file is a usage error (2).
         var sources: [SourceText] = []
         do {
-            for f in scriptFiles + files { sources.append(try readSource(f)) }
-            for q in queries { sources.append(SourceText(name: "-e", text: q)) }
+            let numbered = queries.count > 1
+            var k = 0
+            for item in commandLineOrder() {
+                switch item {
+                case .file(let f): sources.append(try readSource(f))
+                case .query(let q):
+                    k += 1
+                    sources.append(SourceText(name: numbered ? "-e#\(k)" : "-e", text: q))
+                }
+            }
             if !hasQueries && !interactive { sources.append(try readSource("-")) }
         } catch {
             if SignalState.isInterrupted { return .interrupted }
@@ -186,17 +207,33 @@ public struct ReseauCommand: StatusCommand {
         }
         if SignalState.isInterrupted { return .interrupted }
 
+        // A --param that no statement uses is a typo: a cron report would silently use the default.
+        var bindings: [ParamBinding] = []
+        for p in params { if let b = try? ParamBinding(parsing: p) { bindings.append(b) } }
+        if !interactive, let message = unusedParamMessage(bindings.map(\.name), sources: sources) {
+            Console.errorLine(message)
+            return .usage
+        }
+
+        // -o: the file can be written (its folder exists) before anything loads.
+        var outputFile: AtomicFileOutput?
+        if let output {
+            do { outputFile = try AtomicFileOutput(target: output) } catch {
+                Console.errorLine("\(error)")
+                return .usage
+            }
+        }
+
         // 2. The network.
         let graph: Graph
         do { graph = try Network.load(data, cache: !noCache) } catch {
+            outputFile?.discard()
             Console.errorLine(error.description)
             return error.status
         }
-        if SignalState.isInterrupted { return .interrupted }
+        if SignalState.isInterrupted { outputFile?.discard(); return .interrupted }
         let session = Session(graph: graph)
-        for p in params {
-            if let b = try? ParamBinding(parsing: p) { session.setParam(b.name, b.value) }
-        }
+        for b in bindings { session.setParam(b.name, b.value) }
         if let maxRows { session.limits.maxRows = maxRows }
         if let maxPath { session.limits.maxPathLength = maxPath }
         if let maxDepth { session.limits.maxFollowDepth = maxDepth }
@@ -212,11 +249,11 @@ public struct ReseauCommand: StatusCommand {
         runner.timer = timer
         runner.timeout = timeout
         runner.color = color
-        if let output {
-            do { runner.file = try AtomicFileOutput(target: output) } catch {
-                Console.errorLine("\(error)")
-                return .usage
-            }
+        runner.keepGoing = keepGoing && !interactive
+        runner.interactive = interactive
+        if let outputFile {
+            runner.file = outputFile
+            runner.fileFormat = OutputFormat(fileExtension: outputFile.target)
         }
 
         if interactive {
@@ -226,8 +263,9 @@ public struct ReseauCommand: StatusCommand {
     }
 }
 
-/// Runs `sources` in order: stops at the first failure unless `keepGoing`; `-o` is renamed into
-/// place only when every query succeeded.
+/// Runs `sources` in order: stops at the first failure unless `keepGoing` (then every statement
+/// of every source runs); `-o` is renamed into place only when every query succeeded, or under
+/// `--keep-going` with the results of those that did (and a line on stderr says so).
 func runScript(_ sources: [SourceText], runner: Runner, keepGoing: Bool) -> ExitStatus {
     var failed = false
     for source in sources {
@@ -249,8 +287,11 @@ func runScript(_ sources: [SourceText], runner: Runner, keepGoing: Bool) -> Exit
         runner.file?.discard()
         return .interrupted
     }
-    if failed {
-        runner.file?.discard()
+    if failed && !keepGoing {
+        if let file = runner.file {
+            file.discard()
+            Console.errorLine("nothing written to \(file.target)" + (file.temporary == nil ? "" : "; it is as it was"))
+        }
         return .queryFailed
     }
     if let file = runner.file {
@@ -258,8 +299,74 @@ func runScript(_ sources: [SourceText], runner: Runner, keepGoing: Bool) -> Exit
             Console.errorLine("error: \(error)")
             return .queryFailed
         }
+        if failed {
+            let ok = runner.statementsRun - runner.statementsFailed
+            Console.errorLine("wrote \(file.target) with the results of \(ok) of \(runner.statementsRun) queries (\(runner.statementsFailed) failed)")
+        }
     }
-    return .success
+    return failed ? .queryFailed : .success
+}
+
+/// A query file or an `-e` text, in the order of the command line.
+enum ScriptItem: Equatable {
+    case file(String)
+    case query(String)
+}
+
+extension ReseauCommand {
+    /// The command line as main() received it, to put `-e` and files back in their order
+    /// (ArgumentParser keeps each option's values in order, not their interleaving).
+    nonisolated(unsafe) static var arguments: [String] = []
+
+    /// `-f`/FILE and `-e` in the order of the command line (files first, then `-e`, when the
+    /// arguments cannot be matched, e.g. in tests that build the command directly).
+    func commandLineOrder() -> [ScriptItem] {
+        let fallback = (scriptFiles + files).map(ScriptItem.file) + queries.map(ScriptItem.query)
+        var out: [ScriptItem] = []
+        var q = queries[...], f = scriptFiles[...], a = files[...]
+        let valued: Set<String> = ["--data", "--format", "--param", "-o", "--color", "--timeout", "--max-rows",
+                                   "--max-path", "--max-depth", "--max-nesting", "--max-query-bytes", "--init"]
+        var args = ReseauCommand.arguments[...]
+        var onlyArguments = false
+        while let x = args.popFirst() {
+            if !onlyArguments && x == "--" { onlyArguments = true; continue }
+            if !onlyArguments && x == "-e" {
+                guard let v = args.popFirst(), q.first == v else { return fallback }
+                out.append(.query(q.removeFirst()))
+            } else if !onlyArguments && x == "-f" {
+                guard let v = args.popFirst(), f.first == v else { return fallback }
+                out.append(.file(f.removeFirst()))
+            } else if !onlyArguments && x.hasPrefix("-") && x != "-" {
+                if valued.contains(x) { _ = args.popFirst() }
+            } else if a.first == x {
+                out.append(.file(a.removeFirst()))
+            }
+        }
+        return q.isEmpty && f.isEmpty && a.isEmpty ? out : fallback
+    }
+
+    /// The error for `--param` names that no statement of `sources` uses (as `$NAME` or in
+    /// `param NAME = …`), with the parameters they do use; nil when all are used, or when a
+    /// source does not lex (its own error says more).
+    func unusedParamMessage(_ names: [String], sources: [SourceText]) -> String? {
+        guard !names.isEmpty else { return nil }
+        var used = Set<String>()
+        for source in sources {
+            guard let tokens = try? Lexer.tokenize(source) else { return nil }
+            for (i, t) in tokens.enumerated() {
+                if case .param(let p) = t.kind { used.insert(p) }
+                if t.isWord("param"), i + 2 < tokens.count, let n = tokens[i + 1].ident, tokens[i + 2].isSymbol("=") { used.insert(n) }
+            }
+        }
+        let unused = names.filter { !used.contains($0) }
+        guard let first = unused.first else { return nil }
+        let close = closestNames(to: first, in: used.sorted(), limit: 1)
+        var message = "error: --param \(first): no query uses $\(first)"
+        if let c = close.first { message += " (did you mean '\(c)'?)" }
+        else if !used.isEmpty { message += "; the queries use " + used.sorted().map { "$" + $0 }.joined(separator: ", ") }
+        else { message += "; the queries have no parameters" }
+        return message
+    }
 }
 
 /// Reads a query file (`-`: all of stdin) as one source text.
@@ -281,7 +388,9 @@ func readSource(_ path: String) throws(CLIError) -> SourceText {
         }
         bytes = [UInt8](d)
     }
-    guard let text = String(validating: bytes, as: UTF8.self) else {
+    // A UTF-8 byte order mark (Windows editors write one) is not part of the query.
+    let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
+    guard let text = String(validating: body, as: UTF8.self) else {
         throw .usage("\(name): not UTF-8 text")
     }
     return SourceText(name: name, text: text)
@@ -323,6 +432,8 @@ extension ReseauCommand {
     /// `main()` with explicit arguments (without the program name).
     public static func main(_ arguments: [String]?) -> Never {
         let args = arguments ?? Array(CommandLine.arguments.dropFirst())
+        ReseauCommand.arguments = args
+        if let status = ShellCompletion.handle(args) { Foundation.exit(status) }
         // `check` is dispatched here: the root command's FILE… arguments would swallow a subcommand's name.
         if args.first == "check" {
             Foundation.exit(execute(CheckCommand.self, Array(args.dropFirst())))

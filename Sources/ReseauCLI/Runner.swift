@@ -33,11 +33,31 @@ final class Runner {
         self.stdout = stdout
     }
 
+    /// `--keep-going`: a failing statement inside a source does not stop the others.
+    var keepGoing = false
+    /// In the REPL: hints name `.param` rather than `--param`.
+    var interactive = false
+    /// Statements run and failed so far (for what `-o` says under `--keep-going`).
+    private(set) var statementsRun = 0
+    private(set) var statementsFailed = 0
+    /// `.format` for the file of `.output`/`-o` when `format` is nil: from its extension.
+    var fileFormat: OutputFormat?
+    /// The rows a table shows on a terminal (`.maxrows`; 0: all).
+    var maxRows = TableWriter.defaultMaxRows
+    /// `.width N`: the width tables fit into, instead of the terminal's (0: never cut).
+    var width: Int?
+    /// `.nullvalue TEXT`: how the table shows null.
+    var nullText = "∅"
+    /// The writer of the previous run and what it wrote to, reused for the next result to the same
+    /// output in the same format, so that results of several `-e` or `.read` are separated as
+    /// the statements of one text are.
+    private var lastWriter: (writer: ResultWriter, output: ObjectIdentifier, options: OutputOptions)?
+
     /// True when results go to a terminal (the table is sized to it and gets a footer).
     var toTerminal: Bool { file == nil && Terminal.isTerminal(1) }
 
     /// The format results are written in now.
-    var effectiveFormat: OutputFormat { format ?? (toTerminal ? .table : .tsv) }
+    var effectiveFormat: OutputFormat { format ?? (file != nil ? fileFormat : nil) ?? (toTerminal ? .table : .tsv) }
 
     /// The output options for the next result.
     func options() -> OutputOptions {
@@ -46,29 +66,58 @@ final class Runner {
         o.header = header
         o.map = map
         o.isTerminal = terminal
-        o.terminalWidth = terminal ? Terminal.width() : nil
+        if let width { o.terminalWidth = width > 0 ? width : nil } else { o.terminalWidth = terminal ? Terminal.width() : nil }
+        o.maxRows = terminal && maxRows > 0 ? maxRows : nil
+        o.nullText = nullText
         o.color = Terminal.useColor(color, toTerminal: terminal)
         return o
     }
 
+    /// The writer for the next result: the previous one when it wrote to `out` with the same
+    /// options (never on a terminal, where each entry stands alone).
+    func writer(for out: DescriptorOutput, _ o: OutputOptions) -> ResultWriter {
+        let id = ObjectIdentifier(out)
+        if !o.isTerminal, let last = lastWriter, last.output == id, last.options == o { return last.writer }
+        let w = makeWriter(o, graph: session.graph, output: out)
+        lastWriter = (w, id, o)
+        return w
+    }
+
+    /// Forgets the writer kept for separating results (a new `.output` file, `.data`).
+    func resetWriter() { lastWriter = nil }
+
     /// Runs every statement of `source`; errors go to stderr, nothing of a failed result to stdout.
-    func run(_ source: SourceText) -> Outcome {
+    /// `format` overrides the output format for this run (`\G`).
+    func run(_ source: SourceText, format once: OutputFormat? = nil) -> Outcome {
         if SignalState.isInterrupted { return .interrupted }
         session.cancellation.reset()
         if let timeout { session.cancellation.setTimeout(timeout) }
         let out: DescriptorOutput = file ?? stdout
-        let writer = makeWriter(options(), graph: session.graph, output: out)
+        var o = options()
+        if let once { o.format = once }
+        let writer = once == nil ? self.writer(for: out, o) : makeWriter(o, graph: session.graph, output: out)
         let start = DispatchTime.now()
         var outcome = Outcome.success
         do {
-            try session.run(source, to: writer)
+            if keepGoing {
+                let (n, failures) = try session.runKeepingGoing(source, to: writer) { error in
+                    out.discardPending()
+                    Console.errorLine(self.rendered(error))
+                }
+                statementsRun += n
+                statementsFailed += failures
+                if failures > 0 { outcome = .failed }
+            } else {
+                try session.run(source, to: writer)
+            }
         } catch {
             out.discardPending()
             outcome = report(error)
         }
-        if outcome == .success {
+        if outcome != .interrupted && outcome != .outputClosed {
             do { try out.flush() } catch {
                 if error is OutputClosed { return .outputClosed }
+                if error is OutputInterrupted { Console.errorLine(interruptedMessage); return .interrupted }
                 Console.errorLine("error: \(error)")
                 outcome = .failed
             }
@@ -82,21 +131,54 @@ final class Runner {
         return outcome
     }
 
+    /// "interrupted", on a line of its own on a terminal (after the `^C` it echoed).
+    var interruptedMessage: String { Terminal.isTerminal(2) ? "\ninterrupted" : "interrupted" }
+
+    /// A query error as printed: in the REPL, parameter hints name `.param`.
+    func rendered(_ error: QueryError) -> String {
+        let text = error.rendered
+        guard interactive, text.contains("--param ") else { return text }
+        return replParamHint(text)
+    }
+
     /// Prints a query error on stderr and says what it means for the run.
     func report(_ error: QueryError) -> Outcome {
         switch error {
         case .interrupted(let i):
-            Console.errorLine(error.rendered)
+            Console.errorLine(i.timedOut ? error.rendered : interruptedMessage)
             return i.timedOut ? .failed : .interrupted
         case .output(let e):
             if e is OutputClosed || StdoutOutput.closed { return .outputClosed }
+            if e is OutputInterrupted || SignalState.isInterrupted {
+                Console.errorLine(interruptedMessage)
+                return .interrupted
+            }
             Console.errorLine(error.rendered)
             return .failed
         case .failed:
-            Console.errorLine(error.rendered)
+            Console.errorLine(rendered(error))
             return SignalState.isInterrupted ? .interrupted : .failed
         }
     }
+}
+
+/// `give one with --param n=…` → `give one with .param n VALUE` (the REPL's way).
+func replParamHint(_ text: String) -> String {
+    var out = ""
+    var rest = Substring(text)
+    while let r = rest.range(of: "--param ") {
+        out += rest[..<r.lowerBound]
+        let after = rest[r.upperBound...]
+        let name = after.prefix { $0 == "_" || $0.isLetter || $0.isNumber }
+        if after.dropFirst(name.count).hasPrefix("=…") {
+            out += ".param \(name) VALUE"
+            rest = after.dropFirst(name.count + 2)
+        } else {
+            out += "--param "
+            rest = after
+        }
+    }
+    return out + rest
 }
 
 /// `0.42 ms`, `12.3 ms`, `1.25 s`.

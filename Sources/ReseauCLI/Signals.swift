@@ -10,7 +10,8 @@ import Synchronization
 enum SignalState {
     /// Set by SIGINT or SIGTERM; cleared by the REPL before each query.
     static let interrupted = Atomic<Bool>(false)
-    /// Set by SIGTERM, never cleared: the REPL leaves.
+    /// Set by SIGTERM or SIGHUP (the terminal went away), never cleared: the REPL leaves,
+    /// writing an `.output` file into place.
     static let terminated = Atomic<Bool>(false)
     /// Signals received since the last `clear()`.
     static let hits = Atomic<Int>(0)
@@ -30,10 +31,12 @@ enum SignalState {
         hits.store(0, ordering: .relaxed)
         target.store(target.load(ordering: .relaxed), ordering: .relaxed)
         temporaryFile.store(temporaryFile.load(ordering: .relaxed), ordering: .relaxed)
+        _ = CachedLoader.temporaryFile.load(ordering: .relaxed)
         forceOnSecond.store(force, ordering: .relaxed)
         _ = reseau_ignore_signal(SIGPIPE)
         _ = reseau_install_signal(SIGINT, reseauSignalHandler, 0)
         _ = reseau_install_signal(SIGTERM, reseauSignalHandler, 0)
+        _ = reseau_install_signal(SIGHUP, reseauSignalHandler, 0)
     }
 
     /// Points the handler at the session's cancellation flag, which must outlive the process's
@@ -59,12 +62,12 @@ enum SignalState {
     }
 }
 
-/// The SIGINT/SIGTERM handler: cancels the running query through the session's flag. Only
+/// The SIGINT/SIGTERM/SIGHUP handler: cancels the running query through the session's flag. Only
 /// atomic loads and stores, and unlink/_exit on a forced exit, all async-signal-safe.
 private func reseauSignalHandler(_ signal: Int32) {
     let before = SignalState.hits.wrappingAdd(1, ordering: .relaxed).oldValue
     SignalState.interrupted.store(true, ordering: .relaxed)
-    if signal == SIGTERM { SignalState.terminated.store(true, ordering: .relaxed) }
+    if signal == SIGTERM || signal == SIGHUP { SignalState.terminated.store(true, ordering: .relaxed) }
     let raw = SignalState.target.load(ordering: .acquiring)
     if raw != 0, let p = UnsafeRawPointer(bitPattern: raw) {
         Unmanaged<CancellationFlag>.fromOpaque(p)._withUnsafeGuaranteedRef { $0.cancel() }
@@ -75,6 +78,9 @@ private func reseauSignalHandler(_ signal: Int32) {
     if (before >= 1 || raw == 0) && SignalState.forceOnSecond.load(ordering: .relaxed) {
         let file = SignalState.temporaryFile.load(ordering: .acquiring)
         if file != 0, let p = UnsafePointer<CChar>(bitPattern: file) { unlink(p) }
+        // The snapshot image being written, if any.
+        let image = CachedLoader.temporaryFile.load(ordering: .acquiring)
+        if image != 0, let p = UnsafePointer<CChar>(bitPattern: image) { unlink(p) }
         // write(2) is async-signal-safe; a StaticString's bytes need no allocation.
         let message: StaticString = "interrupted\n"
         _ = write(2, message.utf8Start, message.utf8CodeUnitCount)

@@ -21,7 +21,7 @@ import Glibc
     @Test func helpHasTheTour() throws {
         let r = try reseau(["--help"])
         #expect(r.status == 0)
-        for part in ["A first query", "Formats:", "--format table|csv|tsv|json|jsonl|markdown|dot|graphml|svg", "Maps:", "--map-size",
+        for part in ["A first query", "Formats:", "--format table|line|csv|tsv|json|jsonl|markdown|dot|graphml|svg", "--generate-completion-script", "Maps:", "--map-size",
                      "#!/usr/bin/env -S reseau -f", "Cron:", "crontab", "-o FILE", "Pipes:", "| head -1",
                      "Exit status: 0 success; 1 a query failed", "2 usage error", "3 the data failed to load",
                      "130 interrupted", "--keep-going", "--param", "--timeout", "--no-header", "--color",
@@ -44,6 +44,13 @@ import Glibc
         let usage = try reseau(["-e", "cities", "--format", "csv", "--map-color", "michelin"])
         #expect(usage.status == 2)
         #expect(usage.stderr.contains("--map-color changes --format svg maps, not csv"), "\(usage.stderr)")
+        // -o picks the format from the extension (main's rule): .svg is a map; --map-* with .csv is a usage error.
+        let byExtension = try reseau(["-e", #"city "Clermont-Ferrand" | twins"#, "-o", dir.file("ext.svg")])
+        #expect(byExtension.status == 0, "\(byExtension.stderr)")
+        #expect(try #require(dir.read("ext.svg")).contains(">Salford</text>"))
+        let csvFile = try reseau(["-e", "cities", "--map-size", "population", "-o", dir.file("c.csv")])
+        #expect(csvFile.status == 2)
+        #expect(csvFile.stderr.contains("--map-size changes --format svg maps, not csv"), "\(csvFile.stderr)")
         let none = try reseau(["-e", "fundings | count", "--format", "svg", "-o", dir.file("none.svg")])
         #expect(none.status == 1)
         #expect(none.stderr.contains("error: --format svg draws cities, and this result holds none"), "\(none.stderr)")
@@ -98,7 +105,7 @@ import Glibc
     /// Every flag parses (the query itself may fail while the language is being written: 1, not 2).
     @Test(arguments: [
         ["--no-header"], ["--timer"], ["--color", "always"], ["--color", "never"], ["--color", "auto"],
-        ["--keep-going"], ["--timeout", "2.5"], ["--param", "year=2021", "--param", "name=Oyem"],
+        ["--keep-going"], ["--timeout", "2.5"], ["--param", "year=2021", "--param", "name=Oyem", "-e", "param year = 1; param name = 2"],
         ["--format", "CSV"], ["-o", "/dev/null"],
     ])
     func flagsAreAccepted(_ flags: [String]) throws {

@@ -14,6 +14,8 @@ enum LibC {
     static let posix_openpt = symbol("posix_openpt", as: (@convention(c) (Int32) -> Int32).self)
     static let grantpt = symbol("grantpt", as: (@convention(c) (Int32) -> Int32).self)
     static let unlockpt = symbol("unlockpt", as: (@convention(c) (Int32) -> Int32).self)
+    static let addchdir = symbol("posix_spawn_file_actions_addchdir_np",
+                                 as: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32).self)
     static let ptsname_r = symbol("ptsname_r", as: (@convention(c) (Int32, UnsafeMutablePointer<CChar>, Int) -> Int32).self)
 }
 
@@ -21,10 +23,11 @@ enum LibC {
 /// Process passes on the test thread's blocked signals). With `terminal`, that pty slave is its
 /// stdin, stdout, stderr and controlling terminal (a new session); else `stdio` descriptors.
 func spawnReseau(_ arguments: [String], environment: [String: String], terminal: String? = nil,
-                 stdio: (Int32, Int32, Int32)? = nil) throws -> pid_t {
+                 stdio: (Int32, Int32, Int32)? = nil, directory: String? = nil) throws -> pid_t {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
+    if let directory { _ = LibC.addchdir(&actions, directory) }
     var flags: Int32 = 0x04 /* POSIX_SPAWN_SETSIGDEF */ | 0x08 /* POSIX_SPAWN_SETSIGMASK */
     if let terminal {
         posix_spawn_file_actions_addopen(&actions, 0, terminal, O_RDWR, 0)
@@ -94,7 +97,7 @@ final class PTYProcess {
         let description: String
     }
 
-    init(arguments: [String], environment: [String: String], columns: UInt16 = 100) throws {
+    init(arguments: [String], environment: [String: String], columns: UInt16 = 100, directory: String? = nil) throws {
         let m = LibC.posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC)
         var name = [CChar](repeating: 0, count: 128)
         guard m >= 0, LibC.grantpt(m) == 0, LibC.unlockpt(m) == 0, LibC.ptsname_r(m, &name, name.count) == 0 else {
@@ -105,7 +108,7 @@ final class PTYProcess {
         _ = ioctl(m, UInt(TIOCSWINSZ), &ws)
 
         let child: pid_t
-        do { child = try spawnReseau(arguments, environment: environment, terminal: slave) } catch {
+        do { child = try spawnReseau(arguments, environment: environment, terminal: slave, directory: directory) } catch {
             close(m)
             throw error
         }

@@ -37,7 +37,7 @@ import Glibc
     @Test func helpListsTheDotCommands() throws {
         let (p, _) = try start()
         let out = try p.run(".help")
-        for c in [".schema [TYPE]", ".format [FORMAT]", ".timer on|off", ".read FILE", ".output [FILE]",
+        for c in [".schema [TYPE]", ".format [FORMAT]", ".timer [on|off]", ".read FILE", ".output [FILE]",
                   ".param NAME [VALUE]", ".params", ".data [DIR]", ".quit", ".help [TOPIC]", ".map FILE [size COL] [color COL]"] {
             #expect(out.contains(c), "no \(c) in .help")
         }

@@ -285,6 +285,26 @@ func pointInRing(_ p: LonLat, _ ring: [LonLat]) -> Bool {
     #expect(two.contains("error: --format svg draws one result, and this is a second one"), "\(two)")
 }
 
+/// Merge of maps with main: a result longer than the session's buffer streams, and main's
+/// streaming path wraps a writer's error as an output failure ("cannot write the result"); a
+/// map's own error from `begin` (a --map-size column the result lacks) must stay the query error
+/// it is, located at the query.
+@Test func aStreamedMapReportsItsColumnErrorAtTheQuery() throws {
+    let session = Session(graph: bundledGraph)
+    session.bufferRows = 2
+    var o = OutputOptions(format: .svg)
+    o.map.sizeColumn = "nope"
+    let writer = makeWriter(o, graph: bundledGraph, output: StringOutput())
+    do {
+        try session.run(SourceText(name: "-e", text: "cities"), to: writer)
+        Issue.record("no error")
+    } catch {
+        guard case .failed = error else { Issue.record("not a query error: \(error.rendered)"); return }
+        #expect(error.rendered.hasPrefix("error: --map-size nope: the result has no column 'nope'"), "\(error.rendered)")
+        #expect(error.rendered.contains(" --> -e:1:1"))
+    }
+}
+
 @Test func mapTextIsEscaped() throws {
     let text = mapSVG(#"cities | where name == "<a & 'b'>" or name == "Cuneo""#)
     let svg = try parseSVG(text)

@@ -688,7 +688,7 @@ func parseGraphML(_ text: String) throws -> GraphMLReader {
     let g = try miniGraph()
     let out = StringOutput()
     let kinds: [OutputFormat: any ResultWriter.Type] = [
-        .table: TableWriter.self, .csv: CSVWriter.self, .tsv: TSVWriter.self, .json: JSONWriter.self,
+        .table: TableWriter.self, .line: LineWriter.self, .csv: CSVWriter.self, .tsv: TSVWriter.self, .json: JSONWriter.self,
         .jsonl: JSONLinesWriter.self, .markdown: MarkdownWriter.self, .dot: DOTWriter.self, .graphml: GraphMLWriter.self, .svg: SVGMapWriter.self,
     ]
     for f in OutputFormat.allCases {

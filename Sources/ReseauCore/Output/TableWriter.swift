@@ -1,4 +1,4 @@
-/// The `table` format: aligned columns for people.
+/// The `table` format: aligned columns for people, in the style of DuckDB's shell.
 ///
 /// ```
 /// name              population
@@ -10,80 +10,206 @@
 /// - Columns are separated by two spaces; the header is underlined with `─` (U+2500).
 ///   Widths are in terminal cells (`displayWidth`), so accents and CJK characters align.
 /// - Numeric columns (see `isNumericColumn`) are right-aligned, header included; others left.
-/// - Null is `∅` (dimmed with `color`); an empty string is an empty cell.
+/// - Null is `options.nullText` (`∅`, dimmed with `color`); an empty string is an empty cell.
 /// - Line breaks inside a cell show as `↵`, a tab as a space, and other control characters
 ///   as their Unicode control pictures (U+2400…), so that a row stays on one line.
-/// - Cells are cut with `…` only when `terminalWidth` is set and the table is wider than it:
-///   the widest columns shrink first, never below 6 cells (or their natural width).
+/// - With `terminalWidth`, the table fits in that many cells: only text columns are cut (with
+///   `…`, the widest first, never below `textFloor` cells or their header); numbers, dates, booleans,
+///   short codes (every value at most `rigidWidth` cells) and headers are never cut. When even
+///   that does not fit, whole columns are left out from the middle, a `…` column stands in for
+///   them, and a footer names them.
+/// - With `maxRows`, at most that many rows are shown: the first half and the last half, with
+///   a `⋮` row between, and the footer says `N rows (M shown)`. Only those rows are kept in
+///   memory.
 /// - With `isTerminal`, a footer `(N rows)` / `(1 row)` follows the table.
 /// - With `header == false`, neither the header nor the underline is printed.
-/// - No line ends with a space. Rows are buffered until `end()`. Several results are
-///   separated by a blank line.
+/// - No line ends with a space. Rows are buffered until `end()` and written line by line.
+///   Several results are separated by a blank line.
 public final class TableWriter: ResultWriter {
     let options: OutputOptions
     let graph: Graph
     let output: TextOutput
     var columns: [ResultColumn] = []
+    /// The first rows (all of them without `maxRows`).
     var rows: [[Value]] = []
+    /// The last rows, a ring of `tailCapacity` starting at `tailStart`, once `rows` is full.
+    var tail: [[Value]] = []
+    var tailStart = 0
+    var total = 0
     var results = 0
 
     /// Columns never shrink below this many cells when fitting the terminal.
     public static let minimumColumnWidth = 6
+    /// Text columns are cut to no fewer cells than this (or their header) before whole columns
+    /// are left out.
+    public static let textFloor = 10
+    /// A text column whose values are all at most this wide is a code: never cut.
+    public static let rigidWidth = 10
+    /// Rows shown on a terminal unless `.maxrows` says otherwise.
+    public static let defaultMaxRows = 40
 
     public init(options: OutputOptions, graph: Graph, output: TextOutput) {
         self.options = options; self.graph = graph; self.output = output
     }
 
+    var headCapacity: Int { options.maxRows.map { max(1, ($0 + 1) / 2) } ?? Int.max }
+    var tailCapacity: Int { options.maxRows.map { max(0, $0 - ($0 + 1) / 2) } ?? 0 }
+
     public func begin(_ columns: [ResultColumn]) throws {
         self.columns = columns
         rows = []
+        tail = []
+        tailStart = 0
+        total = 0
     }
 
-    public func row(_ values: [Value]) throws { rows.append(values) }
+    public func row(_ values: [Value]) throws {
+        total += 1
+        if rows.count < headCapacity { rows.append(values); return }
+        let cap = tailCapacity
+        guard cap > 0 else { return }
+        if tail.count < cap { tail.append(values) } else {
+            tail[tailStart] = values
+            tailStart = (tailStart + 1) % cap
+        }
+    }
 
     public func end() throws {
-        var text = results > 0 ? "\n" : ""
+        if results > 0 { try output.write("\n") }
         results += 1
+        let tailRows = Array(tail[tailStart...] + tail[..<tailStart])
+        let shown = rows + tailRows
+        let hidden = total - shown.count
         let n = columns.count
+        var footer: [String] = []
         if n > 0 {
-            // Cell texts (nil: null) and widths.
-            let cells: [[String?]] = rows.map { r in r.map { isNullish($0) ? nil : TableWriter.visible(graph.displayText($0)) } }
+            let cells: [[String?]] = shown.map { r in r.map { isNullish($0) ? nil : TableWriter.visible(graph.displayText($0)) } }
             let heads = columns.map { TableWriter.visible($0.name) }
-            let right = (0..<n).map { isNumericColumn(columns[$0], rows: rows, index: $0) }
+            let right = (0..<n).map { isNumericColumn(columns[$0], rows: shown, index: $0) }
+            let nullWidth = displayWidth(options.nullText)
             var widths = [Int](repeating: 0, count: n)
-            if options.header { for i in 0..<n { widths[i] = displayWidth(heads[i]) } }
-            for r in cells { for i in 0..<n { widths[i] = max(widths[i], r[i].map { displayWidth($0) } ?? 1) } }
-            if let limit = options.terminalWidth { widths = TableWriter.fit(widths, into: limit) }
+            var valueWidths = [Int](repeating: 0, count: n)
+            for r in cells { for i in 0..<n { valueWidths[i] = max(valueWidths[i], r[i].map { displayWidth($0) } ?? nullWidth) } }
+            let headWidths = heads.map { displayWidth($0) }
+            for i in 0..<n { widths[i] = max(valueWidths[i], options.header ? headWidths[i] : 0) }
+            var keep = Array(0..<n)
+            var gapAfter: Int? = nil   // the `…` column stands after this position of `keep`
+            if let limit = options.terminalWidth {
+                let rigid = (0..<n).map { i -> Bool in
+                    switch columns[i].type {
+                    case .int, .decimal, .date, .bool: return true
+                    default: return right[i] || valueWidths[i] <= TableWriter.rigidWidth
+                    }
+                }
+                let floors = (0..<n).map { i in
+                    rigid[i] ? widths[i] : min(widths[i], max(options.header ? headWidths[i] : 0, TableWriter.textFloor))
+                }
+                (keep, gapAfter) = TableWriter.columnsThatFit(floors, into: limit)
+                let room = limit - (gapAfter == nil ? 0 : 3)
+                let fitted = TableWriter.fit(keep.map { widths[$0] }, floors: keep.map { floors[$0] }, into: room)
+                for (k, i) in keep.enumerated() { widths[i] = fitted[k] }
+                if keep.count == 1 && widths[keep[0]] > limit { widths[keep[0]] = max(1, limit) }
+                let dropped = (0..<n).filter { !keep.contains($0) }
+                if !dropped.isEmpty {
+                    footer.append("\(dropped.count) column\(dropped.count == 1 ? "" : "s") not shown: "
+                                  + dropped.map { heads[$0] }.joined(separator: ", ") + " (.format line shows them all)")
+                }
+            }
 
-            func line(_ texts: [String?], bold: Bool) -> String {
+            func line(_ texts: [String?], bold: Bool, filler: String = "…") -> String {
                 var s = ""
-                for i in 0..<n {
-                    if i > 0 { s += "  " }
-                    var t = texts[i] ?? "∅"
+                for (k, i) in keep.enumerated() {
+                    if k > 0 { s += "  " }
+                    var t = texts[i] ?? options.nullText
                     var w = displayWidth(t)
                     if w > widths[i] { t = truncated(t, toWidth: widths[i]); w = displayWidth(t) }
-                    let pad = String(repeating: " ", count: widths[i] - w)
+                    let pad = String(repeating: " ", count: max(0, widths[i] - w))
                     var styled = t
                     if options.color {
                         if texts[i] == nil { styled = "\u{1B}[2m" + t + "\u{1B}[0m" }
                         else if bold && !t.isEmpty { styled = "\u{1B}[1m" + t + "\u{1B}[0m" }
                     }
                     s += right[i] ? pad + styled : styled + pad
+                    if k == gapAfter { s += "  " + filler }
                 }
                 while s.last == " " { s.removeLast() }
                 return s + "\n"
             }
 
             if options.header {
-                text += line(heads, bold: true)
-                text += widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ") + "\n"
+                try output.write(line(heads, bold: true))
+                try output.write(line((0..<n).map { String(repeating: "─", count: widths[$0]) }, bold: false, filler: "─"))
             }
-            for r in cells { text += line(r, bold: false) }
+            for r in cells.prefix(rows.count) { try output.write(line(r, bold: false)) }
+            if hidden > 0 { try output.write(line([String?](repeating: "⋮", count: n), bold: false, filler: "⋮")) }
+            for r in cells.dropFirst(rows.count) { try output.write(line(r, bold: false)) }
         }
-        if options.isTerminal { text += rows.count == 1 ? "(1 row)\n" : "(\(rows.count) rows)\n" }
+        if options.isTerminal || hidden > 0 {
+            let count = total == 1 ? "1 row" : "\(total) rows"
+            footer.insert(hidden > 0 ? "\(count) (\(shown.count) shown; .maxrows changes it)" : "(\(count))", at: 0)
+        }
         rows = []
-        try output.write(text)
+        tail = []
+        if !footer.isEmpty {
+            let lines = footer.flatMap { TableWriter.wrapped($0, width: options.terminalWidth) }
+            try output.write(lines.joined(separator: "\n") + "\n")
+        }
         try output.flush()
+    }
+
+    /// The columns (positions) kept when every column needs at least `floors[i]` cells and the
+    /// table must fit in `limit`: all of them if they fit; else as many as fit taken from both
+    /// ends towards the middle (left first), with room for a `…` column (3 cells) after the last
+    /// one taken from the left (returned as its position in the kept list). At least one column.
+    public static func columnsThatFit(_ floors: [Int], into limit: Int) -> (keep: [Int], gapAfter: Int?) {
+        let n = floors.count
+        if floors.reduce(0, +) + 2 * max(0, n - 1) <= limit { return (Array(0..<n), nil) }
+        var left: [Int] = [], right: [Int] = []
+        var used = 3   // "  …"
+        var l = 0, r = n - 1
+        var fromLeft = true
+        while l <= r {
+            let i = fromLeft ? l : r
+            let cost = floors[i] + (left.isEmpty && right.isEmpty ? 0 : 2)
+            if used + cost > limit { if left.isEmpty { left.append(i) }; break }
+            used += cost
+            if fromLeft { left.append(i); l += 1 } else { right.insert(i, at: 0); r -= 1 }
+            fromLeft.toggle()
+        }
+        return (left + right, left.count - 1)
+    }
+
+    /// `text` in lines of at most `width` cells, broken at spaces (a word longer than a line
+    /// stays whole); nil width: one line.
+    static func wrapped(_ text: String, width: Int?) -> [String] {
+        guard let width, width > 0, displayWidth(text) > width else { return [text] }
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            if current.isEmpty { current = String(word); continue }
+            if displayWidth(current) + 1 + displayWidth(word) > width {
+                lines.append(current)
+                current = String(word)
+            } else {
+                current += " " + word
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
+    }
+
+    /// Widths with the columns' floors: `fit(_:into:)` where only columns above their floor shrink.
+    public static func fit(_ widths: [Int], floors: [Int], into limit: Int) -> [Int] {
+        var w = widths
+        var excess = w.reduce(0, +) + 2 * max(0, w.count - 1) - limit
+        while excess > 0 {
+            var top = -1
+            for i in w.indices where w[i] > floors[i] && (top < 0 || w[i] > w[top]) { top = i }
+            if top < 0 { break }
+            w[top] -= 1
+            excess -= 1
+        }
+        return w
     }
 
     /// Column widths shrunk so that the table (columns plus two-space gaps) fits in `limit`
@@ -116,19 +242,6 @@ public final class TableWriter: ResultWriter {
 
     /// `s` with control characters made visible so a cell stays on one line.
     static func visible(_ s: String) -> String {
-        var needs = false
-        for b in s.utf8 where b < 0x20 || b == 0x7F { needs = true; break }
-        if !needs { return s }
-        var out = ""
-        for c in s {
-            if c == "\n" || c == "\r\n" || c == "\r" { out += "↵"; continue }
-            if c == "\t" { out += " "; continue }
-            if let a = c.asciiValue, a < 0x20 || a == 0x7F {
-                out.unicodeScalars.append(Unicode.Scalar(a == 0x7F ? 0x2421 : 0x2400 + UInt32(a))!)
-                continue
-            }
-            out.append(c)
-        }
-        return out
+        TerminalText.escape(s, .cell)
     }
 }
