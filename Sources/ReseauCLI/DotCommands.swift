@@ -29,13 +29,16 @@ struct DotCommand: Sendable {
                    argument: .none),
         DotCommand(name: "help", arguments: "[TOPIC]", summary: "this list, or more about a command or a topic: " + helpTopics.keys.sorted().joined(separator: ", "),
                    details: "", argument: .topic),
+        DotCommand(name: "map", arguments: "FILE [size COL] [color COL]", summary: "draw the last query's result as a map (SVG) in FILE",
+                   details: "Runs the last query again and writes its result as --format svg would, atomically: its cities on a world map, links as arcs, a path as a numbered chain. size COL sizes the dots by a number column (or city field, such as population), color COL colours them (michelin); without them, those of --map-size and --map-color.",
+                   argument: .file),
         DotCommand(name: "mode", arguments: "[FORMAT]", summary: "the same as .format (sqlite3's spelling)", details: "", argument: .format),
         DotCommand(name: "nullvalue", arguments: "[TEXT]", summary: "how tables and the line format show null (default ∅)",
                    details: "Without TEXT, shows the current one. CSV and TSV write null as an empty field, JSON as null.", argument: .none),
         DotCommand(name: "once", arguments: "FILE", summary: "send the next result only to FILE (its format from the extension)",
                    details: "FILE is written atomically when the query succeeds; then results go where they went before.", argument: .file),
         DotCommand(name: "output", arguments: "[FILE]", summary: "send results to FILE; no FILE: back to the terminal",
-                   details: "FILE is written atomically (a temporary file, then rename) when you switch back with .output, switch to another file, or leave (also when the terminal closes: SIGHUP); until then any earlier FILE is untouched. Its format comes from its extension (.csv, .json, .jsonl, .md, .dot, .graphml) unless .format set one; other files get TSV.",
+                   details: "FILE is written atomically (a temporary file, then rename) when you switch back with .output, switch to another file, or leave (also when the terminal closes: SIGHUP); until then any earlier FILE is untouched. Its format comes from its extension (.csv, .json, .jsonl, .md, .dot, .graphml, .svg) unless .format set one; other files get TSV.",
                    argument: .file),
         DotCommand(name: "param", arguments: "NAME [VALUE]", summary: "bind $NAME to VALUE; no VALUE: unbind it",
                    details: "VALUE is an integer or a decimal when it parses as one, true/false a boolean, \"quoted\" or anything else a string. The same as --param NAME=VALUE.",
@@ -107,6 +110,8 @@ struct DotCommand: Sendable {
             markdown    a pipe table
             dot         the nodes and edges of a result, for Graphviz
             graphml     the same, for Gephi and yEd
+            svg         a map of the cities of a result, its links and paths (.map FILE draws
+                        the last query's)
 
             .output FILE and .once FILE take the format from FILE's extension unless .format
             set one. Several results: a blank line between them (json: one array each).
@@ -165,6 +170,7 @@ extension Repl {
         case "once": onceFile(argument)
         case "read": read(argument)
         case "output": output(argument)
+        case "map": map(argument)
         case "param": param(argument)
         case "params": params()
         case "data": data(argument)
@@ -379,6 +385,45 @@ extension Repl {
         } catch {
             Console.errorLine("\(error)")
         }
+    }
+
+    /// `.map FILE [size COL] [color COL]`: the last query again, as an SVG map in FILE.
+    func map(_ argument: String) {
+        var words = argument.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        guard !words.isEmpty else { Console.errorLine("error: .map expects a FILE (.map FILE [size COL] [color COL])"); return }
+        let path = words.removeFirst()
+        var options = runner.options()
+        options.format = .svg
+        while !words.isEmpty {
+            guard words.count >= 2, words[0] == "size" || words[0] == "color" else {
+                Console.errorLine("error: .map FILE [size COL] [color COL]: unexpected '\(words[0])'")
+                return
+            }
+            if words[0] == "size" { options.map.sizeColumn = words[1] } else { options.map.colorColumn = words[1] }
+            words.removeFirst(2)
+        }
+        guard let query = lastQuery else { Console.errorLine("error: no query to map yet: run one, then .map FILE"); return }
+        let file: AtomicFileOutput
+        do { file = try AtomicFileOutput(target: expandTilde(path)) } catch { Console.errorLine("\(error)"); return }
+        let writer = SVGMapWriter(options: options, graph: session.graph, output: file)
+        SignalState.clear()
+        session.cancellation.reset()
+        if let t = runner.timeout { session.cancellation.setTimeout(t) }
+        defer { SignalState.clear(); session.cancellation.reset() }
+        do {
+            try session.run(query, to: writer)
+        } catch {
+            file.discard()
+            _ = runner.report(error)
+            return
+        }
+        guard writer.results > 0 else {
+            file.discard()
+            Console.errorLine("error: the last query gave no result to map")
+            return
+        }
+        do { try file.commit() } catch { Console.errorLine("error: \(error)"); return }
+        say("wrote \(path)\n")
     }
 
     func data(_ argument: String) {

@@ -19,6 +19,8 @@ final class Repl {
     /// Lines of a query not finished yet.
     var pending = ""
     private var lastEntry: String?
+    /// The last query typed (`.map` draws its result).
+    var lastQuery: SourceText?
     /// Where the banner and messages of dot commands go: the terminal.
     let console: StdoutOutput
 
@@ -141,10 +143,12 @@ final class Repl {
     func runEntry(_ text: String) {
         remember(text)
         let body = Repl.withoutLineSwitch(text)
+        let source = SourceText(name: "<input>", text: body)
+        lastQuery = source
         if body != text {
-            runQuery(SourceText(name: "<input>", text: body), format: .line)
+            runQuery(source, format: .line)
         } else {
-            runQuery(SourceText(name: "<input>", text: text))
+            runQuery(source)
         }
     }
 

@@ -45,12 +45,16 @@ public struct ReseauCommand: StatusCommand {
           reseau -e 'cities | where michelin | count'
           reseau -e 'city "Clermont-Ferrand" | twins | select name, country'
 
-        Formats: --format table|line|csv|tsv|json|jsonl|markdown|dot|graphml. The default is an \
-        aligned table on a terminal and TSV with a header row in a pipe or file; --no-header drops the \
+        Formats: --format table|line|csv|tsv|json|jsonl|markdown|dot|graphml|svg. The default is \
+        an aligned table on a terminal and TSV with a header row in a pipe or file; --no-header drops the \
         header. On a terminal, tables fit its width (numbers, dates, codes and headers never cut; \
         columns that do not fit are left out from the middle and named) and long results show their \
         first and last rows (.maxrows in the REPL); pipes and files get every row, uncut. Several \
         results are separated by a blank line (json: one array each; jsonl: more lines).
+
+        Maps: --format svg draws the cities of a result, its links and paths on a world map (one \
+        result per file); --map-size COL sizes the dots by a number, --map-color COL colours them:
+          reseau -e 'city "Cuneo" | nearest cities take 5' --format svg -o near.svg
 
         Files: a query file runs as `reseau weekly.rql` or `reseau -f weekly.rql`; files and -e run in \
         the order of the command line. A file that starts with `#!/usr/bin/env -S reseau -f` runs as a \
@@ -60,7 +64,7 @@ public struct ReseauCommand: StatusCommand {
 
         Cron: -o FILE writes atomically (a temporary file, then rename), so a failed or interrupted run \
         leaves the previous FILE as it was; the extension picks the format (.csv, .json, .jsonl, .md, \
-        .dot, .graphml) unless --format is given. -o /dev/stdout is written in place (>> log appends). \
+        .dot, .graphml, .svg) unless --format is given. -o /dev/stdout is written in place (>> log appends). \
         A crontab line:
           0 6 * * 1 reseau -f q/fund.rql --param year=2024 -o fund.csv
 
@@ -94,6 +98,12 @@ public struct ReseauCommand: StatusCommand {
 
     @Option(help: ArgumentHelp("Output format: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")). Default: table on a terminal, else tsv.", valueName: "FORMAT"))
     public var format: String?
+
+    @Option(name: .customLong("map-size"), help: ArgumentHelp("With --format svg: dot areas by the numbers of column (or city field) COL.", valueName: "COL"))
+    public var mapSize: String?
+
+    @Option(name: .customLong("map-color"), help: ArgumentHelp("With --format svg: dot colours by the values of column (or city field) COL.", valueName: "COL"))
+    public var mapColor: String?
 
     @Option(name: .customLong("param"),
             help: ArgumentHelp("Bind $NAME to VALUE (repeatable).", valueName: "NAME=VALUE"))
@@ -150,6 +160,10 @@ public struct ReseauCommand: StatusCommand {
             throw ValidationError("--max-nesting can be at most \(Limits.maxNestingCeiling)")
         }
         if let o = output, o.isEmpty || o.hasSuffix("/") { throw ValidationError("-o expects a file name") }
+        // --map-* with another format (given, or picked by -o's extension) would be ignored.
+        if let f = try parsedFormat() ?? output.flatMap({ OutputFormat(fileExtension: $0) }), f != .svg, mapSize != nil || mapColor != nil {
+            throw ValidationError("\(mapSize != nil ? "--map-size" : "--map-color") changes --format svg maps, not \(f.rawValue)")
+        }
     }
 
     func parsedFormat() throws -> OutputFormat? {
@@ -230,6 +244,8 @@ public struct ReseauCommand: StatusCommand {
         let runner = Runner(session: session, stdout: StdoutOutput())
         runner.format = try? parsedFormat()
         runner.header = !noHeader
+        runner.map.sizeColumn = mapSize
+        runner.map.colorColumn = mapColor
         runner.timer = timer
         runner.timeout = timeout
         runner.color = color

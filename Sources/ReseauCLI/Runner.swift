@@ -20,6 +20,8 @@ final class Runner {
     /// `--format` / `.format`; nil: a table on a terminal, TSV elsewhere.
     var format: OutputFormat?
     var header = true
+    /// `--map-size`, `--map-color` (the svg format).
+    var map = MapOptions()
     var timer = false
     var timeout: Double?
     var color = ColorMode.auto
@@ -62,6 +64,7 @@ final class Runner {
         let terminal = toTerminal
         var o = OutputOptions(format: effectiveFormat)
         o.header = header
+        o.map = map
         o.isTerminal = terminal
         if let width { o.terminalWidth = width > 0 ? width : nil } else { o.terminalWidth = terminal ? Terminal.width() : nil }
         o.maxRows = terminal && maxRows > 0 ? maxRows : nil

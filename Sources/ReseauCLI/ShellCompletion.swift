@@ -6,15 +6,16 @@ import ReseauCore
 /// that does not exist, did not know `check` (dispatched before parsing), and completed nothing
 /// after `--format`, `-f`, `-o` or `--data`.
 ///
-/// What they complete: `check` as the first word; option names; `--format` and `--color`
-/// values; query files (`*.rql` and folders) after `-f` and as arguments; any file after `-o`;
-/// folders after `--data` (for `check` too).
+/// What they complete: `check` as the first word; option names (`--map-size`/`--map-color`
+/// take a column name, not completed); `--format` and `--color` values; query files (`*.rql`
+/// and folders) after `-f` and as arguments; any file after `-o`; folders after `--data` (for
+/// `check` too).
 enum ShellCompletion {
     static let shells = ["bash", "zsh", "fish"]
 
     /// Options that take a value, and flags, of the root command.
-    static let valued = ["-e", "-f", "--data", "--format", "--param", "-o", "--color", "--timeout", "--max-rows",
-                         "--max-path", "--max-depth", "--max-nesting", "--max-query-bytes"]
+    static let valued = ["-e", "-f", "--data", "--format", "--map-size", "--map-color", "--param", "-o", "--color",
+                         "--timeout", "--max-rows", "--max-path", "--max-depth", "--max-nesting", "--max-query-bytes"]
     static let flags = ["--no-header", "--timer", "--keep-going", "--no-cache", "--version", "-h", "--help",
                         "--generate-completion-script"]
     static var formats: String { OutputFormat.allCases.map(\.rawValue).joined(separator: " ") }
@@ -79,6 +80,8 @@ enum ShellCompletion {
                 '*-f[run the queries of FILE]:query file:_files -g "*.rql"' \\
                 '--data[load the network from the CSV files of DIR]:folder:_directories' \\
                 '--format[output format]:format:(\(formats))' \\
+                '--map-size[with --format svg: dot areas by column COL]:column: ' \\
+                '--map-color[with --format svg: dot colours by column COL]:column: ' \\
                 '*--param[bind $NAME to VALUE]:NAME=VALUE: ' \\
                 '-o[write the results to FILE]:file:_files' \\
                 '--no-header[leave out the header row]' \\
@@ -126,7 +129,7 @@ enum ShellCompletion {
         complete -c reseau -l generate-completion-script -x -a '\(shells.joined(separator: " "))' -d 'print a completion script'
 
         """
-        for o in ["timeout", "max-rows", "max-path", "max-depth", "max-nesting", "max-query-bytes"] {
+        for o in ["map-size", "map-color", "timeout", "max-rows", "max-path", "max-depth", "max-nesting", "max-query-bytes"] {
             s += "complete -c reseau -l \(o) -x\n"
         }
         for f in ["no-header", "timer", "keep-going", "no-cache", "version", "help"] {

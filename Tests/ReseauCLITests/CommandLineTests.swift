@@ -21,7 +21,7 @@ import Glibc
     @Test func helpHasTheTour() throws {
         let r = try reseau(["--help"])
         #expect(r.status == 0)
-        for part in ["A first query", "Formats:", "--format table|line|csv|tsv|json|jsonl|markdown|dot|graphml", "--generate-completion-script",
+        for part in ["A first query", "Formats:", "--format table|line|csv|tsv|json|jsonl|markdown|dot|graphml|svg", "--generate-completion-script", "Maps:", "--map-size",
                      "#!/usr/bin/env -S reseau -f", "Cron:", "crontab", "-o FILE", "Pipes:", "| head -1",
                      "Exit status: 0 success; 1 a query failed", "2 usage error", "3 the data failed to load",
                      "130 interrupted", "--keep-going", "--param", "--timeout", "--no-header", "--color",
@@ -29,6 +29,32 @@ import Glibc
             #expect(r.stdout.contains(part), "help lacks \(part)")
         }
         #expect(r.stderr.isEmpty)
+    }
+
+    /// `--format svg -o FILE`: the map of the issue's example; --map-* with another format is a usage error.
+    @Test func svgMapToAFile() throws {
+        let dir = TemporaryFolder()
+        let r = try reseau(["-e", #"city "Clermont-Ferrand" | twins"#, "--format", "svg", "--map-size", "population", "-o", dir.file("twins.svg")])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.isEmpty && r.stderr.isEmpty)
+        let svg = try #require(dir.read("twins.svg"))
+        for name in ["Clermont-Ferrand", "Salford", "Regensburg", "Gomel", "Aberdeen", "Oviedo", "Norman", "Braga"] {
+            #expect(svg.contains(">\(name)</text>"), "no \(name)")
+        }
+        let usage = try reseau(["-e", "cities", "--format", "csv", "--map-color", "michelin"])
+        #expect(usage.status == 2)
+        #expect(usage.stderr.contains("--map-color changes --format svg maps, not csv"), "\(usage.stderr)")
+        // -o picks the format from the extension (main's rule): .svg is a map; --map-* with .csv is a usage error.
+        let byExtension = try reseau(["-e", #"city "Clermont-Ferrand" | twins"#, "-o", dir.file("ext.svg")])
+        #expect(byExtension.status == 0, "\(byExtension.stderr)")
+        #expect(try #require(dir.read("ext.svg")).contains(">Salford</text>"))
+        let csvFile = try reseau(["-e", "cities", "--map-size", "population", "-o", dir.file("c.csv")])
+        #expect(csvFile.status == 2)
+        #expect(csvFile.stderr.contains("--map-size changes --format svg maps, not csv"), "\(csvFile.stderr)")
+        let none = try reseau(["-e", "fundings | count", "--format", "svg", "-o", dir.file("none.svg")])
+        #expect(none.status == 1)
+        #expect(none.stderr.contains("error: --format svg draws cities, and this result holds none"), "\(none.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.file("none.svg")))
     }
 
     @Test func checkHelp() throws {

@@ -268,6 +268,9 @@ func shell(_ script: String, in folder: String, shellPath: String = "/bin/sh") t
         #expect(try offers(["reseau", "check", "--"], in: dir) == ["--data", "--help"])
         #expect(try offers(["reseau", "--keep"], in: dir) == ["--keep-going"])
         #expect(try offers(["reseau", "-e", ""], in: dir) == [])
+        // The map options (merge of maps): known as options, and take a value (a column name).
+        #expect(try offers(["reseau", "--map"], in: dir) == ["--map-color", "--map-size"])
+        #expect(try offers(["reseau", "--map-size", ""], in: dir) == [])
     }
 
     @Test func zshAndFishKnowCheckAndTheFormats() throws {
@@ -277,6 +280,7 @@ func shell(_ script: String, in folder: String, shellPath: String = "/bin/sh") t
             #expect(r.stdout.contains("check"))
             #expect(r.stdout.contains(OutputFormat.allCases.map(\.rawValue).joined(separator: " ")))
             #expect(!r.stdout.contains("_reseau_help"))
+            #expect(r.stdout.contains("map-size") && r.stdout.contains("map-color"), "\(shell): no map options")
         }
         let bad = try reseau(["--generate-completion-script", "tcsh"])
         #expect(bad.status == 2)

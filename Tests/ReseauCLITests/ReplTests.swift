@@ -38,7 +38,7 @@ import Glibc
         let (p, _) = try start()
         let out = try p.run(".help")
         for c in [".schema [TYPE]", ".format [FORMAT]", ".timer [on|off]", ".read FILE", ".output [FILE]",
-                  ".param NAME [VALUE]", ".params", ".data [DIR]", ".quit", ".help [TOPIC]"] {
+                  ".param NAME [VALUE]", ".params", ".data [DIR]", ".quit", ".help [TOPIC]", ".map FILE [size COL] [color COL]"] {
             #expect(out.contains(c), "no \(c) in .help")
         }
         #expect(try p.run(".help keys").contains("Ctrl-C"))
@@ -166,6 +166,29 @@ import Glibc
         #expect(!FileManager.default.fileExists(atPath: dir.file("out.tsv")))
         #expect(try p.run(".output").contains("wrote"))
         #expect(FileManager.default.fileExists(atPath: dir.file("out.tsv")))
+        quit(p)
+    }
+
+    /// `.map FILE [size COL] [color COL]` runs the last query again and writes its map atomically.
+    @Test func mapWritesTheLastQueryAsSVG() throws {
+        let dir = TemporaryFolder()
+        let p = try PTYProcess(arguments: [], environment: PTYProcess.environment(home: home.path, state: state))
+        _ = try p.prompt()
+        #expect(try p.run(".map \(dir.file("m.svg"))").contains("no query to map yet"))
+        _ = try p.run("fundings | count")
+        #expect(try p.run(".map \(dir.file("m.svg"))").contains("error: --format svg draws cities"))
+        #expect(!FileManager.default.fileExists(atPath: dir.file("m.svg")))
+        _ = try p.run(#"city "Clermont-Ferrand" | twins | select node, name"#)
+        #expect(try p.run(".map \(dir.file("m.svg")) size nope").contains("--map-size nope: the result has no column"))
+        let wrote = try p.run(".map \(dir.file("m.svg")) size population color michelin")
+        #expect(wrote.contains("wrote"), "\(wrote)")
+        let svg = try #require(dir.read("m.svg"))
+        #expect(svg.hasPrefix("<?xml") && svg.hasSuffix("</svg>\n"))
+        for text in ["<title>city &quot;Clermont-Ferrand&quot; | twins | select node, name</title>", ">Salford<", ">michelin: false<", ">population "] {
+            #expect(svg.contains(text), "no \(text) in the map")
+        }
+        // The table format is still in force for queries.
+        #expect(try p.run("cities | count").contains("count"))
         quit(p)
     }
 

@@ -561,6 +561,53 @@ func expectedText(_ v: Value, _ g: Graph) -> String {
     """)
 }
 
+/// Issue 12, item 2: the rows of graph steps carry their edge (hidden `edge`, `prev`), which
+/// `dot` and `graphml` drew as bare nodes: `twins` and `nearest` gave an empty graph, `follow`
+/// nodes with no link.
+@Test func dotAndGraphMLCarryTheEdgesOfGraphSteps() throws {
+    let twins = runQuery(#"city "Clermont-Ferrand" | twins | where name < "N""#, format: .dot)
+    expectBytes(twins, """
+    graph reseau {
+      "gomel" [label="Gomel", type="city"];
+      "clermont-ferrand" [label="Clermont-Ferrand", type="city"];
+      "aberdeen" [label="Aberdeen", type="city"];
+      "braga" [label="Braga", type="city"];
+      "clermont-ferrand" -- "gomel" [label="twin", type="twin"];
+      "clermont-ferrand" -- "aberdeen" [label="twin", type="twin"];
+      "clermont-ferrand" -- "braga" [label="twin", type="twin"];
+    }
+
+    """)
+    // nearest: no edge, a link from the start labelled with the distance.
+    expectBytes(runQuery(#"city "Clermont-Ferrand" | nearest cities take 2"#, format: .dot), """
+    graph reseau {
+      "lyon" [label="Lyon", type="city"];
+      "clermont-ferrand" [label="Clermont-Ferrand", type="city"];
+      "turin" [label="Turin", type="city"];
+      "clermont-ferrand" -- "lyon" [label="nearest (137 km)"];
+      "clermont-ferrand" -- "turin" [label="nearest (367 km)"];
+    }
+
+    """)
+    // out: directed edges, from the start to each org.
+    let out = runQuery(#"city "Clermont-Ferrand" | out member | where id == "rivm" or id == "enut""#, format: .dot)
+    #expect(out.contains(#"  "clermont-ferrand" -> "rivm" [label="member", type="member"];"#), "\(out)")
+    #expect(out.contains(#"  "clermont-ferrand" -> "enut" [label="member", type="member"];"#), "\(out)")
+    // follow at depth 1..2: every row's edge, from its `prev`; each link ends at a node of the result.
+    let follow = try parseGraphML(runQuery(#"city "Clermont-Ferrand" | follow twin, member depth 1..2"#, format: .graphml))
+    let rows = runQuery(#"city "Clermont-Ferrand" | follow twin, member depth 1..2 | count"#, format: .csv)
+    #expect(rows.contains("42"), "\(rows)")
+    #expect(follow.edges.count == 42)
+    let ids = Set(follow.nodes.map(\.id))
+    #expect(follow.edges.allSatisfy { ids.contains($0.source) && ids.contains($0.target) })
+    #expect(follow.edges.contains { $0.source == "clermont-ferrand" && $0.target == "rivm" && $0.data["e_type"] == "member" })
+    #expect(follow.edges.contains { $0.source == "clermont-ferrand" && $0.target == "salford" && $0.data["e_type"] == "twin" })
+    // A node scan: its rows' nodes, which no visible column holds.
+    let scan = try parseGraphML(runQuery(#"cities | where name == "Cuneo" or name == "Oyem""#, format: .graphml))
+    #expect(Set(scan.nodes.map(\.id)) == ["cuneo", "oyem"])
+    #expect(scan.edges.isEmpty)
+}
+
 // MARK: - GraphML
 
 /// Collects GraphML keys, nodes and edges with their data.
@@ -629,6 +676,10 @@ func parseGraphML(_ text: String) throws -> GraphMLReader {
     let empty = try parseGraphML(try render(.graphml, [Result(columns: [col("n", .int)], rows: [[.int(1)]])], graph: g))
     #expect(empty.nodes.isEmpty && empty.edges.isEmpty && empty.edgeDefault == "undirected")
     #expect(GraphMLWriter.escape("a&b<c>\"'\n\u{1}") == "a&amp;b&lt;c&gt;&quot;&apos;&#10;\u{FFFD}")
+    // No terminal control reaches stdout raw (graphml, svg and dot go to a terminal too): DEL and
+    // the C1 controls (U+009B is CSI) become character references in XML, U+FFFD in DOT.
+    #expect(GraphMLWriter.escape("\u{1B}[31m\u{7F}\u{9B}2J\u{85}é") == "\u{FFFD}[31m&#x7F;&#x9B;2J&#x85;é")
+    #expect(DOTWriter.quoted("\u{1B}[31m\u{7F}\u{9B}2J\tx") == "\"\u{FFFD}[31m\u{FFFD}\u{FFFD}2J\tx\"")
 }
 
 // MARK: - makeWriter
@@ -638,7 +689,7 @@ func parseGraphML(_ text: String) throws -> GraphMLReader {
     let out = StringOutput()
     let kinds: [OutputFormat: any ResultWriter.Type] = [
         .table: TableWriter.self, .line: LineWriter.self, .csv: CSVWriter.self, .tsv: TSVWriter.self, .json: JSONWriter.self,
-        .jsonl: JSONLinesWriter.self, .markdown: MarkdownWriter.self, .dot: DOTWriter.self, .graphml: GraphMLWriter.self,
+        .jsonl: JSONLinesWriter.self, .markdown: MarkdownWriter.self, .dot: DOTWriter.self, .graphml: GraphMLWriter.self, .svg: SVGMapWriter.self,
     ]
     for f in OutputFormat.allCases {
         let w = makeWriter(OutputOptions(format: f), graph: g, output: out)

@@ -1,6 +1,6 @@
 /// The output formats of `--format` and `.format`.
 public enum OutputFormat: String, CaseIterable, Sendable {
-    case table, line, csv, tsv, json, jsonl, markdown, dot, graphml
+    case table, line, csv, tsv, json, jsonl, markdown, dot, graphml, svg
 
     /// The format a file name's extension asks for (`-o out.csv`), nil for another extension.
     public init?(fileExtension name: String) {
@@ -14,6 +14,7 @@ public enum OutputFormat: String, CaseIterable, Sendable {
         case "md", "markdown": self = .markdown
         case "dot", "gv": self = .dot
         case "graphml": self = .graphml
+        case "svg": self = .svg
         default: return nil
         }
     }
@@ -30,6 +31,8 @@ public struct OutputOptions: Sendable, Equatable {
     public var terminalWidth: Int? = nil
     /// Use ANSI colours (nulls dimmed, header bold).
     public var color = false
+    /// `--map-size`, `--map-color`: how the `svg` format draws dots.
+    public var map = MapOptions()
     /// The rows a table shows (the first and the last ones) with a footer `N rows (M shown)`;
     /// nil: every row (pipes and files).
     public var maxRows: Int? = nil
@@ -51,5 +54,6 @@ public func makeWriter(_ options: OutputOptions, graph: Graph, output: TextOutpu
     case .markdown: MarkdownWriter(options: options, graph: graph, output: output)
     case .dot: DOTWriter(options: options, graph: graph, output: output)
     case .graphml: GraphMLWriter(options: options, graph: graph, output: output)
+    case .svg: SVGMapWriter(options: options, graph: graph, output: output)
     }
 }

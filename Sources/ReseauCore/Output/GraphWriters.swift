@@ -1,3 +1,31 @@
+/// A writer that draws the network a result holds (`dot`, `graphml`, `svg`). `Session` calls
+/// this `begin` instead of `ResultWriter.begin`, and appends to each row, after the visible
+/// values, the values of `hidden`: those of `networkHiddenColumns` the rows have (a node row's
+/// `node`; a graph step's `prev` node, `edge` and, for `nearest`, `km`).
+public protocol NetworkWriter: ResultWriter {
+    func begin(_ columns: [ResultColumn], hidden: [ResultColumn], query: QueryText) throws
+}
+
+/// The hidden columns a `NetworkWriter` receives, when the rows have them.
+public let networkHiddenColumns = ["node", "prev", "edge", "km"]
+
+/// The text of the query a result comes from (a map's title) and where it is (for errors).
+public struct QueryText: Sendable {
+    public let source: SourceText
+    public let span: Span
+    /// Ctrl-C and `--timeout` for a writer whose `end()` does much work (a map of many cities).
+    public let cancellation: CancellationFlag?
+    public init(source: SourceText, span: Span, cancellation: CancellationFlag? = nil) {
+        self.source = source; self.span = span; self.cancellation = cancellation
+    }
+    /// The query's text, on one line.
+    public var text: String {
+        let lo = Swift.max(0, Swift.min(span.start, source.bytes.count)), hi = Swift.max(lo, Swift.min(span.end, source.bytes.count))
+        let raw = String(decoding: source.bytes[lo..<hi], as: UTF8.self)
+        return raw.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+}
+
 /// The nodes and links a result holds, for the `dot` and `graphml` formats.
 ///
 /// - Every node value in any cell is a node; every edge value is a link (with its endpoints
@@ -9,6 +37,10 @@
 /// - A `path` result (an int `step` column, one node per row) links the node of each row whose
 ///   `step` is one more than the previous row's to that row's node, through an edge of the
 ///   type named in the row's `edge` column when there is one.
+/// - The rows of a graph step (`twins`, `out`, `in`, `follow`, `nearest`) bring their hidden
+///   `node`, `prev` and `edge` (see `NetworkWriter`): the edge is a link; a `nearest` row, which
+///   has no edge, links `prev` to its node with an undirected link labelled `nearest (N km)`.
+///   A node row's hidden `node` is a node even when no visible column holds it (`cities`).
 /// - Nodes are deduplicated (by node), edges by edge, other links by their ends and label.
 ///   Order is that of first appearance.
 struct GraphCollector {
@@ -36,16 +68,22 @@ struct GraphCollector {
     var stepColumn: Int?
     var edgeColumn: Int?
     var previous: (step: Int, node: NodeRef)?
+    /// Positions of the hidden columns in a row (after the visible ones), when given.
+    var hiddenNode: Int?, hiddenPrev: Int?, hiddenEdge: Int?, hiddenKm: Int?
+    /// A `path` result's nodes in step order (for the map's numbered chain).
+    var pathSteps: [(step: Int, node: NodeRef)] = []
 
     init(graph: Graph) { self.graph = graph }
 
     var hasDirected: Bool { links.contains { $0.directed } }
 
-    mutating func begin(_ columns: [ResultColumn]) {
+    mutating func begin(_ columns: [ResultColumn], hidden: [ResultColumn] = []) {
         self.columns = columns
-        nodes = []; nodeSet = []; links = []; linkSet = []; previous = nil
+        nodes = []; nodeSet = []; links = []; linkSet = []; previous = nil; pathSteps = []
         stepColumn = columns.firstIndex { $0.name == "step" }
         edgeColumn = columns.firstIndex { $0.name == "edge" }
+        func at(_ name: String) -> Int? { hidden.firstIndex { $0.name == name }.map { columns.count + $0 } }
+        hiddenNode = at("node"); hiddenPrev = at("prev"); hiddenEdge = at("edge"); hiddenKm = at("km")
     }
 
     mutating func add(_ n: NodeRef) {
@@ -102,8 +140,22 @@ struct GraphCollector {
             default: break
             }
         }
-        for v in values { collect(v) }
+        for v in values.prefix(columns.count) { collect(v) }
         for n in rowNodes { add(n) }
+        func hidden(_ i: Int?) -> Value? { i.flatMap { $0 < values.count ? values[$0] : nil } }
+        if case .node(let n)? = hidden(hiddenNode) { add(n) }
+        if case .edge(let e)? = hidden(hiddenEdge) {
+            add(e)
+            sawEdge = true
+        } else if case .node(let p)? = hidden(hiddenPrev), case .node(let n)? = hidden(hiddenNode), p != n {
+            // `nearest`: no edge joins the start and the city found.
+            add(p)
+            var label = "nearest"
+            if let km = hidden(hiddenKm)?.number, km.isFinite, abs(km) < 1e9 { label += " (\(Int(km.rounded())) km)" }
+            let key = LinkKey.made(p, n, label, false)
+            if linkSet.insert(key).inserted { links.append(Link(from: p, to: n, label: label, type: nil, directed: false)) }
+            sawEdge = true
+        }
         if let s = stepColumn, s < values.count, case .int(let step) = values[s], let node = rowNodes.first {
             if !sawEdge, let p = previous, p.step + 1 == step {
                 var typeName: String? = nil
@@ -111,6 +163,7 @@ struct GraphCollector {
                 link(p.node, node, typeName: typeName)
             }
             previous = (step, node)
+            pathSteps.append((step, node))
             return
         }
         if !sawEdge && rowNodes.count >= 2 {
@@ -133,7 +186,7 @@ struct GraphCollector {
 /// type is directed, undirected links then carrying `dir=none`. Node ids are the node ids,
 /// quoted. Written at `end()`; a result with no node is an empty (valid) graph. Several results
 /// are several graphs, separated by a blank line (`dot` reads them all).
-public final class DOTWriter: ResultWriter {
+public final class DOTWriter: NetworkWriter {
     let graph: Graph
     let output: TextOutput
     var collector: GraphCollector
@@ -145,6 +198,7 @@ public final class DOTWriter: ResultWriter {
     }
 
     public func begin(_ columns: [ResultColumn]) throws { collector.begin(columns) }
+    public func begin(_ columns: [ResultColumn], hidden: [ResultColumn], query: QueryText) throws { collector.begin(columns, hidden: hidden) }
     public func row(_ values: [Value]) throws { collector.row(values) }
 
     public func end() throws {
@@ -168,7 +222,8 @@ public final class DOTWriter: ResultWriter {
         try output.flush()
     }
 
-    /// A DOT quoted string: `"` and `\` escaped, line breaks as `\n`.
+    /// A DOT quoted string: `"` and `\` escaped, line breaks as `\n`, other controls (ESC, DEL,
+    /// C1) as U+FFFD.
     public static func quoted(_ s: String) -> String {
         var out = "\""
         for c in s {
@@ -176,7 +231,14 @@ public final class DOTWriter: ResultWriter {
             case "\"": out += "\\\""
             case "\\": out += "\\\\"
             case "\n", "\r", "\r\n": out += "\\n"
-            default: out.append(c)
+            case "\t": out.append(c)
+            default:
+                // Terminal controls (ESC, DEL, C1) never reach the output raw.
+                if c.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
+                    out += "\u{FFFD}"
+                } else {
+                    out.append(c)
+                }
             }
         }
         return out + "\""
@@ -191,7 +253,7 @@ public final class DOTWriter: ResultWriter {
 /// direction differs says so with `directed="…"`. Text is XML-escaped, and characters XML 1.0
 /// forbids become U+FFFD. Written at `end()`; a result with no node is an empty graph. Several
 /// results are several documents, one after another.
-public final class GraphMLWriter: ResultWriter {
+public final class GraphMLWriter: NetworkWriter {
     let graph: Graph
     let output: TextOutput
     var collector: GraphCollector
@@ -202,6 +264,7 @@ public final class GraphMLWriter: ResultWriter {
     }
 
     public func begin(_ columns: [ResultColumn]) throws { collector.begin(columns) }
+    public func begin(_ columns: [ResultColumn], hidden: [ResultColumn], query: QueryText) throws { collector.begin(columns, hidden: hidden) }
     public func row(_ values: [Value]) throws { collector.row(values) }
 
     public func end() throws {
@@ -234,7 +297,7 @@ public final class GraphMLWriter: ResultWriter {
         try output.flush()
     }
 
-    /// `s` escaped for XML text and attribute values.
+    /// `s` escaped for XML text and attribute values; DEL and C1 controls as character references.
     public static func escape(_ s: String) -> String {
         var out = ""
         for c in s.unicodeScalars {
@@ -250,6 +313,10 @@ public final class GraphMLWriter: ResultWriter {
             default:
                 if c.value < 0x20 || c.value == 0xFFFE || c.value == 0xFFFF {
                     out += "\u{FFFD}"
+                } else if (0x7F...0x9F).contains(c.value) {
+                    // DEL and the C1 controls: valid XML, but not raw on a terminal.
+                    let hex = Array("0123456789ABCDEF")
+                    out += "&#x" + String([hex[Int(c.value >> 4)], hex[Int(c.value & 15)]]) + ";"
                 } else {
                     out.unicodeScalars.append(c)
                 }

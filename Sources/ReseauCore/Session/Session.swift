@@ -146,8 +146,19 @@ public final class Session {
         case .query(let plan, let q):
             let columns = plan.shape.columns
             let ex = Executor(graph: graph, cancellation: cancellation, limits: limits)
-            let project = columns.map { ex.compileAccess($0.access) }
+            // A network writer (dot, graphml, svg) also gets the hidden node/prev/edge/km columns.
+            let network = writer as? NetworkWriter
+            let extra = network == nil ? [] : networkHiddenColumns.compactMap { plan.shape.hidden[$0] }
+            let project = (columns + extra).map { ex.compileAccess($0.access) }
             let header = columns.map { ResultColumn(name: $0.name, type: $0.type) }
+            let begin = { () throws in
+                if let network {
+                    try network.begin(header, hidden: extra.map { ResultColumn(name: $0.name, type: $0.type) },
+                                      query: QueryText(source: source, span: q.span, cancellation: self.cancellation))
+                } else {
+                    try writer.begin(header)
+                }
+            }
             var buffer: [Row] = []
             var streaming = false
             let limit = bufferRows
@@ -158,19 +169,27 @@ public final class Session {
                     buffer.append(values)
                     if buffer.count > limit {
                         streaming = true
-                        try writer.begin(header)
+                        try begin()
                         for b in buffer { try writer.row(b) }
                         buffer = []
                     }
+                } catch let d as Diagnostic {
+                    throw d  // a result the format cannot show (svg: --map-size names no column)
                 } catch { throw RuntimeError(.outputFailed(error), at: q.span) }
                 return true
             }
             do {
                 if !streaming {
-                    try writer.begin(header)
+                    try begin()
                     for b in buffer { try writer.row(b) }
                 }
                 try writer.end()
+            } catch let d as Diagnostic {
+                throw .failed(d, source)  // a result the format cannot show (svg: no cities)
+            } catch let i as Interrupted {
+                // Ctrl-C or --timeout while a map is drawn: as the executor reports them.
+                if i.timedOut { throw .failed(RuntimeError(.timedOut, at: q.span).diagnostic!, source) }
+                throw .interrupted(i)
             } catch { throw .output(error) }
         }
     }
