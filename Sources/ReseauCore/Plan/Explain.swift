@@ -13,14 +13,14 @@ public enum Explain {
         return out
     }
 
-    static func render(_ p: PlanNode, _ g: Graph, _ profile: Profile?, _ depth: Int, _ out: inout [String]) {
+    static func render(_ p: PlanNode, _ g: Graph, _ profile: Profile?, _ depth: Int, _ out: inout [String], readByParent: Bool = false) {
         let pad = String(repeating: "  ", count: depth)
         var suffix = ""
         if let profile {
             let st = profile.stats(p)
             let childNs = p.op.children.reduce(UInt64(0)) { $0 + profile.stats($1).ns }
             let selfNs = st.ns > childNs ? st.ns - childNs : 0
-            suffix = st.calls == 0 ? "  (never ran)" : "  (rows \(st.rows), \(String(format: "%.3f", Double(selfNs) / 1e6)) ms)"
+            suffix = st.calls == 0 ? (readByParent ? "  (read on its columns by the operator above)" : "  (never ran)") : "  (rows \(st.rows), \(String(format: "%.3f", Double(selfNs) / 1e6)) ms)"
         }
         out.append(pad + describe(p, g) + suffix)
         for (kind, sub) in subplans(p.op) {
@@ -28,7 +28,9 @@ public enum Explain {
             render(sub, g, profile, depth + 2, &out)
         }
         if case .match(let m) = p.op { matchSteps(m, g, pad, &out) }
-        for c in p.op.children { render(c, g, profile, depth + 1, &out) }
+        var columnRead = false
+        if case .columnAggregate = p.op { columnRead = true }
+        for c in p.op.children { render(c, g, profile, depth + 1, &out, readByParent: columnRead) }
     }
 
     /// The subplans of the operator's expressions.
