@@ -242,7 +242,7 @@ struct NodePass {
             } else if !(p.type.map { failedTypes.contains($0) } ?? !failedTypes.isEmpty) {
                 let what = p.type.map { schema.nodeTypes[$0].name } ?? "node"
                 let cands = p.type.map { tables[$0].ids } ?? tables.flatMap(\.ids)
-                fail(schema.nodeTypes[p.table].file, p.line, p.col, "unknown \(what) id '\(shown(p.id))'" + suggestion(p.id, cands))
+                fail(schema.nodeTypes[p.table].file, p.line, p.col, "unknown \(what) id '\(shown(p.id))'" + (errors.count < Loader.maxErrors ? suggestion(p.id, cands) : ""))
             }
         }
         for (t, cols) in columns { for (c, a) in cols { tables[t].columns[c] = .node(a) } }
@@ -270,7 +270,8 @@ struct NodePass {
                 country[i] = names.codes[r]; continent[i] = conts.codes[r]
             } else {
                 fail(def.file, Int(tables[Schema.city].lines[i]), i < countryCodeColumns.count ? Int(countryCodeColumns[i]) : 1,
-                     "unknown country code '\(shown(cc.dictionary[Int(c)]))' (not in \(cdef.file))" + suggestion(cc.dictionary[Int(c)], ct.ids))
+                     "unknown country code '\(shown(cc.dictionary[Int(c)]))' (not in \(cdef.file))"
+                     + (errors.count < Loader.maxErrors ? suggestion(cc.dictionary[Int(c)], ct.ids) : ""))
             }
         }
         tables[Schema.city].columns[countryF] = .string(StringColumn(codes: country, dictionary: nameDict))
@@ -282,6 +283,9 @@ struct NodePass {
 @inline(__always) func packNode(_ type: Int, _ row: Int) -> UInt32 { UInt32(type) << 27 | UInt32(row) }
 @inline(__always) func unpackNode(_ p: UInt32) -> NodeRef { NodeRef(type: Int(p >> 27), index: Int(p & 0x07FF_FFFF)) }
 
+/// " (did you mean 'x'?)". Only errors that will be listed get one (callers check the count
+/// against `Loader.maxErrors`): a truncated file can make every later row an unknown id, and
+/// each search compares with every name.
 func suggestion(_ id: String, _ candidates: [String]) -> String {
     let c = closestNames(to: id, in: candidates, limit: 1)
     return c.isEmpty ? "" : " (did you mean '\(shown(c[0]))'?)"
@@ -319,7 +323,7 @@ struct EdgeContext: Sendable {
                 if let k = found {
                     fr.fail(line, r.column(f), "'\(shown(id))' is a \(schema.nodeTypes[Int(k >> 27)].name), not a \(what)")
                 } else {
-                    fr.fail(line, r.column(f), "unknown \(what) id '\(shown(id))'" + suggestion(id, nodes[type].ids))
+                    fr.fail(line, r.column(f), "unknown \(what) id '\(shown(id))'" + (fr.errors.count < Loader.maxErrors ? suggestion(id, nodes[type].ids) : ""))
                 }
                 return nil
             }
