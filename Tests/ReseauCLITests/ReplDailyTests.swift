@@ -154,6 +154,33 @@ import Glibc
         quit(p)
     }
 
+    /// `~/.config/reseau/init.rql` runs at start; `--init FILE` replaces it, `--no-init` skips it.
+    @Test func theStartUpFile() throws {
+        try FileManager.default.createDirectory(atPath: home.file(".config/reseau"), withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: home.file(".config/reseau/init.rql"), contents: Data(".maxrows 3\n.nullvalue NULL\n".utf8))
+        defer { try? FileManager.default.removeItem(atPath: home.file(".config")) }
+        let p = try start(fixture: true)
+        let show = try p.run(".show")
+        #expect(show.contains("maxrows    3"), "\(show)")
+        #expect(show.contains("NULL"))
+        quit(p)
+        let other = TemporaryFolder()
+        other.write("init.rql", ".maxrows 7\nparam y =\n  2\n")
+        let q = try PTYProcess(arguments: ["--data", FixtureNetwork.shared.path, "--init", other.file("init.rql")],
+                               environment: PTYProcess.environment(home: home.path, state: home.file("state")))
+        try q.prompt()
+        #expect(try q.run(".show").contains("maxrows    7"))
+        #expect(try q.run(".params").contains("$y"))
+        quit(q)
+        let r = try PTYProcess(arguments: ["--data", FixtureNetwork.shared.path, "--no-init"],
+                               environment: PTYProcess.environment(home: home.path, state: home.file("state")))
+        try r.prompt()
+        #expect(try r.run(".show").contains("maxrows    40"))
+        quit(r)
+        let missing = try reseau(["--init", "/nonexistent/init.rql", "-e", "cities"])
+        #expect(missing.status == 2)
+    }
+
     /// SIGHUP (the terminal closed) with `.output FILE` active: FILE is written, no temporary left.
     @Test func sighupWritesTheOutputFile() throws {
         let dir = TemporaryFolder()
