@@ -181,6 +181,33 @@ import Glibc
         #expect(missing.status == 2)
     }
 
+    /// At 60 columns `.help` and `.schema` wrap between words, under their column.
+    @Test func helpAndSchemaWrapBetweenWords() throws {
+        let p = try start(columns: 60, fixture: true)
+        for command in [".help", ".schema", ".schema city", ".help output"] {
+            let out = try p.run(command)
+            for line in out.split(separator: "\n") { #expect(line.count <= 60, "\(command): too wide: \(line)") }
+        }
+        quit(p)
+    }
+
+    /// Results sent to an `.output` file are separated (a blank line), not glued together.
+    @Test func outputFileResultsAreSeparated() throws {
+        let dir = TemporaryFolder()
+        let p = try start(fixture: true)
+        try p.run(".output \(dir.file("out.tsv"))")
+        try p.run("cities | count")
+        try p.run("countries | count")
+        try p.run(".output")
+        #expect(dir.read("out.tsv") == "count\n3\n\ncount\n3\n")
+        try p.run(".output \(dir.file("out.md"))")
+        try p.run("cities | count")
+        try p.run("countries | count")
+        try p.run(".output")
+        #expect(dir.read("out.md") == "| count |\n|---:|\n| 3 |\n\n| count |\n|---:|\n| 3 |\n")
+        quit(p)
+    }
+
     /// SIGHUP (the terminal closed) with `.output FILE` active: FILE is written, no temporary left.
     @Test func sighupWritesTheOutputFile() throws {
         let dir = TemporaryFolder()
