@@ -30,7 +30,8 @@ struct CheckCommand: StatusCommand {
             return error.status
         }
         let out = StdoutOutput()
-        out.print(Network.countTable(graph) + "ok: \(Network.describe(graph)): \(Network.summary(graph))\n")
+        out.print(TerminalText.escape(Network.countTable(graph) + "ok: \(Network.describe(graph)): \(Network.summary(graph))\n",
+                                      .message(keepNewlines: true)))
         return .success
     }
 }

@@ -221,7 +221,7 @@ extension Repl {
             }
             s += Network.alignedTable(rows, rightAligned: [2])
             s += ".schema TYPE shows the fields of a type with their types and meaning.\n"
-            say(s)
+            say(wrapForTerminal(s))
             return
         }
         let key = argument.lowercased()

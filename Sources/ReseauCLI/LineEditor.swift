@@ -1,5 +1,6 @@
 @preconcurrency import CEditLine
 import Foundation
+import ReseauCore
 #if canImport(Glibc)
 @preconcurrency import Glibc
 #endif
@@ -64,13 +65,24 @@ final class LineEditor: LineReader {
         return .line(String(cString: p))
     }
 
-    func addHistory(_ entry: String) { _ = add_history(entry) }
+    /// Entries added since the history file was last saved (`HistoryFile.save` merges them).
+    var unsaved: [String] = []
 
-    /// Loads a libedit history file; returns the errno on failure.
-    func readHistory(_ path: String) -> Int32 { read_history(path) }
+    func addHistory(_ entry: String) {
+        _ = add_history(entry)
+        unsaved.append(entry)
+    }
 
-    /// Writes the history to `path`; returns the errno on failure.
-    func writeHistory(_ path: String) -> Int32 { write_history(path) }
+    /// Loads a libedit history file from the open descriptor `fd` (through /dev/fd, so that
+    /// what is read is the file checked, not whatever the path names by then); returns the
+    /// errno on failure.
+    func readHistory(fd: Int32) -> Int32 { read_history("/dev/fd/\(fd)") }
+
+    /// Writes the history to the open descriptor `fd`; returns the errno on failure.
+    func writeHistory(fd: Int32) -> Int32 { write_history("/dev/fd/\(fd)") }
+
+    /// Forgets every entry (before the file is read again to merge).
+    func clearHistory() { clear_history() }
 
     /// Without a UTF-8 LC_CTYPE libedit drops non-ASCII input (`é`): use the environment's
     /// locale, else C.UTF-8.
@@ -104,7 +116,8 @@ private func lineEditorComplete(_ text: UnsafePointer<CChar>?, _ start: Int32, _
     guard let text, let completer = LineEditor.completer,
           let m = completer(String(cString: text)) else { return nil }
     // libedit reads matches[2]: one match is [line, line, NULL].
-    let entries = m.isUnique ? [m.line, m.line] : [m.line] + m.listed
+    // The list libedit prints goes through the terminal escaping (names come from the data).
+    let entries = m.isUnique ? [m.line, m.line] : [m.line] + m.listed.map { TerminalText.escape($0) }
     guard let array = malloc((entries.count + 1) * MemoryLayout<UnsafeMutablePointer<CChar>?>.stride)?
         .bindMemory(to: UnsafeMutablePointer<CChar>?.self, capacity: entries.count + 1) else { return nil }
     for (i, e) in entries.enumerated() { array[i] = strdup(e) }
@@ -134,13 +147,19 @@ final class PlainLineReader: LineReader {
 
 /// The history file: `$XDG_STATE_HOME/reseau/history`, by default
 /// `~/.local/state/reseau/history`, in libedit's format (one entry per query, newlines escaped).
-/// It is replaced atomically (a temporary file, then rename); a file it cannot read or write is
-/// a warning on stderr, once; a corrupt one (not libedit's format, NUL bytes, invalid UTF-8) is
-/// renamed to `history.corrupt` with a warning, and a new history starts.
+///
+/// Saving merges: under a lock (`history.lock`), the file is read again and this session's new
+/// entries appended, so sessions running at once keep every entry (the newest 1 000). It is
+/// written to a temporary file with a random name in the same folder, created exclusively and
+/// never through a symbolic link (mode 0600), then renamed over the old one. A file it cannot
+/// read or write is a warning on stderr, once; a corrupt one (not libedit's format, NUL bytes,
+/// invalid UTF-8) or one that is not a regular file (a FIFO, a device: opened without blocking,
+/// never read) is renamed to `history.corrupt` with a warning, and a new history starts.
 final class HistoryFile {
     let path: String
     let editor: LineEditor
     private var warnedWrite = false
+    private var warnedRead = false
 
     init(path: String, editor: LineEditor) {
         self.path = path
@@ -158,30 +177,82 @@ final class HistoryFile {
         return (home as NSString).appendingPathComponent(".local/state/reseau/history")
     }
 
+    /// What opening the history file found.
+    enum Opened {
+        case missing
+        /// A regular file, open read-only, checked: read it through `fd`.
+        case file(fd: Int32)
+        /// Not usable; the warning was printed.
+        case unusable
+    }
+
+    /// Opens the history file to read it: without blocking (a FIFO would hang the REPL), and
+    /// only if it is a regular file holding a libedit history; anything else is set aside.
+    private func open() -> Opened {
+        let fd = Glibc.open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        if fd < 0 {
+            let e = errno
+            if e == ENOENT { return .missing }
+            readWarning(String(cString: strerror(e)))
+            return .unusable
+        }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { close(fd); return .unusable }
+        let problem: String?
+        switch st.st_mode & S_IFMT {
+        case S_IFREG:
+            problem = HistoryFile.corruption(HistoryFile.readAll(fd))
+        case S_IFDIR:
+            close(fd)
+            readWarning("it is a folder")
+            return .unusable
+        case S_IFIFO: problem = "is a FIFO (named pipe), not a file"
+        case S_IFCHR, S_IFBLK: problem = "is a device, not a file"
+        case S_IFSOCK: problem = "is a socket, not a file"
+        default: problem = "is not a regular file"
+        }
+        guard let problem else {
+            lseek(fd, 0, SEEK_SET)
+            return .file(fd: fd)
+        }
+        close(fd)
+        // Set it aside rather than overwrite it with the next save: the user may want it.
+        let aside = path + ".corrupt"
+        unlink(aside)
+        if rename(path, aside) == 0 {
+            Console.errorLine("warning: the history file \(path) \(problem); moved it to \(aside) and started a new one")
+        } else {
+            warnedWrite = true
+            Console.errorLine("warning: the history file \(path) \(problem) and cannot be moved aside (\(String(cString: strerror(errno)))); history is not saved")
+        }
+        return .unusable
+    }
+
+    /// The rest of an open regular file (nil on a read error).
+    static func readAll(_ fd: Int32) -> Data? {
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let n = read(fd, &buffer, buffer.count)
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 { return nil }
+            if n == 0 { return data }
+            data.append(contentsOf: buffer[0..<n])
+        }
+    }
+
     /// Loads the entries of earlier sessions, if any.
     func load() {
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { return }
-        if isDir.boolValue {
-            Console.errorLine("warning: cannot read the history file \(path): it is a folder")
-            return
-        }
-        if let problem = HistoryFile.corruption(FileManager.default.contents(atPath: path)) {
-            // Set it aside rather than overwrite it with the next save: the user may want it.
-            let aside = path + ".corrupt"
-            unlink(aside)
-            if rename(path, aside) == 0 {
-                Console.errorLine("warning: the history file \(path) \(problem); moved it to \(aside) and started a new one")
-            } else {
-                warnedWrite = true
-                Console.errorLine("warning: the history file \(path) \(problem) and cannot be moved aside (\(String(cString: strerror(errno)))); history is not saved")
-            }
-            return
-        }
-        let code = editor.readHistory(path)
-        if code != 0 {
-            Console.errorLine("warning: cannot read the history file \(path): \(String(cString: strerror(code)))")
-        }
+        guard case .file(let fd) = open() else { return }
+        defer { close(fd) }
+        let code = editor.readHistory(fd: fd)
+        if code != 0 { readWarning(String(cString: strerror(code))) }
+    }
+
+    private func readWarning(_ why: String) {
+        guard !warnedRead else { return }
+        warnedRead = true
+        Console.errorLine("warning: cannot read the history file \(path): \(why)")
     }
 
     /// What is wrong with a history file's bytes, or nil when libedit can read them: an empty
@@ -196,9 +267,10 @@ final class HistoryFile {
         return nil
     }
 
-    /// Writes the history: a temporary file in the same folder, renamed over the old one.
+    /// Saves this session's new entries: merged with the file as it is now (other sessions may
+    /// have saved since), written to a fresh temporary file, renamed over the old one.
     func save() {
-        guard !warnedWrite else { return }
+        guard !warnedWrite, !editor.unsaved.isEmpty else { return }
         let folder = (path as NSString).deletingLastPathComponent
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true,
@@ -206,14 +278,47 @@ final class HistoryFile {
         } catch {
             return warn(errno == 0 ? EACCES : errno)
         }
-        let temporary = path + ".tmp-\(getpid())"
-        let code = editor.writeHistory(temporary)
-        if code != 0 { unlink(temporary); return warn(code) }
-        if rename(temporary, path) != 0 {
+        let lock = lockFolder()
+        defer { if lock >= 0 { close(lock) } }
+        // The file as other sessions left it, then this session's new entries.
+        if case .file(let fd) = open() {
+            editor.clearHistory()
+            _ = editor.readHistory(fd: fd)
+            close(fd)
+            for e in editor.unsaved { _ = add_history(e) }
+        }
+        if warnedWrite { return }
+        var name = ""
+        var fd: Int32 = -1
+        for _ in 0..<8 where fd < 0 {
+            name = folder + "/.history-\(String(UInt64.random(in: 0...UInt64.max), radix: 36)).tmp"
+            fd = Glibc.open(name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            if fd < 0 && errno != EEXIST { break }
+        }
+        if fd < 0 { return warn(errno) }
+        let code = editor.writeHistory(fd: fd)
+        close(fd)
+        if code != 0 { unlink(name); return warn(code) }
+        if rename(name, path) != 0 {
             let e = errno
-            unlink(temporary)
+            unlink(name)
             return warn(e)
         }
+        editor.unsaved = []
+    }
+
+    /// Takes the lock that serialises saves of concurrent sessions (`history.lock`, beside the
+    /// file); returns its descriptor, or -1 when it cannot be had within about a second (a
+    /// session stuck holding it): the save then goes ahead unlocked rather than hang the prompt.
+    private func lockFolder() -> Int32 {
+        let fd = Glibc.open(path + ".lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return -1 }
+        for _ in 0..<100 {
+            if flock(fd, LOCK_EX | LOCK_NB) == 0 { return fd }
+            usleep(10_000)
+        }
+        close(fd)
+        return -1
     }
 
     private func warn(_ code: Int32) {

@@ -17,10 +17,25 @@ public enum Network {
         do {
             guard let folder else { return try Loader.load(BundledSource()) }
             if !cache { return try Loader.load(FolderSource(folder)) }
-            return try CachedLoader.load(folder: folder).0
+            switch CachedLoader.cacheDirectory() {
+            case .success(let dir):
+                return try CachedLoader.load(folder: folder, cacheDirectory: dir, warn: warnOnce).0
+            case .failure(let off):
+                warnOnce(off.warning)
+                return try Loader.load(FolderSource(folder))
+            }
         } catch {
             throw .data(error.description)
         }
+    }
+
+    /// Whether the cache warning was printed (once per process).
+    nonisolated(unsafe) static var warnedAboutCache = false
+
+    static func warnOnce(_ line: String) {
+        guard !warnedAboutCache else { return }
+        warnedAboutCache = true
+        Console.errorLine(line)
     }
 
     /// Total nodes and edges.

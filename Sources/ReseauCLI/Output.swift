@@ -251,7 +251,8 @@ public enum Console {
 
     /// Writes `s` to stderr as is (coloured when `color` is on).
     public static func error(_ s: String) {
-        var s = color ? colored(s) : s
+        var s = TerminalText.escape(s, .message(keepNewlines: true))   // nothing reaches stderr raw
+        if color { s = colored(s) }
         s.withUTF8 { _ = writeAll(2, UnsafeRawBufferPointer($0)) }
     }
 

@@ -82,7 +82,7 @@ public struct ParamBinding: Equatable, Sendable {
     /// Types a parameter's text: an integer when it parses as one (`2021`, `-3`, `1_000_000`), a
     /// decimal when it parses as one (`0.5`, `1e6`), `true`/`false` as booleans, `[…]` a list of
     /// literals (`["network", "company"]`), else a string. Double quotes around the text keep it
-    /// a string (`"2021"`).
+    /// a string (`"2021"`); `@2021-10` is a date.
     public static func value(of text: String) -> Value {
         if text.count >= 2, text.first == "\"", text.last == "\"" {
             return .string(String(text.dropFirst().dropLast()))
@@ -101,6 +101,7 @@ public struct ParamBinding: Equatable, Sendable {
             if let i = Int(plain) { return .int(i) }
             if let d = Double(plain), d.isFinite { return .decimal(d) }
         }
+        if text.hasPrefix("@"), Dates.problem(String(text.dropFirst())) == nil { return .date(String(text.dropFirst())) }
         switch text {
         case "true": return .bool(true)
         case "false": return .bool(false)
@@ -139,6 +140,7 @@ func literal(_ v: Value) -> String {
     case .int(let i): String(i)
     case .decimal(let d): String(d)
     case .string(let s): "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    case .date(let d): "@" + d
     case .bool(let b): b ? "true" : "false"
     case .list(let l): "[" + l.map(literal).joined(separator: ", ") + "]"
     case .node(let n): "node(\(n.type):\(n.index))"
@@ -152,6 +154,7 @@ func typeName(_ v: Value) -> String {
     case .int: "integer"
     case .decimal: "decimal"
     case .string: "string"
+    case .date: "date"
     case .bool: "boolean"
     case .list: "list"
     case .node: "node"

@@ -31,6 +31,7 @@ enum SignalState {
         hits.store(0, ordering: .relaxed)
         target.store(target.load(ordering: .relaxed), ordering: .relaxed)
         temporaryFile.store(temporaryFile.load(ordering: .relaxed), ordering: .relaxed)
+        _ = CachedLoader.temporaryFile.load(ordering: .relaxed)
         forceOnSecond.store(force, ordering: .relaxed)
         _ = reseau_ignore_signal(SIGPIPE)
         _ = reseau_install_signal(SIGINT, reseauSignalHandler, 0)
@@ -77,6 +78,9 @@ private func reseauSignalHandler(_ signal: Int32) {
     if (before >= 1 || raw == 0) && SignalState.forceOnSecond.load(ordering: .relaxed) {
         let file = SignalState.temporaryFile.load(ordering: .acquiring)
         if file != 0, let p = UnsafePointer<CChar>(bitPattern: file) { unlink(p) }
+        // The snapshot image being written, if any.
+        let image = CachedLoader.temporaryFile.load(ordering: .acquiring)
+        if image != 0, let p = UnsafePointer<CChar>(bitPattern: image) { unlink(p) }
         // write(2) is async-signal-safe; a StaticString's bytes need no allocation.
         let message: StaticString = "interrupted\n"
         _ = write(2, message.utf8Start, message.utf8CodeUnitCount)

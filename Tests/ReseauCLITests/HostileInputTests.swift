@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ReseauCLI
+import ReseauCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -32,7 +33,9 @@ final class BigNetwork: Sendable {
             folder.write(f, "code,name,name_fr,continent,source\nFR,France,France,Europe,t\n")
         }
         for (f, header) in [("orgs.csv", "id,name,kind,city,aliases,source"), ("projects.csv", "id,name,kind,theme,start,end,status,signed,aliases,source"),
-                            ("events.csv", "id,name,kind,start,end,city,participants,cities_count,countries_count,aliases,source"),
+                            ("events.csv", "id,name,kind,theme,start,end,status,mode,city,part_of,participants,cities_count,countries_count,aliases,source"),
+                            ("schedules.csv", "event,step,start,end,outcome,reason,note,source"),
+                            ("candidacies.csv", "city,event,result,decision,decided,source"), ("adoptions.csv", "event,project,outcome,note,source"),
                             ("claims.csv", "subject,field,value,note,source"), ("memberships.csv", "city,org,since,source"),
                             ("partnerships.csv", "city,project,role,source"), ("fundings.csv", "org,project,amount,year,note,source"),
                             ("hostings.csv", "city,event,source"), ("attendances.csv", "city,event,source"),
@@ -179,5 +182,336 @@ final class BigNetwork: Sendable {
         let r2 = try reseau(["--data", tmp.file("broken"), "-e", "cities | count"])
         #expect(r2.status == 3)
         #expect(r2.stderr.contains("visits.csv"))
+    }
+
+    // MARK: issue 16: the data loader and its cache against concurrent writers and odd files
+
+    /// A copy of the fixture network in `tmp/name`, every file's modification time set to one
+    /// fixed second, so that a file put back restores its bytes, size and time exactly.
+    func fixtureCopy(_ name: String) throws -> String {
+        let dir = tmp.file(name)
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        for f in try FileManager.default.contentsOfDirectory(atPath: FixtureNetwork.shared.path) {
+            try FileManager.default.copyItem(atPath: FixtureNetwork.shared.path + "/" + f, toPath: dir + "/" + f)
+            try setFixedTime(dir + "/" + f)
+        }
+        return dir
+    }
+
+    func setFixedTime(_ path: String) throws {
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_700_000_000)], ofItemAtPath: path)
+    }
+
+    /// Item 1: a file edited while a run loads, then put back (same bytes, size and time): later
+    /// runs must not get the edited data from the cache. The loader's test hook renames the
+    /// edited file over the original once every file has been read and hashed, before parsing.
+    @Test func aFileSwappedDuringALoadNeverPoisonsTheCache() throws {
+        let data = try fixtureCopy("swap")
+        let twins = data + "/twinnings.csv"
+        let original = try String(contentsOfFile: twins, encoding: .utf8)
+        tmp.write("edited.csv", String(original.prefix { $0 != "\n" }) + "\n")
+        tmp.write("saved.csv", original)
+        try setFixedTime(tmp.file("edited.csv"))
+        try setFixedTime(tmp.file("saved.csv"))
+        let cache = ["XDG_CACHE_HOME": tmp.file("cache-swap")]
+        let hook = ["RESEAU_TEST_LOAD_HOOK": ["after-key", "rename", tmp.file("edited.csv"), twins].joined(separator: "\t")]
+        let q = ["--data", data, "--format", "csv", "-e", "twinnings | count"]
+        let r1 = try reseau(q, environment: cache.merging(hook) { $1 })
+        #expect(r1.status == 0, "\(r1.stderr)")
+        #expect(rename(tmp.file("saved.csv"), twins) == 0)
+        for _ in 0..<2 {
+            let r = try reseau(q, environment: cache)
+            #expect(r.status == 0 && r.stdout == "count\n1\n", "\(r.stdout) \(r.stderr)")
+        }
+        #expect(try reseau(q + ["--no-cache"], environment: cache).stdout == "count\n1\n")
+    }
+
+    /// Item 2: a CSV that shrinks while it is read (rewritten by another program) is a clean
+    /// data error (status 3), never SIGBUS. The hook truncates the file once it is opened.
+    @Test func aFileThatShrinksDuringALoadIsACleanError() throws {
+        let data = try fixtureCopy("shrink")
+        let cities = data + "/cities.csv"
+        let original = try String(contentsOfFile: cities, encoding: .utf8)
+        for cache in [true, false] {
+            try original.write(toFile: cities, atomically: false, encoding: .utf8)
+            let env = ["XDG_CACHE_HOME": tmp.file("cache-shrink"),
+                       "RESEAU_TEST_LOAD_HOOK": ["before-read", "cities.csv", "truncate", cities, "0"].joined(separator: "\t")]
+            let r = try reseau(["--data", data, "-e", "cities | count"] + (cache ? [] : ["--no-cache"]), environment: env)
+            #expect(r.status == 3, "cache \(cache): status \(r.status) \(r.stderr)")
+            #expect(r.stderr.contains("cities.csv: the file changed while it was read"), "\(r.stderr)")
+        }
+    }
+
+    /// Runs reseau with the test environment minus `unset` (which `reseau(…)` cannot remove).
+    func reseauWithout(_ unset: [String], _ arguments: [String], environment: [String: String] = [:]) throws -> RunResult {
+        try reseau(["-u"] + unset.joined(separator: " -u ").split(separator: " ").map(String.init) + [Binary.path] + arguments,
+                   environment: environment, executable: "/usr/bin/env")
+    }
+
+    /// Item 8: SIGTERM while the snapshot is written leaves no temporary file (the hook signals
+    /// the process once half the image is written); leftovers of a killed writer and of earlier
+    /// versions (`.dat.nosync…`) are removed by the next write.
+    @Test func noTemporaryImageIsLeftBehind() throws {
+        let data = try fixtureCopy("leftovers")
+        let cache = tmp.file("cache-left")
+        // Spawned with default signal dispositions and an empty mask (Process inherits the test
+        // runner's), so that the signal the hook sends is delivered.
+        var env = ProcessInfo.processInfo.environment
+        env["XDG_CACHE_HOME"] = cache
+        env["RESEAU_TEST_LOAD_HOOK"] = "writing-image\tsignal\tTERM"
+        let null = open("/dev/null", O_RDWR)
+        defer { close(null) }
+        let pid = try spawnReseau(["--data", data, "-e", "cities | count"], environment: env, stdio: (null, null, null))
+        #expect(waitForExit(pid, timeout: 60) == 130)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: cache + "/reseau") == [])
+        // A writer killed with SIGKILL (pid 2^22 + 1 does not exist), and an older version's file.
+        tmp.write("cache-left/reseau/.tmp-4194305-1f2e", "half an image")
+        tmp.write("cache-left/reseau/.dat.nosyncA1B2", "half an image")
+        let r2 = try reseau(["--data", data, "-e", "cities | count"], environment: ["XDG_CACHE_HOME": cache])
+        #expect(r2.status == 0, "\(r2.stderr)")
+        let left = try FileManager.default.contentsOfDirectory(atPath: cache + "/reseau")
+        #expect(left.count == 1 && left[0].hasSuffix(".snapshot"), "\(left)")
+    }
+
+    /// Item 8: the cache is in a private folder (0700, parents too), never in the shared
+    /// temporary folder: without HOME there is no cache and one line on stderr; a relative
+    /// XDG_CACHE_HOME is ignored.
+    @Test func theCacheFolderIsPrivateAndNeverShared() throws {
+        let data = try fixtureCopy("where")
+        let home = tmp.file("home")
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        let r = try reseau(["--data", data, "-e", "cities | count"], environment: ["HOME": home, "XDG_CACHE_HOME": "relative"], in: tmp.path)
+        #expect(r.status == 0 && r.stderr.isEmpty, "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: tmp.file("relative")), "a relative XDG_CACHE_HOME is ignored")
+        for d in ["/.cache", "/.cache/reseau"] {
+            let mode = try FileManager.default.attributesOfItem(atPath: home + d)[.posixPermissions] as? Int
+            #expect(mode == 0o700, "\(d): \(String(mode ?? 0, radix: 8))")
+        }
+        let shared = tmp.file("shared-tmp")
+        try FileManager.default.createDirectory(atPath: shared, withIntermediateDirectories: true)
+        for _ in 0..<2 {
+            let r2 = try reseauWithout(["HOME", "XDG_CACHE_HOME"], ["--data", data, "--format", "csv", "-e", "cities | count"],
+                                       environment: ["TMPDIR": shared])
+            #expect(r2.status == 0 && r2.stdout == "count\n3\n")
+            #expect(r2.stderr == "warning: no snapshot cache: HOME is not set (nor XDG_CACHE_HOME to an absolute path); every run parses the CSV files\n")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: shared) == [])
+    }
+
+    // MARK: issue 16 item 7: the REPL's history file
+
+    /// A REPL on the fixture network with its history in `home/state/reseau/history`, at its prompt.
+    func repl(_ home: TemporaryFolder) throws -> (PTYProcess, String) {
+        let p = try PTYProcess(arguments: ["--data", FixtureNetwork.shared.path],
+                               environment: PTYProcess.environment(home: home.path, state: home.file("state")))
+        return (p, try p.prompt())
+    }
+
+    /// The temporary history file was `history.tmp-PID`, followed if it was a symbolic link (its
+    /// target overwritten and set to 0600). Now its name is random and it is created exclusively.
+    @Test func theHistoryNeverWritesThroughAPlantedLink() throws {
+        let home = TemporaryFolder()
+        let folder = home.file("state/reseau")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        home.write("victim", "precious\n")
+        chmod(home.file("victim"), 0o644)
+        let (p, _) = try repl(home)
+        #expect(symlink(home.file("victim"), folder + "/history.tmp-\(p.pid)") == 0)
+        try p.run(".params")
+        p.send("\u{4}")
+        #expect(p.waitForExit() == 0)
+        #expect(home.read("victim") == "precious\n")
+        #expect(try FileManager.default.attributesOfItem(atPath: home.file("victim"))[.posixPermissions] as? Int == 0o644)
+        #expect(home.read("state/reseau/history")?.contains(".params") == true)
+        let left = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".tmp") }
+        #expect(left.isEmpty, "\(left)")
+    }
+
+    /// A FIFO at the history path hung the REPL at start (Ctrl-C did nothing): now it is never
+    /// opened blocking, and is moved aside with a warning.
+    @Test func aFIFOAtTheHistoryPathIsSetAside() throws {
+        let home = TemporaryFolder()
+        let history = home.file("state/reseau/history")
+        try FileManager.default.createDirectory(atPath: home.file("state/reseau"), withIntermediateDirectories: true)
+        #expect(mkfifo(history, 0o600) == 0)
+        let (p, banner) = try repl(home)
+        #expect(banner.contains("warning: the history file \(history) is a FIFO (named pipe), not a file; moved it to \(history).corrupt and started a new one"), "\(banner)")
+        try p.run(".params")
+        p.send("\u{4}")
+        #expect(p.waitForExit() == 0)
+        var st = stat()
+        #expect(lstat(history + ".corrupt", &st) == 0 && st.st_mode & S_IFMT == S_IFIFO)
+        #expect(home.read("state/reseau/history")?.contains(".params") == true)
+    }
+
+    /// Two REPLs at once: every entry of both is kept (the last to exit used to win).
+    @Test func concurrentSessionsKeepEveryEntry() throws {
+        let home = TemporaryFolder()
+        let (a, _) = try repl(home)
+        let (b, _) = try repl(home)
+        try a.run(".params")
+        try b.run("cities | count")
+        try a.run("countries | count")
+        try b.run(".schema country")
+        for p in [a, b] {
+            p.send("\u{4}")
+            #expect(p.waitForExit() == 0)
+        }
+        let saved = home.read("state/reseau/history") ?? ""
+        for e in [".params", "cities\\040|\\040count", "countries\\040|\\040count", ".schema\\040country"] {
+            #expect(saved.contains(e), "\(e) missing from \(saved)")
+        }
+        #expect(saved.components(separatedBy: "\n").filter { !$0.isEmpty }.count == 5, "\(saved)")
+    }
+
+    // MARK: issue 16 item 6: nothing from data or a query reaches a terminal raw
+
+    /// A network whose names carry an OSC title sequence, a C1 CSI and a bidi override.
+    func evilNetwork() throws -> String {
+        let data = try fixtureCopy("evil")
+        let cities = data + "/cities.csv"
+        var text = try String(contentsOfFile: cities, encoding: .utf8)
+        text += "evil1,Evil\u{1B}]0;pwned\u{07}One,FR,,,,false,,,t\nevil2,Evil\u{9B}31mTwo\u{202E},FR,,,,false,,,t\n"
+        try text.write(toFile: cities, atomically: true, encoding: .utf8)
+        return data
+    }
+
+    /// What may never appear in text written to a terminal.
+    func hasRawControls(_ s: String) -> Bool {
+        s.unicodeScalars.contains { $0 != "\n" && TerminalText.isUnsafe($0.value) }
+    }
+
+    /// The escaping rules themselves, one character class each.
+    @Test func terminalTextEscapesEveryControlClass() {
+        #expect(TerminalText.escape("Montréal 前橋 👍🏽") == "Montréal 前橋 👍🏽")
+        #expect(TerminalText.escape("a\u{1B}]0;t\u{07}b") == "a\\u{1B}]0;t\\u{7}b")
+        #expect(TerminalText.escape("\u{7F}\u{80}\u{9B}\u{9F}\u{A0}") == "\\u{7F}\\u{80}\\u{9B}\\u{9F}\u{A0}")
+        #expect(TerminalText.escape("\u{61C}\u{200E}\u{200F}\u{202A}\u{202E}\u{2066}\u{2069}\u{2070}")
+                == "\\u{61C}\\u{200E}\\u{200F}\\u{202A}\\u{202E}\\u{2066}\\u{2069}\u{2070}")
+        #expect(TerminalText.escape("a\nb\tc\rd") == "a\\u{A}b\tc\\u{D}d")
+        #expect(TerminalText.escape("a\nb", .message(keepNewlines: true)) == "a\nb")
+        #expect(TerminalText.escape("a\r\nb\rc\nd\te\u{1B}f\u{7F}\u{9B}", .cell) == "a↵b↵c↵d e␛f␡\\u{9B}")
+    }
+
+    @Test func didYouMeanHintsShowControlsVisibly() throws {
+        let data = try evilNetwork()
+        let r = try reseau(["--data", data, "-e", "city \"Evil]0;pwnedOne\""])
+        #expect(r.status == 1)
+        #expect(!hasRawControls(r.stderr), "\(r.stderr.debugDescription)")
+        #expect(r.stderr.contains("did you mean \"Evil\\u{1B}]0;pwned\\u{7}One\"?"), "\(r.stderr)")
+    }
+
+    @Test func checkMessagesShowControlsVisibly() throws {
+        let data = try fixtureCopy("evil-check")
+        let cities = data + "/cities.csv"
+        let text = try String(contentsOfFile: cities, encoding: .utf8) + "x,X,\u{1B}]0;title\u{07},,,,false,,,t\n"
+        try text.write(toFile: cities, atomically: true, encoding: .utf8)
+        let r = try reseau(["check", "--data", data])
+        #expect(r.status == 3)
+        #expect(!hasRawControls(r.stderr), "\(r.stderr.debugDescription)")
+        #expect(r.stderr.contains("unknown country code '\\u{1B}]0;title\\u{7}'"), "\(r.stderr)")
+    }
+
+    @Test func querySnippetsShowControlsVisibly() throws {
+        let r = try reseau(["-e", "cities | where name == \"\u{1B}]0;x\u{07}\u{9B}2J\u{202E}\" | wher"])
+        #expect(r.status == 1)
+        #expect(!hasRawControls(r.stderr), "\(r.stderr.debugDescription)")
+        #expect(r.stderr.contains("\\u{1B}]0;x\\u{7}\\u{9B}2J\\u{202E}"), "\(r.stderr)")
+    }
+
+    @Test func tableCellsShowC1AndBidiControlsVisibly() throws {
+        let data = try evilNetwork()
+        let r = try reseau(["--data", data, "--format", "table", "-e", "cities | select name"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(!hasRawControls(r.stdout), "\(r.stdout.debugDescription)")
+        #expect(r.stdout.contains("Evil␛]0;pwned␇One"), "\(r.stdout)")
+        #expect(r.stdout.contains("Evil\\u{9B}31mTwo\\u{202E}"), "\(r.stdout)")
+    }
+
+    @Test func completionListsShowControlsVisibly() throws {
+        let data = try evilNetwork()
+        let home = TemporaryFolder()
+        let p = try PTYProcess(arguments: ["--data", data], environment: PTYProcess.environment(home: home.path, state: home.file("state")))
+        _ = try p.prompt()
+        p.send("city \"Evi\t\t")
+        // (`expect` returns what came before the text it waited for.)
+        let listed = try p.expect("\\u{202E}")
+        #expect(listed.contains("Evil\\u{1B}]0;pwned\\u{7}One"), "\(listed.debugDescription)")
+        #expect(listed.contains("Evil\\u{9B}31mTwo"), "\(listed.debugDescription)")
+        p.send("One\"\r")
+        _ = try p.prompt()
+        p.send("\u{4}")
+        #expect(p.waitForExit() == 0)
+    }
+
+    // MARK: issue 16 items 9 and 10: messages about odd files and values
+
+    /// A folder, a FIFO or /dev/zero named like a CSV file: a message saying what it is (it was
+    /// "cannot read the file (permissions?)", and a FIFO hung the load).
+    @Test func oddFilesNamedLikeCSVGetAPreciseMessage() throws {
+        let cases: [(String, (String) throws -> Void, String)] = [
+            ("visits.csv", { try FileManager.default.createDirectory(atPath: $0, withIntermediateDirectories: false) }, "it is a folder, not a CSV file"),
+            ("hostings.csv", { #expect(mkfifo($0, 0o600) == 0) }, "it is a FIFO (named pipe), not a CSV file"),
+            ("claims.csv", { try FileManager.default.createSymbolicLink(atPath: $0, withDestinationPath: "/dev/zero") }, "it is a device, not a CSV file"),
+        ]
+        for (k, (file, make, message)) in cases.enumerated() {
+            let data = try fixtureCopy("odd\(k)")
+            try FileManager.default.removeItem(atPath: data + "/" + file)
+            try make(data + "/" + file)
+            for extra in [["--no-cache"], []] {
+                let r = try reseau(["--data", data, "-e", "cities | count"] + extra, environment: ["XDG_CACHE_HOME": tmp.file("cache-odd")])
+                #expect(r.status == 3)
+                #expect(r.stderr == "error: \(data)/\(file): \(message) (data files must be regular files)\n", "\(r.stderr)")
+            }
+        }
+    }
+
+    /// A CR-only CSV put a raw CR in the error; the error now says what is wrong.
+    @Test func aCarriageReturnOnlyFileIsOneClearError() throws {
+        let data = try fixtureCopy("cr")
+        let twins = data + "/twinnings.csv"
+        try (try String(contentsOfFile: twins, encoding: .utf8)).replacingOccurrences(of: "\n", with: "\r")
+            .write(toFile: twins, atomically: true, encoding: .utf8)
+        let r = try reseau(["--data", data, "--no-cache", "-e", "cities | count"])
+        #expect(r.status == 3)
+        #expect(!r.stderr.contains("\r"))
+        #expect(r.stderr.contains("twinnings.csv:1:26: the lines end with a carriage return (CR) alone; save the file with LF or CRLF line endings"), "\(r.stderr)")
+    }
+
+    /// An error on a 1.8 MB line echoed all of it; the snippet is now a window around the caret.
+    @Test func anErrorOnAHugeLineShowsAWindow() throws {
+        let query = "cities | where name == \"" + String(repeating: "x", count: 900_000) + "\" | wher | where name == \"" + String(repeating: "y", count: 900_000) + "\""
+        tmp.write("huge.rql", query)
+        let r = try reseau(["--max-query-bytes", "3000000", tmp.file("huge.rql")])
+        #expect(r.status == 1)
+        #expect(r.stderr.utf8.count < 1_000, "\(r.stderr.utf8.count) bytes of stderr")
+        #expect(r.stderr.contains("error: unknown step 'wher'"), "\(r.stderr)")
+        #expect(r.stderr.contains(":1:900029"), "\(r.stderr)")
+        // The caret is under 'wher' in the window.
+        let lines = r.stderr.components(separatedBy: "\n")
+        if let code = lines.first(where: { $0.hasPrefix("1 | ") }), let caret = lines.first(where: { $0.contains("^^^^") }) {
+            let at = caret.distance(from: caret.startIndex, to: caret.firstIndex(of: "^")!)
+            #expect(String(Array(code)[at..<(at + 4)]) == "wher", "\(code)\n\(caret)")
+            #expect(code.hasPrefix("1 | …x") && code.hasSuffix("y…"))
+        } else {
+            Issue.record("no snippet: \(r.stderr)")
+        }
+    }
+
+    /// Impossible dates and the integer null sentinel in a CSV: load errors with file:line:col.
+    @Test func impossibleDatesAndTheNullSentinelAreLoadErrors() throws {
+        let data = try fixtureCopy("values")
+        let twins = data + "/twinnings.csv"
+        var text = try String(contentsOfFile: twins, encoding: .utf8)
+        text += "maebashi,queretaro,-9223372036854775808,twinning,test\n"
+        try text.write(toFile: twins, atomically: true, encoding: .utf8)
+        let events = data + "/events.csv"
+        let header = try String(contentsOfFile: events, encoding: .utf8)
+        try (header + "e1,E1,camp,2023-02-31,+999-01,queretaro,,,,,test\n").write(toFile: events, atomically: true, encoding: .utf8)
+        let r = try reseau(["--data", data, "-e", "cities | count"])
+        #expect(r.status == 3)
+        #expect(r.stderr.contains("events.csv:2:12: '2023-02-31' is not a date (start): 2023-02 has 28 days"), "\(r.stderr)")
+        #expect(r.stderr.contains("events.csv:2:23: '+999-01' is not a date (end): write YYYY, YYYY-MM or YYYY-MM-DD"), "\(r.stderr)")
+        #expect(r.stderr.contains("twinnings.csv:3:20: '-9223372036854775808' is out of range (since): integers go from -9223372036854775807 to 9223372036854775807"), "\(r.stderr)")
     }
 }

@@ -52,13 +52,13 @@ final class TemporaryFolder: Sendable {
 /// Runs `reseau` with `arguments`, stdin from `stdin` (never the terminal the tests run in),
 /// and returns its status and output.
 func reseau(_ arguments: [String], stdin: String = "", environment: [String: String] = [:],
-            in folder: String? = nil) throws -> RunResult {
+            in folder: String? = nil, executable: String = Binary.path) throws -> RunResult {
     let tmp = TemporaryFolder()
     tmp.write("stdin", stdin)
     tmp.write("stdout", "")
     tmp.write("stderr", "")
     let p = Process()
-    p.executableURL = URL(fileURLWithPath: Binary.path)
+    p.executableURL = URL(fileURLWithPath: executable)
     p.arguments = arguments
     var env = ProcessInfo.processInfo.environment
     env["HOME"] = tmp.path

@@ -13,6 +13,28 @@ struct GoldenCase: CustomTestStringConvertible, Sendable {
     let expected: String
     var testDescription: String { query }
 
+    /// Limits a case sets on its first lines, as `# limits: --max-rows 2` (the flags of the same
+    /// names on the command line), so that a golden file can hit a bound of the bundled network.
+    static func limits(_ text: String) -> Limits? {
+        var l = Limits(), any = false
+        for line in text.split(separator: "\n") where line.hasPrefix("# limits:") {
+            let words = line.dropFirst("# limits:".count).split(separator: " ").map(String.init)
+            var i = 0
+            while i + 1 < words.count {
+                let n = Int(words[i + 1]) ?? 0
+                switch words[i] {
+                case "--max-rows": l.maxRows = n
+                case "--max-depth": l.maxFollowDepth = n
+                case "--max-path": l.maxPathLength = n
+                default: Issue.record("unknown limit \(words[i]) in a golden file")
+                }
+                any = true
+                i += 2
+            }
+        }
+        return any ? l : nil
+    }
+
     static func all() -> [GoldenCase] {
         var out: [GoldenCase] = []
         let fm = FileManager.default
@@ -38,7 +60,7 @@ struct GoldenTests {
     @Test(arguments: GoldenCase.all())
     func golden(_ c: GoldenCase) throws {
         let text = try String(contentsOfFile: Repo.path(c.query), encoding: .utf8)
-        let actual = runQuery(text, name: c.query)
+        let actual = runQuery(text, name: c.query, limits: GoldenCase.limits(text))
         if ProcessInfo.processInfo.environment["RESEAU_UPDATE_GOLDEN"] == "1" {
             try FileManager.default.createDirectory(atPath: (Repo.path(c.expected) as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try actual.write(toFile: Repo.path(c.expected), atomically: true, encoding: .utf8)

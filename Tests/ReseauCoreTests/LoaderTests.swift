@@ -39,8 +39,9 @@ struct LoaderTests {
         let g = bundledGraph
         let nodes = Dictionary(uniqueKeysWithValues: g.nodes.map { (g.schema.nodeTypes[$0.type].source, $0.count) })
         let edges = Dictionary(uniqueKeysWithValues: g.edges.map { (g.schema.edgeTypes[$0.type].source, $0.count) })
-        #expect(nodes == ["cities": 38, "countries": 20, "orgs": 29, "projects": 20, "events": 31, "claims": 103])
-        #expect(edges == ["twinnings": 8, "memberships": 42, "partnerships": 66, "fundings": 34, "hostings": 26, "attendances": 30, "visits": 8])
+        #expect(nodes == ["cities": 38, "countries": 20, "orgs": 29, "projects": 26, "events": 63, "claims": 104, "schedules": 10])
+        #expect(edges == ["twinnings": 8, "memberships": 42, "partnerships": 66, "fundings": 34, "hostings": 32, "attendances": 37, "visits": 8,
+                          "candidacies": 4, "adoptions": 13])
     }
 
     @Test func embeddedCopyEqualsDataFolder() throws {
@@ -82,6 +83,33 @@ struct LoaderTests {
         #expect(runQuery("claims | where field == \"cities_count\" and year(subject.start) == 2017 | select value | distinct | sort value", format: .csv) == "value\n40\n44\n")
     }
 
+    // Issue 15: what the events were about, how they were decided, how they moved (seeds 001, 002, 004).
+    @Test func eventFacts() {
+        // Eight labs in October 2021 (004:126-133), each with its theme, all hybrid, all sessions of the labs week.
+        #expect(runQuery("events | where kind == \"lab\" and part_of.id == \"labs-thematiques-2021\" | aggregate n = count(), modes = count_distinct(mode)", format: .csv) == "n,modes\n8,1\n")
+        // Anderson and Cuneo stood for 2024; an online vote of the members chose Anderson (004:205).
+        #expect(runQuery("candidacies | where to.id == \"rencontres-2024\" | sort from.name | select from.name as city, result, decided", format: .csv) ==
+            "city,result,decided\nAnderson,chosen,2022-05\nCuneo,not_chosen,2022-05\n")
+        // The 3rd Rencontres: planned for February (002:92) or March 2021 (004:88), then September 2021, held March 2022.
+        #expect(runQuery("schedules | where event.id == \"rencontres-2022\" | sort step, start | select step, start, outcome", format: .csv) ==
+            "step,start,outcome\n1,2021-02,moved\n1,2021-03,moved\n2,2021-09,moved\n3,2022-03-15,held\n")
+        // The Voeux de paix were adopted by the 2022 assembly (004:167).
+        #expect(runQuery("project \"Voeux de paix et de solidarité\" | in adopts | select name, edge.outcome", format: .csv) ==
+            "name,outcome\nAssemblée générale du RIVM 2022,adopted\n")
+        // Cancelled events stay events, with their status; none has a host.
+        #expect(runQuery("events | where status == \"cancelled\" | count", format: .csv) == "count\n4\n")
+        #expect(runQuery("hostings | where to.status == \"cancelled\" | count", format: .csv) == "count\n0\n")
+    }
+
+    @Test func eventFilesAreChecked() throws {
+        let bad = try mutatedData("schedules.csv") { $0 + "rencontres-2022,4,2023,,postponed,,,test\n" }
+        #expect(loadErrors(bad) == ["schedules.csv:12:25: unknown outcome 'postponed'; allowed: moved, held, cancelled, planned"])
+        let wrongType = try mutatedData("candidacies.csv") { $0 + "cuneo,declaration-de-queretaro,chosen,,,test\n" }
+        #expect(loadErrors(wrongType) == ["candidacies.csv:6:7: 'declaration-de-queretaro' is a project, not a event"])
+        let noStatus = try mutatedData("events.csv") { $0.replacingOccurrences(of: ",2017-12-01,completed,in_person,", with: ",2017-12-01,,in_person,") }
+        #expect(loadErrors(noStatus) == ["events.csv:2:127: 'status' is required"])
+    }
+
     @Test(arguments: ["clermont-ferrand", "CLERMONT FERRAND", "Clermont Ferrand", "queretaro", "Querétaro", "santiago de queretaro",
                       "Golem", "phrapradaeng", "nyiregyhaza", "bad-kreuznach", "BIALYSTOK"])
     func nameLookup(_ name: String) {
@@ -111,7 +139,7 @@ struct LoaderTests {
 
     @Test func unclosedQuote() throws {
         let d = try mutatedData("hostings.csv") { $0 + "clermont-ferrand,rencontres-2017,\"002_x.txt:1\n" }
-        #expect(loadErrors(d).first == "hostings.csv:28:34: unclosed quote: the field never ends")
+        #expect(loadErrors(d).first == "hostings.csv:34:34: unclosed quote: the field never ends")
     }
 
     @Test func wrongType() throws {
@@ -205,5 +233,55 @@ struct LoaderTests {
         let big = String(repeating: "x", count: 10_000_000)
         let d = try mutatedData("hostings.csv") { $0 + "oyem,rencontres-2017,\(big)\n" }
         #expect(loadErrors(d) == [])
+    }
+
+    // MARK: issue 16 items 9 and 10: values and messages
+
+    /// Impossible dates were loaded; now each is an error at its file:line:col.
+    @Test func impossibleDatesAreErrors() throws {
+        let d = try mutatedData("projects.csv") { $0 + "p1,P1,camp,,2023-02-31,,ongoing,,,test\np2,P2,camp,,+123,,ongoing,,,test\np3,P3,camp,,+999-01,,ongoing,,,test\np4,P4,camp,,2024-02-29,2023-13,ongoing,,,test\np5,P5,camp,,1900-02-29,,ongoing,,,test\n" }
+        #expect(loadErrors(d) == [
+            "projects.csv:22:13: '2023-02-31' is not a date (start): 2023-02 has 28 days",
+            "projects.csv:23:13: '+123' is not a date (start): write YYYY, YYYY-MM or YYYY-MM-DD",
+            "projects.csv:24:13: '+999-01' is not a date (start): write YYYY, YYYY-MM or YYYY-MM-DD",
+            "projects.csv:25:24: '2023-13' is not a date (end): there is no month 13",
+            "projects.csv:26:13: '1900-02-29' is not a date (start): 1900-02 has 28 days",
+        ])
+    }
+
+    /// -2^63 is Reseau's null inside an integer column: a clear error, not "not an integer".
+    @Test func theNullSentinelIsAnOutOfRangeError() throws {
+        let d = try mutatedData("fundings.csv") { $0 + "michelin,perennisation-rivm,12,-9223372036854775808,,test\nmichelin,perennisation-rivm,12,99999999999999999999,,test\n" }
+        #expect(loadErrors(d) == [
+            "fundings.csv:36:32: '-9223372036854775808' is out of range (year): integers go from -9223372036854775807 to 9223372036854775807",
+            "fundings.csv:37:32: '99999999999999999999' is out of range (year): integers go from -9223372036854775807 to 9223372036854775807",
+        ])
+        let ok = try mutatedData("fundings.csv") { $0 + "michelin,perennisation-rivm,12,-9223372036854775807,,test\n" }
+        #expect(loadErrors(ok) == [])
+    }
+
+    /// Every column counts characters (it counted bytes, characters or fields depending on the error).
+    @Test func columnsCountCharacters() throws {
+        let d = try mutatedData("cities.csv") { $0 + "qx,Querétaro,MX,,,abc,false,,,test\nqy,Querétaro,MX,95,,,false,,,test\nqz,Querétaro,ZZ,,,,false,,,test\n\"é\"x,Q,MX,,,,false,,,test\n" }
+        let errors = loadErrors(d)
+        #expect(errors.contains { $0.hasPrefix("cities.csv:") && $0.hasSuffix(":19: 'abc' is not an integer (population)") }, "\(errors)")
+        #expect(errors.contains { $0.hasSuffix(":17: lat 95 is out of range (-90…90)") }, "\(errors)")
+        #expect(errors.contains { $0.hasSuffix(":14: unknown country code 'ZZ' (not in countries.csv)") || $0.contains(":14: unknown country code 'ZZ' (not in countries.csv)") }, "\(errors)")
+        #expect(errors.contains { $0.hasSuffix(":4: unexpected text after a closing quote") }, "\(errors)")
+    }
+
+    /// A CR-only file is one error saying so, without a raw CR in it.
+    @Test func carriageReturnOnlyLineEndings() throws {
+        let d = try mutatedData("hostings.csv") { $0.replacingOccurrences(of: "\n", with: "\r") }
+        #expect(loadErrors(d) == ["hostings.csv:1:18: the lines end with a carriage return (CR) alone; save the file with LF or CRLF line endings"])
+    }
+
+    /// A cell of a megabyte in an error is quoted cut short: one error is one short line.
+    @Test func longCellsAreCutInMessages() throws {
+        let big = String(repeating: "9x", count: 500_000)
+        let d = try mutatedData("fundings.csv") { $0 + "michelin,perennisation-rivm,12,\(big),,test\n" }
+        let errors = loadErrors(d)
+        #expect(errors.count == 1 && errors[0].count < 200, "\(errors.first?.count ?? 0)")
+        #expect(errors.first?.contains("'9x9x9x") == true && errors.first?.contains("…' is not an integer (year)") == true)
     }
 }

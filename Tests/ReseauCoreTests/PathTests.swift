@@ -47,7 +47,7 @@ struct PathTests {
         }
         let dir = try mutatedData("cities.csv") { _ in cities }
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        for f in ["memberships", "partnerships", "hostings", "attendances", "visits", "claims", "fundings"] {
+        for f in ["memberships", "partnerships", "hostings", "attendances", "visits", "claims", "fundings", "schedules", "candidacies", "adoptions"] {
             let header = try String(contentsOfFile: dir + "/\(f).csv", encoding: .utf8).components(separatedBy: "\n")[0]
             try (header + "\n").write(toFile: dir + "/\(f).csv", atomically: true, encoding: .utf8)
         }

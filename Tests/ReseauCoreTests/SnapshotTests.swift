@@ -96,4 +96,84 @@ struct SnapshotTests {
             bytes[i] ^= 0x5A
         }
     }
+
+    // MARK: issue 16 item 8: where the cache lives and what it trusts
+
+    @Test func theImageOfASymbolicLinkIsTheImageOfItsTarget() throws {
+        let data = try mutatedData("cities.csv") { $0 }
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let parent = (data as NSString).deletingLastPathComponent
+        let link = parent + "/link-\(UUID().uuidString)"
+        // A relative link: its text is not a path to the folder from anywhere else.
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: (data as NSString).lastPathComponent)
+        defer { try? FileManager.default.removeItem(atPath: link) }
+        #expect(CachedLoader.imagePath(folder: link, directory: "/c") == CachedLoader.imagePath(folder: data, directory: "/c"))
+        #expect(CachedLoader.imagePath(folder: data + "/", directory: "/c") == CachedLoader.imagePath(folder: data, directory: "/c"))
+    }
+
+    @Test func theCacheFolderIsNeverRelativeNorShared() {
+        func dir(_ env: [String: String]) -> String? {
+            if case .success(let d) = CachedLoader.cacheDirectory(env) { return d }
+            return nil
+        }
+        #expect(dir(["XDG_CACHE_HOME": "/x", "HOME": "/h"]) == "/x/reseau")
+        #expect(dir(["XDG_CACHE_HOME": "rel/cache", "HOME": "/h"]) == "/h/.cache/reseau", "a relative XDG_CACHE_HOME is ignored")
+        #expect(dir(["XDG_CACHE_HOME": "", "HOME": "/h"]) == "/h/.cache/reseau")
+        #expect(dir([:]) == nil, "no HOME: no cache, not one in the shared temporary folder")
+        #expect(dir(["HOME": ""]) == nil)
+        #expect(dir(["HOME": "relative"]) == nil)
+        if case .failure(let why) = CachedLoader.cacheDirectory([:]) {
+            #expect(why.warning == "warning: no snapshot cache: HOME is not set (nor XDG_CACHE_HOME to an absolute path); every run parses the CSV files")
+        }
+    }
+
+    @Test func theCacheFolderIsPrivate() throws {
+        let root = try tempDir()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        // Created with its missing parents, 0700.
+        #expect(CachedLoader.prepare(directory: root + "/a/b/reseau") == nil)
+        for d in ["/a", "/a/b", "/a/b/reseau"] {
+            let mode = try FileManager.default.attributesOfItem(atPath: root + d)[.posixPermissions] as? Int
+            #expect(mode == 0o700, "\(d): \(String(mode ?? 0, radix: 8))")
+        }
+        // An existing folder open to others is made private.
+        try FileManager.default.createDirectory(atPath: root + "/open", withIntermediateDirectories: false, attributes: [.posixPermissions: 0o777])
+        #expect(CachedLoader.prepare(directory: root + "/open") == nil)
+        #expect(try FileManager.default.attributesOfItem(atPath: root + "/open")[.posixPermissions] as? Int == 0o700)
+        // A symbolic link (someone else's folder, say) is not used.
+        try FileManager.default.createSymbolicLink(atPath: root + "/link", withDestinationPath: root + "/open")
+        #expect(CachedLoader.prepare(directory: root + "/link") == "\(root)/link is not a folder (a symbolic link or a file)")
+    }
+
+    /// An 8 GB sparse image with a valid header is rejected from its size, without reading it
+    /// (it was checksummed whole, 43 s), and rebuilt.
+    @Test func anOversizeImageIsRejectedWithoutBeingRead() throws {
+        let data = try mutatedData("cities.csv") { $0 }
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let cache = try tempDir()
+        defer { try? FileManager.default.removeItem(atPath: cache) }
+        _ = try CachedLoader.load(folder: data, cacheDirectory: cache)
+        let image = CachedLoader.imagePath(folder: data, directory: cache)
+        let key = try #require(try CachedLoader.key(folder: data, schema: .shared))
+        guard case .used = CachedLoader.readImage(image, key: key.hash, csvBytes: key.bytes, schema: .shared, origin: data) else {
+            Issue.record("the image just written is not used"); return
+        }
+        #expect(truncate(image, 8 << 30) == 0)
+        guard case .oversize = CachedLoader.readImage(image, key: key.hash, csvBytes: key.bytes, schema: .shared, origin: data) else {
+            Issue.record("an 8 GB image was not rejected from its size"); return
+        }
+        let (g, origin) = try CachedLoader.load(folder: data, cacheDirectory: cache)
+        #expect(origin == .csv)
+        #expect(same(g, bundledGraph))
+        let size = try FileManager.default.attributesOfItem(atPath: image)[.size] as? Int ?? 0
+        #expect(size < 1 << 30, "rebuilt")
+    }
+
+    /// The image of the bundled network is well under the size bound that rejects planted ones.
+    @Test func realImagesAreFarBelowTheSizeBound() throws {
+        let bytes = Snapshot.encode(bundledGraph, key: 1)
+        let csv = Schema.shared.nodeTypes.map(\.file) + Schema.shared.edgeTypes.map(\.file)
+        let total = csv.reduce(0) { $0 + (EmbeddedData.files[$1]?.utf8.count ?? 0) }
+        #expect(bytes.count * 4 < Snapshot.maximumSize(csvBytes: total), "\(bytes.count) bytes of image for \(total) of CSV")
+    }
 }

@@ -15,9 +15,10 @@ let bundledGraph: Graph = try! Loader.load(BundledSource())
 func runQuery(_ text: String, name: String = "-e", graph: Graph = bundledGraph, params: [String: Value] = [:],
               format: OutputFormat = .table, limits: Limits? = nil) -> String {
     let session = Session(graph: graph)
+    let out = StringOutput()
+    session.onWarning = { out.append($0) }
     for (k, v) in params { session.setParam(k, v) }
     if let limits { session.limits = limits }
-    let out = StringOutput()
     let writer = makeWriter(OutputOptions(format: format), graph: graph, output: out)
     do {
         try session.run(SourceText(name: name, text: text), to: writer)

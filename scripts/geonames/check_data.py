@@ -32,9 +32,12 @@ SCHEMA = {
     "orgs.csv": [("id", "id"), ("name", "str"), ("kind", "enum:org_kind"), ("city", "ref?:city"), ("aliases", "list"), ("source", "src")],
     "projects.csv": [("id", "id"), ("name", "str"), ("kind", "enum:project_kind"), ("theme", "str?"), ("start", "date"), ("end", "date"),
                      ("status", "enum:status"), ("signed", "int"), ("aliases", "list"), ("source", "src")],
-    "events.csv": [("id", "id"), ("name", "str"), ("kind", "enum:event_kind"), ("start", "date"), ("end", "date"), ("city", "ref?:city"),
+    "events.csv": [("id", "id"), ("name", "str"), ("kind", "enum:event_kind"), ("theme", "str?"), ("start", "date"), ("end", "date"),
+                   ("status", "enum:event_status"), ("mode", "enum:mode"), ("city", "ref?:city"), ("part_of", "ref?:event"),
                    ("participants", "int"), ("cities_count", "int"), ("countries_count", "int"), ("aliases", "list"), ("source", "src")],
     "claims.csv": [("subject", "ref:any"), ("field", "field"), ("value", "str"), ("note", "str?"), ("source", "src")],
+    "schedules.csv": [("event", "ref:event"), ("step", "int!"), ("start", "date"), ("end", "date"), ("outcome", "enum:outcome"),
+                      ("reason", "str?"), ("note", "str?"), ("source", "src")],
     "twinnings.csv": [("from", "ref:city"), ("to", "ref:city"), ("since", "int"), ("kind", "enum:twin_kind"), ("source", "src")],
     "memberships.csv": [("city", "ref:city"), ("org", "ref:org"), ("since", "int"), ("source", "src")],
     "partnerships.csv": [("city", "ref:city"), ("project", "ref:project"), ("role", "enum:role"), ("source", "src")],
@@ -43,15 +46,23 @@ SCHEMA = {
     "attendances.csv": [("city", "ref:city"), ("event", "ref:event"), ("source", "src")],
     "visits.csv": [("from", "ref:city"), ("to", "ref:city"), ("trip", "slug"), ("purpose", "str"), ("start", "date"), ("end", "date"),
                    ("cost", "dec"), ("note", "str?"), ("source", "src")],
+    "candidacies.csv": [("city", "ref:city"), ("event", "ref:event"), ("result", "enum:result"), ("decision", "str?"), ("decided", "date"),
+                        ("source", "src")],
+    "adoptions.csv": [("event", "ref:event"), ("project", "ref:project"), ("outcome", "enum:adoption"), ("note", "str?"), ("source", "src")],
 }
 NODE_FILES = {"city": "cities.csv", "org": "orgs.csv", "project": "projects.csv", "event": "events.csv"}
 ENUMS = {
     "continent": {"Africa", "Asia", "Europe", "North America", "South America", "Oceania"},
     "org_kind": {"network", "municipality", "company", "university", "school", "association", "ministry", "public_agency",
                  "eu_institution", "cluster", "group"},
-    "project_kind": {"cooperation", "programme", "festival", "residency", "contest", "camp", "network", "subsidy"},
+    "project_kind": {"cooperation", "programme", "festival", "residency", "contest", "camp", "network", "subsidy", "governance"},
     "status": {"ongoing", "completed", "planned", "cancelled", "unknown"},
-    "event_kind": {"rencontres", "general_assembly", "conference", "lab", "meeting", "festival", "camp", "other"},
+    "event_kind": {"rencontres", "general_assembly", "conference", "lab", "meeting", "festival", "camp", "vote", "other"},
+    "event_status": {"completed", "planned", "cancelled", "unknown"},
+    "mode": {"in_person", "online", "hybrid", "unknown"},
+    "outcome": {"moved", "held", "cancelled", "planned"},
+    "result": {"chosen", "not_chosen", "pending", "unknown"},
+    "adoption": {"adopted", "signed", "decided", "prepared"},
     "twin_kind": {"twinning", "solidarity", "partnership"},
     "role": {"lead", "partner", "host", "participant"},
 }
@@ -149,8 +160,10 @@ def main():
                     for part in v.split("; "):
                         if part[:4] in ("000_", "001_", "002_", "003_", "004_") and not SEED_REF.match(part):
                             err(f"{where}: malformed seed reference {part!r}")
-                elif typ == "int":
-                    if v and not INT.match(v):
+                elif typ in ("int", "int!"):
+                    if typ == "int!" and not v:
+                        err(f"{where}: {col} is required")
+                    elif v and not INT.match(v):
                         err(f"{where}: {col} {v!r} is not an integer")
                 elif typ in ("dec", "dec!"):
                     if typ == "dec!" and not v:
@@ -204,6 +217,14 @@ def main():
             if keys.count(k) > 1:
                 err(f"{name}: {k} listed {keys.count(k)} times")
 
+    for name, cols in (("candidacies.csv", ("city", "event")), ("adoptions.csv", ("event", "project"))):
+        keys = [tuple(r[c] for c in cols) for r in tables[name]]
+        for k in set(keys):
+            if keys.count(k) > 1:
+                err(f"{name}: {k} listed {keys.count(k)} times")
+
+    check_events(tables)
+
     # a trip's cost on one row at most; one origin per trip
     trips = {}
     for r in tables["visits.csv"]:
@@ -244,6 +265,68 @@ def main():
 
     counts = {name: len(rows) for name, rows in tables.items()}
     return counts
+
+
+def check_events(tables):
+    """Events, their history (schedules) and decisions (candidacies, adoptions) agree."""
+    events = {r["id"]: r for r in tables["events.csv"]}
+    # part_of: never the event itself, no cycle
+    for eid, r in events.items():
+        seen, cur = {eid}, r["part_of"]
+        while cur:
+            if cur in seen:
+                err(f"events.csv: {eid}: part_of chain loops back to {cur}")
+                break
+            seen.add(cur)
+            cur = events[cur]["part_of"] if cur in events else ""
+    # a session lies within its parent's dates (compared at the precision both give)
+    for eid, r in events.items():
+        parent = events.get(r["part_of"])
+        if not parent:
+            continue
+        for mine, theirs, later in ((r["start"], parent["start"], True), (r["end"], parent["end"], False)):
+            n = min(len(mine), len(theirs))
+            if n and ((mine[:n] < theirs[:n]) if later else (mine[:n] > theirs[:n])):
+                err(f"events.csv: {eid} ({r['start']}…{r['end']}) is not within its part_of {r['part_of']} ({parent['start']}…{parent['end']})")
+    # cancelled events took place nowhere: no hosting or attendance
+    for name in ("hostings.csv", "attendances.csv"):
+        for i, r in enumerate(tables[name], start=2):
+            if r["event"] in events and events[r["event"]]["status"] == "cancelled":
+                err(f"{name}:{i}: {r['event']} is cancelled; a cancelled event has no {name[:-4]}")
+    # schedules: per event, steps 1, 2, … in file order (a step may repeat: sources that disagree);
+    # only the last step may be held/planned/cancelled without a later one; its outcome matches the event's status
+    matches = {"held": "completed", "planned": "planned", "cancelled": "cancelled"}
+    history = {}
+    for i, r in enumerate(tables["schedules.csv"], start=2):
+        history.setdefault(r["event"], []).append((i, r))
+    for eid, rows in history.items():
+        step = 0
+        for i, r in rows:
+            n = int(r["step"]) if INT.match(r["step"]) else 0
+            if n not in (step, step + 1) or (step == 0 and n != 1):
+                err(f"schedules.csv:{i}: step {r['step']} of {eid} after step {step} (steps go 1, 2, … in file order)")
+            step = n
+        last = [r for _, r in rows if r["step"] == str(step)]
+        earlier = [(i, r) for i, r in rows if r["step"] != str(step)]
+        for i, r in earlier:
+            if r["outcome"] != "moved":
+                err(f"schedules.csv:{i}: {eid} step {r['step']} is '{r['outcome']}' but a later step follows (expected 'moved')")
+        if eid in events:
+            ev = events[eid]
+            if not any(matches.get(r["outcome"]) == ev["status"] for r in last):
+                err(f"schedules.csv: the last step of {eid} has no outcome matching its status '{ev['status']}'")
+            for r in last:
+                if matches.get(r["outcome"]) == ev["status"] and r["start"] and r["start"] != ev["start"]:
+                    err(f"schedules.csv: {eid} ends on {r['start']} but events.csv says start {ev['start']}")
+    # candidacies: one chosen city per event, and it is the event's city
+    chosen = {}
+    for i, r in enumerate(tables["candidacies.csv"], start=2):
+        if r["result"] == "chosen":
+            if r["event"] in chosen:
+                err(f"candidacies.csv:{i}: {r['event']} has a second chosen city")
+            chosen[r["event"]] = r["city"]
+            if r["event"] in events and events[r["event"]]["city"] != r["city"]:
+                err(f"candidacies.csv:{i}: {r['city']} chosen for {r['event']}, whose city is {events[r['event']]['city']!r}")
 
 
 def personal_names_hits():

@@ -144,8 +144,10 @@ public struct Generator {
     static let themes: [StaticString] = ["Economie durable", "Jeunesse", "Culture", "Mobilité", "Santé", "Education", "Environnement", "Gouvernance locale"]
     static let statuses: [StaticString] = ["ongoing", "completed", "completed", "planned", "cancelled", "unknown"]
     static let eventKinds: [StaticString] = ["rencontres", "general_assembly", "conference", "lab", "meeting", "festival", "camp", "other"]
+    static let eventModes: [StaticString] = ["in_person", "in_person", "in_person", "online", "hybrid", "unknown"]
+    static let adoptionOutcomes: [StaticString] = ["adopted", "signed", "decided", "prepared"]
 
-    /// Writes the 13 files and `bench-params.json` into `dir` (which must exist).
+    /// Writes the 16 files and `bench-params.json` into `dir` (which must exist).
     @discardableResult
     public func write(to dir: String) throws(ByteWriter.OpenError) -> WorkloadParams {
         var rng = Xoshiro256(seed: seed)
@@ -307,14 +309,22 @@ public struct Generator {
             w.close()
         }
 
-        // events.csv, hostings.csv, attendances.csv, claims.csv
+        // events.csv, hostings.csv, attendances.csv, claims.csv, schedules.csv, candidacies.csv, adoptions.csv.
+        // The columns and files added for issue 15 (theme, status, mode, part_of; an event's history, its
+        // candidate hosts, what it adopted) draw from their own generator, so the main sequence, and with it
+        // every other file and the workload parameters, is what it was before they existed.
         do {
             let ev = try open("events.csv"), host = try open("hostings.csv")
             let att = try open("attendances.csv"), claims = try open("claims.csv")
-            ev.text("id,name,kind,start,end,city,participants,cities_count,countries_count,aliases,source\n")
+            let sched = try open("schedules.csv"), cand = try open("candidacies.csv"), adopt = try open("adoptions.csv")
+            ev.text("id,name,kind,theme,start,end,status,mode,city,part_of,participants,cities_count,countries_count,aliases,source\n")
             host.text("city,event,source\n")
             att.text("city,event,source\n")
             claims.text("subject,field,value,note,source\n")
+            sched.text("event,step,start,end,outcome,reason,note,source\n")
+            cand.text("city,event,result,decision,decided,source\n")
+            adopt.text("event,project,outcome,note,source\n")
+            var aux = Xoshiro256(seed: seed ^ 0x15E7_E4E5)
             var chosen: [Int] = []
             for e in 0..<scale.events {
                 let city = global.sample(&rng)
@@ -327,11 +337,33 @@ public struct Generator {
                     let c = global.sample(&rng)
                     if !chosen.contains(c) { chosen.append(c) }
                 }
-                ev.tagged("e", e); ev.comma(); ev.tagged("Event ", e); ev.comma()
-                ev.text(Generator.eventKinds[rng.below(Generator.eventKinds.count)]); ev.comma()
-                ev.date(y, m, d); ev.comma(); ev.date(y, m, d + rng.below(3)); ev.comma(); ev.tagged("c", city); ev.comma()
-                ev.int(participants); ev.comma(); ev.int(k + 1); ev.comma(); ev.int(1 + rng.below(k + 1))
+                let kind = Generator.eventKinds[rng.below(Generator.eventKinds.count)]
+                let endDay = d + rng.below(3)
+                // Mostly held; 5 % cancelled; the future is planned. A cancelled event keeps its hosting row
+                // here (the bundled data's rule that it has none is checked by check_data.py only).
+                let planned = y >= 2025, cancelled = !planned && aux.chance(0.05)
+                let status: StaticString = planned ? "planned" : cancelled ? "cancelled" : "completed"
+                ev.tagged("e", e); ev.comma(); ev.tagged("Event ", e); ev.comma(); ev.text(kind); ev.comma()
+                ev.text(Generator.themes[aux.below(Generator.themes.count)]); ev.comma()
+                ev.date(y, m, d); ev.comma(); ev.date(y, m, endDay); ev.comma()
+                ev.text(status); ev.comma(); ev.text(Generator.eventModes[aux.below(Generator.eventModes.count)]); ev.comma()
+                ev.tagged("c", city); ev.comma()
+                if e > 0 && aux.chance(0.1) { ev.tagged("e", aux.below(e)) }   // a session of an earlier event: no cycle
+                ev.comma(); ev.int(participants); ev.comma(); ev.int(k + 1); ev.comma(); ev.int(1 + rng.below(k + 1))
                 ev.text(",,reseau-gen"); ev.newline()
+                if !planned && !cancelled && aux.chance(0.1) {
+                    sched.tagged("e", e); sched.text(",1,"); sched.int(y - 1); sched.text(",,moved,pandemic,,reseau-gen"); sched.newline()
+                    sched.tagged("e", e); sched.text(",2,"); sched.date(y, m, d); sched.comma(); sched.date(y, m, endDay)
+                    sched.text(",held,,,reseau-gen"); sched.newline()
+                }
+                if chosen.count > 1 && aux.chance(0.1) {
+                    cand.tagged("c", city); cand.comma(); cand.tagged("e", e); cand.text(",chosen,vote,"); cand.int(y - 1); cand.text(",reseau-gen"); cand.newline()
+                    cand.tagged("c", chosen[1]); cand.comma(); cand.tagged("e", e); cand.text(",not_chosen,vote,"); cand.int(y - 1); cand.text(",reseau-gen"); cand.newline()
+                }
+                if aux.chance(0.1) {
+                    adopt.tagged("e", e); adopt.comma(); adopt.tagged("p", aux.below(scale.projects)); adopt.comma()
+                    adopt.text(Generator.adoptionOutcomes[aux.below(Generator.adoptionOutcomes.count)]); adopt.text(",,reseau-gen"); adopt.newline()
+                }
                 host.tagged("c", city); host.comma(); host.tagged("e", e); host.text(",reseau-gen"); host.newline()
                 for c in chosen.dropFirst() {
                     att.tagged("c", c); att.comma(); att.tagged("e", e); att.text(",reseau-gen"); att.newline()
@@ -339,7 +371,7 @@ public struct Generator {
                 claims.tagged("e", e); claims.text(",participants,"); claims.int(participants + rng.below(50))
                 claims.text(",\"about that many, as stated\",reseau-gen"); claims.newline()
             }
-            ev.close(); host.close(); att.close(); claims.close()
+            ev.close(); host.close(); att.close(); claims.close(); sched.close(); cand.close(); adopt.close()
         }
 
         // visits.csv: official trips between two different cities.

@@ -15,7 +15,7 @@ struct GeneratorTests {
     }
 
     static let files = ["countries", "cities", "orgs", "projects", "events", "claims", "twinnings", "memberships",
-                        "partnerships", "fundings", "hostings", "attendances", "visits"].map { $0 + ".csv" } + ["bench-params.json"]
+                        "partnerships", "fundings", "hostings", "attendances", "visits", "schedules", "candidacies", "adoptions"].map { $0 + ".csv" } + ["bench-params.json"]
 
     @Test func sameSeedSameBytes() throws {
         let (a, _) = try Self.generate(seed: 42), (b, _) = try Self.generate(seed: 42)

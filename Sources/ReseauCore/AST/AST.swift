@@ -33,11 +33,13 @@ public indirect enum Expr: Equatable, Sendable {
     /// `f(args)`; `count()` has no arguments.
     case call(Name, [Expr], Span)
     case ifThen(Expr, Expr, Expr, Span)
+    /// `project "projet RIVM"` inside an expression: the one node that the lookup names.
+    case lookup(Name, Expr, Span)
 
     public var span: Span {
         switch self {
         case .literal(_, let s), .list(_, let s), .unary(_, _, let s), .binary(_, _, _, let s),
-             .inQuery(_, _, let s), .exists(_, let s), .call(_, _, let s), .ifThen(_, _, _, let s): s
+             .inQuery(_, _, let s), .exists(_, let s), .call(_, _, let s), .ifThen(_, _, _, let s), .lookup(_, _, let s): s
         case .name(let n), .param(let n): n.span
         case .member(let b, let n): b.span.to(n.span)
         }

@@ -38,6 +38,7 @@ public enum ASTPrinter {
         case .decimal(let d):
             d < 0 ? "(-\(decimalText(-d)))" : decimalText(d)
         case .string(let s): string(s)
+        case .date(let d): "@" + d
         case .bool(let b): b ? "true" : "false"
         case .list(let l): "[" + l.map(value).joined(separator: ", ") + "]"
         case .node, .edge: "null"
@@ -133,6 +134,7 @@ public enum ASTPrinter {
         case .inQuery(let x, let q, _): "(\(expr(x)) in (\(query(q))))"
         case .exists(let steps, _): "exists(" + steps.map(step).joined(separator: " | ") + ")"
         case .call(let f, let args, _): "\(f.text)(" + args.map(expr).joined(separator: ", ") + ")"
+        case .lookup(let t, let n, _): "\(t.text) \(expr(n))"
         case .ifThen(let c, let a, let b, _): "(if \(expr(c)) then \(expr(a)) else \(expr(b)))"
         }
     }

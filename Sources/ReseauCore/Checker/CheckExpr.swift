@@ -26,6 +26,10 @@ extension Checker {
         case .name(let n):
             if let agg = aggregates {
                 if let k = agg.keyNames.firstIndex(of: n.text) { return .access(.slot(k), agg.keyTypes[k]) }
+                if let f = AggregateFunction(rawValue: n.text), !agg.input.knownNames.contains(n.text) {
+                    throw fail("'\(n.text)' is an aggregate: it needs parentheses", n.span,
+                               hint: f == .count ? "write count()" : "write \(n.text)(FIELD)")
+                }
                 throw fail("'\(n.text)' is neither a group key nor inside an aggregate", n.span,
                            hint: "use an aggregate such as sum(\(n.text)) or list(\(n.text))")
             }
@@ -50,9 +54,15 @@ extension Checker {
                 guard t.type.isNumeric else { throw fail("'-' needs a number, found \(t.type)", x.span) }
                 return .unary(.neg, t, t.type == .null ? .int : t.type)
             }
+        case .lookup(let typeName, let nameExpr, _):
+            guard let t = schema.nodeType(named: typeName.text) else {
+                throw fail("unknown node type '\(typeName.text)'", typeName.span, hint: suggest(typeName.text, schema.nodeTypes.map(\.name)))
+            }
+            return .constant(.node(try resolveName(nameExpr, type: t).0[0]))
         case .binary(let op, let a, let b, let span):
             let l = try checkExpr(a, shape, aggregates: aggregates)
             let r = try checkExpr(b, shape, aggregates: aggregates)
+            if op == .eq || op == .ne { try checkNameComparison(l, r, a, b) }
             return .binary(op, l, r, try binaryType(op, l.type, r.type, a, b, span))
         case .inQuery(let x, let q, _):
             let t = try checkExpr(x, shape, aggregates: aggregates)
@@ -71,7 +81,7 @@ extension Checker {
             guard let slot = shape.nodeSlot else {
                 throw fail("'exists' needs rows that are nodes", span)
             }
-            var sub = PlanNode(.input, .nodeRow(shape.nodeType, schema: schema))
+            var sub = PlanNode(.input, .nodeRow(shape.nodeType, schema: schema), at: span)
             for s in steps { sub = try checkStep(s, sub) }
             return .exists(slot: slot, sub)
         case .ifThen(let c, let a, let b, _):
@@ -101,9 +111,36 @@ extension Checker {
         }
     }
 
+    /// `x.name == "…"` with a text that is no node's exact name but that the lookup rules
+    /// (aliases, case, accents) resolve: a comparison that would silently match nothing.
+    func checkNameComparison(_ l: TypedExpr, _ r: TypedExpr, _ a: Expr, _ b: Expr) throws(Diagnostic) {
+        func nameField(_ e: TypedExpr) -> Int? {
+            switch e {
+            case .access(.nodeField(_, let t, let f), _), .nodeField(_, let t, let f, _):
+                return schema.nodeTypes[t].fieldIndex("name") == f ? t : nil
+            default: return nil
+            }
+        }
+        for (field, value, fieldExpr, valueExpr) in [(l, r, a, b), (r, l, b, a)] {
+            guard let t = nameField(field), case .constant(.string(let s)) = value else { continue }
+            guard let ni = schema.nodeTypes[t].fieldIndex("name"), case .string(let col) = graph.nodes[t].columns[ni],
+                  col.code(of: s) == nil else { continue }
+            let refs = graph.lookup(s, type: t)
+            guard refs.count == 1 else { continue }
+            let real = graph.name(of: refs[0]), typeName = schema.nodeTypes[t].name
+            var base = text(fieldExpr.span)
+            if base.hasSuffix(".name") { base = String(base.dropLast(5)) } else { base = "node" }
+            warn("no \(typeName) is named exactly \"\(s)\" ('==' compares names exactly): the lookup rules would find \"\(real)\"", valueExpr.span,
+                 hint: "to mean that \(typeName), write \(base) == \(typeName) \"\(s)\" (names, aliases, any case and accents)")
+        }
+    }
+
     /// A bare name in a row: a column, a hidden column, a field of the row's node.
     func resolveName(_ n: Name, _ shape: Shape) throws(Diagnostic) -> TypedExpr {
         if let c = shape.column(named: n.text) { return .access(c.access, c.type) }
+        if n.text == "type", shape.isNodeRow, let slot = shape.nodeSlot {
+            return .nodeTypeName(.access(.slot(slot), .node(shape.nodeType)))
+        }
         if shape.isNodeRow, shape.nodeType == nil, let slot = shape.nodeSlot {
             if n.text == "type" { return .nodeTypeName(.access(.slot(slot), .node(nil))) }
             if let t = dynamicFieldType(n.text) { return .dynamicField(.access(.slot(slot), .node(nil)), n.text, t) }
@@ -183,6 +220,11 @@ extension Checker {
     }
 
     func requireComparable(_ a: ValueType, _ b: ValueType, _ span: Span, op: String) throws(Diagnostic) {
+        if (a == .date && b == .string) || (a == .string && b == .date) {
+            throw fail("cannot compare a date with a string", span,
+                       hint: "write the date as a date literal: @2022, @2022-03 or @2022-03-11 (or date(TEXT))",
+                       notes: ["as text, \"2022-03-11\" <= \"2022\" is false; as dates, @2022-03-11 <= @2022 is true (compared by year)"])
+        }
         if a == .null || b == .null || a == .any || b == .any { return }
         if a.isNumeric && b.isNumeric { return }
         if a.isTextual && b.isTextual { return }
@@ -285,9 +327,53 @@ extension Checker {
         case .string:
             try arity(fn, args, 1...1, span)
             return .call(b, args, .string)
-        case .year:
+        case .year, .month, .day:
             try arity(fn, args, 1...1, span); try need(0, { $0.isTextual }, "a date")
             return .call(b, args, .int)
+        case .days:
+            try arity(fn, args, 2...2, span)
+            try need(0, { $0 == .date }, "a date"); try need(1, { $0 == .date }, "a date")
+            return .call(b, args, .int)
+        case .date:
+            try arity(fn, args, 1...1, span); try need(0, { $0.isTextual }, "a string")
+            if case .constant(.string(let s)) = args[0], let problem = Dates.problem(s) {
+                throw fail("'\(s)' is not a date: \(problem)", exprs[0].span, hint: "write YYYY, YYYY-MM or YYYY-MM-DD, or the literal @2022-03-11")
+            }
+            return .call(b, args, .date)
+        case .starts_with, .ends_with, .contains:
+            try arity(fn, args, 2...2, span)
+            try need(0, { $0.isTextual }, "a string"); try need(1, { $0.isTextual }, "a string")
+            return .call(b, args, .bool)
+        case .matches:
+            try arity(fn, args, 2...2, span)
+            try need(0, { $0.isTextual }, "a string"); try need(1, { $0 == .string }, "a pattern string")
+            guard case .constant = args[1] else {
+                throw fail("the pattern of 'matches' must be a literal or a parameter", exprs[1].span,
+                           hint: "a pattern built from row values cannot be checked before the query runs")
+            }
+            if case .constant(.string(let p)) = args[1] {
+                do { _ = try Regex(p) } catch {
+                    throw fail("invalid regular expression \"\(p)\"", exprs[1].span, hint: "the syntax is Swift's Regex (PCRE-like): ^O, [0-9]+, (a|b)")
+                }
+            }
+            return .call(b, args, .bool)
+        case .replace:
+            try arity(fn, args, 3...3, span)
+            for i in 0..<3 { try need(i, { $0.isTextual }, "a string") }
+            return .call(b, args, .string)
+        case .substr:
+            try arity(fn, args, 2...3, span)
+            try need(0, { $0.isTextual }, "a string")
+            for i in 1..<args.count { try need(i, { $0 == .int }, "an integer") }
+            return .call(b, args, .string)
+        case .split:
+            try arity(fn, args, 2...2, span)
+            try need(0, { $0.isTextual }, "a string"); try need(1, { $0.isTextual }, "a string")
+            if case .constant(.string("")) = args[1] { throw fail("'split' needs a separator that is not empty", exprs[1].span) }
+            return .call(b, args, .list)
+        case .trim:
+            try arity(fn, args, 1...1, span); try need(0, { $0.isTextual }, "a string")
+            return .call(b, args, .string)
         }
     }
 

@@ -13,10 +13,19 @@ public struct Checker {
     let bindings: [String: Binding_]
     let source: SourceText
     let limits: Limits
+    /// Where warnings go (none are kept when nil).
+    let warnings: WarningSink?
     var schema: Schema { graph.schema }
 
-    public init(graph: Graph, params: [String: Value], bindings: [String: Binding_], source: SourceText, limits: Limits) {
+    public init(graph: Graph, params: [String: Value], bindings: [String: Binding_], source: SourceText, limits: Limits, warnings: WarningSink? = nil) {
         self.graph = graph; self.params = params; self.bindings = bindings; self.source = source; self.limits = limits
+        self.warnings = warnings
+    }
+
+    func warn(_ message: String, _ span: Span, hint: String? = nil) {
+        var d = Diagnostic(.check, message, at: span, hint: hint)
+        d.isWarning = true
+        warnings?.items.append(d)
     }
 
     func text(_ span: Span) -> String {
@@ -52,6 +61,10 @@ public struct Checker {
     }
 
     func checkSource(_ src: Source) throws(Diagnostic) -> PlanNode {
+        try checkSourceOperators(src).located(src.span, below: nil)
+    }
+
+    func checkSourceOperators(_ src: Source) throws(Diagnostic) -> PlanNode {
         switch src {
         case .named(let n):
             if let t = schema.nodeType(source: n.text) { return PlanNode(.scanNodes(type: t), .nodeRow(t, schema: schema)) }
@@ -203,7 +216,12 @@ public struct Checker {
         return s
     }
 
+    /// Checks one step on top of `input`; every operator it makes is located at the step.
     func checkStep(_ step: Step, _ input: PlanNode) throws(Diagnostic) -> PlanNode {
+        try checkStepOperators(step, input).located(step.span, below: input)
+    }
+
+    func checkStepOperators(_ step: Step, _ input: PlanNode) throws(Diagnostic) -> PlanNode {
         let shape = input.shape
         switch step.kind {
         case .filter(let e):
@@ -217,7 +235,13 @@ public struct Checker {
             var s = Shape()
             for (i, item) in items.enumerated() {
                 let t = try checkExpr(item.expr, shape)
-                let name = item.alias?.text ?? columnName(item.expr)
+                var name = item.alias?.text ?? columnName(item.expr)
+                // `select node.type, edge.type`: an unaliased field path whose last name is taken
+                // is named by its whole path.
+                if item.alias == nil, case .member = item.expr,
+                   items.enumerated().contains(where: { j, o in j != i && (o.alias?.text ?? columnName(o.expr)) == name }) {
+                    name = text(item.expr.span)
+                }
                 if names.contains(name) {
                     throw fail("two columns named '\(name)'", item.alias?.span ?? item.expr.span, hint: "rename one with 'as'")
                 }

@@ -42,6 +42,7 @@ public indirect enum TypedExpr: Sendable {
         case .int: .int
         case .decimal: .decimal
         case .string: .string
+        case .date: .date
         case .bool: .bool
         case .list: .list
         case .node(let n): .node(Int(n.type))
@@ -52,7 +53,9 @@ public indirect enum TypedExpr: Sendable {
 
 /// Built-in scalar functions.
 public enum Builtin: String, CaseIterable, Sendable {
-    case lower, upper, len, round, coalesce, distance, abs, number, string, year
+    case lower, upper, len, round, coalesce, distance, abs, number, string
+    case year, month, day, days, date
+    case starts_with, ends_with, contains, replace, substr, split, trim, matches
 
     var doc: String {
         switch self {
@@ -66,6 +69,18 @@ public enum Builtin: String, CaseIterable, Sendable {
         case .number: "number(s): the string read as a number, or null"
         case .string: "string(x): the value as text"
         case .year: "year(d): the year of a date, as an integer"
+        case .month: "month(d): the month of a date (1–12), null for a date given as a year"
+        case .day: "day(d): the day of the month, null for a date given as a year or a month"
+        case .days: "days(a, b): days from date a to date b (negative if b is earlier); null unless both are full dates"
+        case .date: "date(s): the text YYYY, YYYY-MM or YYYY-MM-DD as a date, null if it is not one"
+        case .starts_with: "starts_with(s, prefix): true when s begins with prefix (exactly: case and accents count)"
+        case .ends_with: "ends_with(s, suffix): true when s ends with suffix (exactly)"
+        case .contains: "contains(s, part): true when part occurs in s (exactly; '~' ignores case and accents)"
+        case .replace: "replace(s, old, new): s with every occurrence of old replaced by new"
+        case .substr: "substr(s, start[, length]): characters from position start (1 is the first)"
+        case .split: "split(s, separator): the list of the parts of s between separators"
+        case .trim: "trim(s): s without leading and trailing spaces"
+        case .matches: "matches(s, pattern): true when the regular expression matches somewhere in s"
         }
     }
 }

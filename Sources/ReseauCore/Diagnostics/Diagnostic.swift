@@ -27,6 +27,12 @@ public struct SourceText: Sendable {
     }
 }
 
+/// Warnings found while checking a statement (the checker is a value; this collects for it).
+public final class WarningSink {
+    public var items: [Diagnostic] = []
+    public init() {}
+}
+
 /// What went wrong in a query, and where. Every lex, parse, check and run error is one of these;
 /// `render` is the one place that turns it into text.
 public struct Diagnostic: Error, Sendable, Equatable {
@@ -38,6 +44,8 @@ public struct Diagnostic: Error, Sendable, Equatable {
     public var hint: String?
     /// Extra lines after the snippet ("valid fields: …").
     public var notes: [String]
+    /// A warning: the query runs, but probably not as meant (rendered `warning: …`).
+    public var isWarning = false
 
     public init(_ stage: Stage, _ message: String, at span: Span, hint: String? = nil, notes: [String] = []) {
         self.stage = stage; self.message = message; self.span = span; self.hint = hint; self.notes = notes
@@ -51,24 +59,42 @@ public struct Diagnostic: Error, Sendable, Equatable {
     /// 3 | | where popluation > 100000
     ///   |         ^^^^^^^^^^ did you mean 'population'?
     /// ```
+    ///
+    /// Every text from the query or the data (message, snippet, hint, notes) goes through
+    /// `TerminalText.escape`; a source line longer than `snippetWidth` characters is cut to a
+    /// window around the caret, with `…` where it was cut.
     public func render(_ source: SourceText) -> String {
         let loc = source.location(of: span.start)
-        let lineText = String(decoding: source.bytes[loc.lineStart..<loc.lineEnd], as: UTF8.self)
-            .replacingTabs
+        let line = Array(String(decoding: source.bytes[loc.lineStart..<loc.lineEnd], as: UTF8.self))
         let gutter = String(loc.line)
         let pad = String(repeating: " ", count: gutter.count)
         let endOffset = Swift.min(Swift.max(span.end, span.start), loc.lineEnd)
-        let width = Swift.max(1, String(decoding: source.bytes[Swift.min(span.start, loc.lineEnd)..<endOffset], as: UTF8.self).count)
-        var out = "error: \(message)\n"
-        out += "\(pad)--> \(source.name):\(loc.line):\(loc.column)\n"
+        let start = Swift.min(loc.column - 1, line.count)
+        let spanLength = String(decoding: source.bytes[Swift.min(span.start, loc.lineEnd)..<endOffset], as: UTF8.self).count
+        // The window: the whole line when it fits, else from a little before the caret.
+        var from = 0, to = line.count
+        if line.count > Diagnostic.snippetWidth {
+            from = Swift.max(0, start - Diagnostic.snippetWidth / 3)
+            to = Swift.min(line.count, from + Diagnostic.snippetWidth)
+            from = Swift.max(0, Swift.min(from, to - Diagnostic.snippetWidth))
+        }
+        let spanEnd = Swift.min(start + spanLength, to)
+        func shown(_ a: Int, _ b: Int) -> String { TerminalText.escape(String(line[a..<b]).replacingTabs) }
+        let lead = from > 0 ? "…" : "", trail = to < line.count ? "…" : ""
+        let before = lead + shown(from, start), marked = shown(start, spanEnd)
+        var out = "\(isWarning ? "warning" : "error"): \(TerminalText.escape(message, .message(keepNewlines: true)))\n"
+        out += "\(pad)--> \(TerminalText.escape(source.name)):\(loc.line):\(loc.column)\n"
         out += "\(pad) |\n"
-        out += "\(gutter) | \(lineText)\n"
-        out += "\(pad) | \(String(repeating: " ", count: loc.column - 1))\(String(repeating: "^", count: width))"
-        if let hint { out += " \(hint)" }
+        out += "\(gutter) | \(before)\(marked)\(shown(spanEnd, to))\(trail)\n"
+        out += "\(pad) | \(String(repeating: " ", count: before.count))\(String(repeating: "^", count: Swift.max(1, marked.count)))"
+        if let hint { out += " \(TerminalText.escape(hint, .message(keepNewlines: true)))" }
         out += "\n"
-        for n in notes { out += "\(pad) = \(n)\n" }
+        for n in notes { out += "\(pad) = \(TerminalText.escape(n, .message(keepNewlines: true)))\n" }
         return out
     }
+
+    /// The widest source line an error shows whole (in characters); longer ones are cut.
+    public static let snippetWidth = 160
 }
 
 extension String {

@@ -1,9 +1,3 @@
-/// A bound was exceeded while running (rows held, paths searched…).
-public struct LimitExceeded: Error, Sendable {
-    public let message: String
-    public let hint: String
-}
-
 /// Compiles a plan into producers and runs them. Rows are pushed from the sources through the
 /// steps to a sink; a sink returns false to stop the producers early (`take`, `exists`).
 /// Sources and loops poll the cancellation flag every few thousand rows.
@@ -28,10 +22,10 @@ public final class Executor {
         if ticks & 1023 == 0 { try cancellation.check() }
     }
 
-    func checkRows(_ n: Int, _ what: String) throws {
-        if n > limits.maxRows {
-            throw LimitExceeded(message: "\(what) holds more than \(limits.maxRows) rows", hint: "narrow the query, or raise the bound with --max-rows")
-        }
+    /// Throws when an operator at `span` would hold more than `--max-rows` rows.
+    @inline(__always)
+    func checkRows(_ n: Int, _ what: String, _ span: Span) throws(RuntimeError) {
+        if n > limits.maxRows { throw RuntimeError(.limitExceeded(what: what, limit: limits.maxRows), at: span) }
     }
 
     /// Runs `plan`, pushing its rows into `sink`.
@@ -40,8 +34,21 @@ public final class Executor {
 
     // MARK: producers
 
+    /// The producer of `plan`'s rows. An interrupt noticed while it runs is reported at its step
+    /// (this wrapping costs a call per run of the operator, not per row).
     func producer(_ plan: PlanNode) throws -> Producer {
+        let p = try makeProducer(plan)
+        let span = plan.span
+        return { sink in
+            do { return try p(sink) } catch let i as Interrupted {
+                throw RuntimeError(i.timedOut ? .timedOut : .interrupted, at: span)
+            }
+        }
+    }
+
+    func makeProducer(_ plan: PlanNode) throws -> Producer {
         let graph = self.graph
+        let span = plan.span
         switch plan.op {
         case .scanNodes(let type):
             let n = graph.nodes[type].count
@@ -81,7 +88,7 @@ public final class Executor {
             return { sink in try sink(box.row) }
         case .shortestPath(let from, let to, let via, let max):
             return { sink in
-                guard let path = try self.shortestPath(from: from, to: to, via: via, max: max) else { return true }
+                guard let path = try self.shortestPath(from: from, to: to, via: via, max: max, span: span) else { return true }
                 let names = graph.schema.nodeTypes.map(\.name), edgeNames = graph.schema.edgeTypes.map(\.name)
                 for (i, step) in path.enumerated() {
                     let row: Row = [.int(i), .node(step.node), .string(names[Int(step.node.type)]),
@@ -119,30 +126,30 @@ public final class Executor {
             let tests = try conjuncts.map { try compilePredicate($0) }
             if tests.count == 1 {
                 let t = tests[0]
-                return { sink in try child { row in t(row) ? try sink(row) : true } }
+                return { sink in try child { row in try t(row) ? try sink(row) : true } }
             }
             return { sink in
                 try child { row in
-                    for t in tests where !t(row) { return true }
+                    for t in tests { if try !t(row) { return true } }
                     return try sink(row)
                 }
             }
         case .project(let input, let exprs, _):
             let child = try producer(input), cs = try exprs.map { try compile($0) }
-            return { sink in try child { row in try sink(cs.map { $0(row) }) } }
+            return { sink in try child { row in try sink(try cs.map { try $0(row) }) } }
         case .derive(let input, let exprs, _):
             let child = try producer(input), cs = try exprs.map { try compile($0) }
             return { sink in
                 try child { row in
                     var r = row
-                    for c in cs { r.append(c(r)) }
+                    for c in cs { r.append(try c(r)) }
                     return try sink(r)
                 }
             }
         case .sort(let input, let keys):
-            return try sortProducer(input, keys, k: nil)
+            return try sortProducer(input, keys, k: nil, span)
         case .topK(let input, let keys, let k):
-            return try sortProducer(input, keys, k: k)
+            return try sortProducer(input, keys, k: k, span)
         case .limit(let input, let n):
             let child = try producer(input)
             return { sink in
@@ -170,8 +177,8 @@ public final class Executor {
             return { sink in
                 var seen = Set<[Value]>()
                 return try child { row in
-                    if seen.insert(cs.map { normalize($0(row)) }).inserted {
-                        try self.checkRows(seen.count, "'distinct'")
+                    if seen.insert(try cs.map { normalize(try $0(row)) }).inserted {
+                        try self.checkRows(seen.count, "'distinct'", span)
                         return try sink(row)
                     }
                     return true
@@ -185,7 +192,7 @@ public final class Executor {
                 return try sink([.int(n)])
             }
         case .hashAggregate(let input, let keys, let aggs, _):
-            return try aggregateProducer(input, keys, aggs)
+            return try aggregateProducer(input, keys, aggs, span)
         case .expand(let input, let slot, let types, let direction, let kind):
             return try expandProducer(input, slot: slot, types: types, direction: direction, kind: kind)
         case .follow(let input, let slot, let types, let lo, let hi):
@@ -200,19 +207,19 @@ public final class Executor {
                 var table: [[Value]: [Row]] = [:]
                 var n = 0
                 _ = try r { row in
-                    let key = rks.map { normalize($0(row)) }
+                    let key = try rks.map { normalize(try $0(row)) }
                     if key.contains(where: \.isNull) { return true }
                     table[key, default: []].append(row)
                     n += 1
-                    try self.checkRows(n, "the right side of 'join'")
+                    try self.checkRows(n, "the right side of 'join'", span)
                     return true
                 }
                 return try l { row in
-                    let key = lks.map { normalize($0(row)) }
+                    let key = try lks.map { normalize(try $0(row)) }
                     guard let matches = table[key] else { return true }
                     for m in matches {
                         let joined = row + m
-                        if let res, res(joined) != .bool(true) { continue }
+                        if let res, try res(joined) != .bool(true) { continue }
                         if try !sink(joined) { return false }
                     }
                     return true
@@ -222,12 +229,12 @@ public final class Executor {
             let l = try producer(left), r = try producer(right), c = try compile(cond)
             return { sink in
                 var rows: [Row] = []
-                _ = try r { row in rows.append(row); try self.checkRows(rows.count, "the right side of 'join'"); return true }
+                _ = try r { row in rows.append(row); try self.checkRows(rows.count, "the right side of 'join'", span); return true }
                 return try l { row in
                     for m in rows {
                         try self.tick()
                         let joined = row + m
-                        if c(joined) == .bool(true), try !sink(joined) { return false }
+                        if try c(joined) == .bool(true), try !sink(joined) { return false }
                     }
                     return true
                 }
@@ -237,15 +244,15 @@ public final class Executor {
 
     // MARK: sort
 
-    func sortProducer(_ input: PlanNode, _ keys: [SortSpec], k: Int?) throws -> Producer {
+    func sortProducer(_ input: PlanNode, _ keys: [SortSpec], k: Int?, _ span: Span) throws -> Producer {
         let child = try producer(input)
         let cs = try keys.map { try compile($0.expr) }
         let desc = keys.map(\.descending)
         /// Strings sort by their folded form; nodes by their folded name, then id.
         let graph = self.graph
-        func key(_ row: Row) -> [Value] {
-            cs.map { c in
-                let v = c(row)
+        func key(_ row: Row) throws -> [Value] {
+            try cs.map { c in
+                let v = try c(row)
                 if case .string(let s) = v { return .string(fold(s)) }
                 if case .node(let n) = v { return .string(fold(graph.name(of: n)) + "\u{1}" + graph.id(of: n)) }
                 return v
@@ -276,7 +283,7 @@ public final class Executor {
                 _ = try child { row in
                     try self.tick()
                     guard k > 0 else { return true }
-                    let item = (key: key(row), seq: seq, row: row)
+                    let item = (key: try key(row), seq: seq, row: row)
                     seq += 1
                     if top.count == k {
                         if !less(item, top[k - 1]) { return true }
@@ -299,13 +306,13 @@ public final class Executor {
             var buf: [(key: [Value], seq: Int, row: Row)] = []
             var seq = 0
             _ = try child { row in
-                buf.append((key(row), seq, row))
+                buf.append((try key(row), seq, row))
                 seq += 1
                 if let k, buf.count >= max(k > Int.max / 2 ? Int.max : 2 * k, 1024) {
                     buf.sort(by: less)
                     buf.removeLast(buf.count - k)
                 }
-                try self.checkRows(buf.count, "'sort'")
+                try self.checkRows(buf.count, "'sort'", span)
                 try self.tick()
                 return true
             }
@@ -323,7 +330,7 @@ public final class Executor {
 
     // MARK: aggregate
 
-    func aggregateProducer(_ input: PlanNode, _ keys: [TypedExpr], _ aggs: [AggregateSpec]) throws -> Producer {
+    func aggregateProducer(_ input: PlanNode, _ keys: [TypedExpr], _ aggs: [AggregateSpec], _ span: Span) throws -> Producer {
         if let fast = columnAggregate(input, keys, aggs) { return fast }
         let child = try producer(input)
         let ks = try keys.map { try compile($0) }
@@ -341,7 +348,7 @@ public final class Executor {
             var multi: [[Value]: Int] = [:]
             func group(_ row: Row) throws -> Int {
                 if let t = denseType {
-                    let v = ks[0](row)
+                    let v = try ks[0](row)
                     if case .node(let n) = v, Int(n.type) == t {
                         let g = dense[Int(n.index)]
                         if g >= 0 { return Int(g) }
@@ -356,26 +363,26 @@ public final class Executor {
                     return groups.count - 1
                 }
                 if ks.count == 1 {
-                    let v = ks[0](row), nk = normalize(v)
+                    let v = try ks[0](row), nk = normalize(v)
                     if let g = single[nk] { return g }
                     single[nk] = groups.count
                     groups.append(([v], fns.map { Accumulator($0) }))
-                    try self.checkRows(groups.count, "'group'")
+                    try self.checkRows(groups.count, "'group'", span)
                     return groups.count - 1
                 }
-                let kv = ks.map { $0(row) }
+                let kv = try ks.map { try $0(row) }
                 let nk = kv.map(normalize)
                 if let g = multi[nk] { return g }
                 multi[nk] = groups.count
                 groups.append((kv, fns.map { Accumulator($0) }))
-                try self.checkRows(groups.count, "'group'")
+                try self.checkRows(groups.count, "'group'", span)
                 return groups.count - 1
             }
             _ = try child { row in
                 try self.tick()
                 let g = try group(row)
                 for i in 0..<fns.count {
-                    groups[g].acc[i].add(args[i]?(row) ?? .bool(true))
+                    groups[g].acc[i].add(try args[i]?(row) ?? .bool(true))
                 }
                 return true
             }

@@ -3,7 +3,7 @@ import Foundation
 /// A row: one value per slot of its shape.
 public typealias Row = [Value]
 /// A compiled expression.
-public typealias Eval = (Row) -> Value
+public typealias Eval = (Row) throws -> Value
 
 extension Executor {
     /// Compiles a checked expression into a closure, once per query: field reads go straight to
@@ -24,7 +24,7 @@ extension Executor {
             let b = try compile(base)
             let col = graph.nodes[type].columns[field]
             return { row in
-                if case .node(let n) = b(row), Int(n.type) == type { return col.value(Int(n.index)) }
+                if case .node(let n) = try b(row), Int(n.type) == type { return col.value(Int(n.index)) }
                 return .null
             }
         case .dynamicField(let base, let name, _):
@@ -32,46 +32,46 @@ extension Executor {
             let idx = graph.schema.nodeTypes.map { $0.fieldIndex(name) }
             let isID = name == "id"
             return { row in
-                guard case .node(let n) = b(row) else { return .null }
+                guard case .node(let n) = try b(row) else { return .null }
                 if isID { return .string(graph.id(of: n)) }
                 guard let f = idx[Int(n.type)] else { return .null }
                 return graph.field(n, f)
             }
         case .nodeID(let base):
             let b = try compile(base)
-            return { row in if case .node(let n) = b(row) { .string(graph.id(of: n)) } else { .null } }
+            return { row in if case .node(let n) = try b(row) { .string(graph.id(of: n)) } else { .null } }
         case .nodeTypeName(let base):
             let b = try compile(base)
             let names = graph.schema.nodeTypes.map(\.name)
-            return { row in if case .node(let n) = b(row) { .string(names[Int(n.type)]) } else { .null } }
+            return { row in if case .node(let n) = try b(row) { .string(names[Int(n.type)]) } else { .null } }
         case .edgeField(let base, let type, let field, _):
             let b = try compile(base)
             let col = graph.edges[type].columns[field]
             return { row in
-                if case .edge(let x) = b(row), Int(x.type) == type { return col.value(Int(x.index)) }
+                if case .edge(let x) = try b(row), Int(x.type) == type { return col.value(Int(x.index)) }
                 return .null
             }
         case .edgeTypeName(let base):
             let b = try compile(base)
             let names = graph.schema.edgeTypes.map(\.name)
-            return { row in if case .edge(let e) = b(row) { .string(names[Int(e.type)]) } else { .null } }
+            return { row in if case .edge(let e) = try b(row) { .string(names[Int(e.type)]) } else { .null } }
         case .edgeEnd(let base, let to, _):
             let b = try compile(base)
             let ends: [[Int32]] = graph.edges.map { to ? $0.to : $0.from }
             let types: [Int] = graph.schema.edgeTypes.map { to ? $0.toType : $0.fromType }
             return { row in
-                guard case .edge(let x) = b(row) else { return .null }
+                guard case .edge(let x) = try b(row) else { return .null }
                 return .node(NodeRef(type: types[Int(x.type)], index: Int(ends[Int(x.type)][Int(x.index)])))
             }
         case .list(let items):
             let cs = try items.map { try compile($0) }
-            return { row in .list(cs.map { $0(row) }) }
+            return { row in .list(try cs.map { try $0(row) }) }
         case .unary(let op, let x, _):
             let c = try compile(x)
             switch op {
-            case .not: return { row in if case .bool(let b) = c(row) { .bool(!b) } else { .null } }
+            case .not: return { row in if case .bool(let b) = try c(row) { .bool(!b) } else { .null } }
             case .neg: return { row in
-                switch c(row) {
+                switch try c(row) {
                 case .int(let i): let (r, o) = (0).subtractingReportingOverflow(i); return o ? .null : .int(r)
                 case .decimal(let d): return .decimal(-d)
                 default: return .null
@@ -93,7 +93,7 @@ extension Executor {
             }
             _ = hasNumbers
             return { row in
-                let v = c(row)
+                let v = try c(row)
                 if v.isNull { return .null }
                 return .bool(set.contains(normalize(v)))
             }
@@ -103,14 +103,16 @@ extension Executor {
             return { row in
                 box.row = [row[slot]]
                 var found = false
-                _ = try? sub { _ in found = true; return false }
+                // A limit, timeout or Ctrl-C inside the subplan fails the query: no `try?` here,
+                // which once turned `--max-rows` inside `exists` into a wrong count.
+                _ = try sub { _ in found = true; return false }
                 return .bool(found)
             }
         case .call(let b, let args, _):
             return try compileCall(b, args)
         case .ifThen(let c, let a, let b, _):
             let cc = try compile(c), ca = try compile(a), cb = try compile(b)
-            return { row in if case .bool(true) = cc(row) { ca(row) } else { cb(row) } }
+            return { row in if case .bool(true) = try cc(row) { try ca(row) } else { try cb(row) } }
         case .aggregateResult(let i, _):
             return { row in row[i] }
         }
@@ -201,61 +203,74 @@ extension Executor {
             if case .access(let a, _) = r, case .constant(.string(let s)) = l, let f = compileCodeEquality(a, s, negate: op == .ne) { return f }
         }
         let cl = try compile(l), cr = try compile(r)
+        if [.eq, .ne, .lt, .le, .gt, .ge].contains(op), l.type == .date || r.type == .date {
+            // Dates compare as the spans of days they name (Dates.compare); a constant on the
+            // left is the bound all the same: `@2021 <= start` is `start >= @2021`.
+            var op = op, cl = cl, cr = cr
+            if case .constant = l, !isConstant(r) { swap(&cl, &cr); op = op.flipped }
+            let o = op
+            return { row in
+                let a = try cl(row), b = try cr(row)
+                if case .constant(.null) = r { return .bool(o == .eq ? a.isNull : !a.isNull) }
+                guard case .date(let x) = a, case .date(let y) = b else { return .null }
+                return Dates.compare(o, x, y).map { .bool($0) } ?? .null
+            }
+        }
         switch op {
         case .and:
             return { row in
-                guard case .bool(let a) = cl(row) else { return .null }
-                guard case .bool(let b) = cr(row) else { return .null }
+                guard case .bool(let a) = try cl(row) else { return .null }
+                guard case .bool(let b) = try cr(row) else { return .null }
                 return .bool(a && b)
             }
         case .or:
             return { row in
-                guard case .bool(let a) = cl(row) else { return .null }
-                guard case .bool(let b) = cr(row) else { return .null }
+                guard case .bool(let a) = try cl(row) else { return .null }
+                guard case .bool(let b) = try cr(row) else { return .null }
                 return .bool(a || b)
             }
         case .eq:
-            if case .constant(.null) = r { return { row in .bool(cl(row).isNull) } }
-            if case .constant(.null) = l { return { row in .bool(cr(row).isNull) } }
-            return { row in Semantics.equal(cl(row), cr(row)).map { .bool($0) } ?? .null }
+            if case .constant(.null) = r { return { row in .bool(try cl(row).isNull) } }
+            if case .constant(.null) = l { return { row in .bool(try cr(row).isNull) } }
+            return { row in Semantics.equal(try cl(row), try cr(row)).map { .bool($0) } ?? .null }
         case .ne:
-            if case .constant(.null) = r { return { row in .bool(!cl(row).isNull) } }
-            if case .constant(.null) = l { return { row in .bool(!cr(row).isNull) } }
-            return { row in Semantics.equal(cl(row), cr(row)).map { .bool(!$0) } ?? .null }
-        case .lt: return { row in Semantics.compare(cl(row), cr(row)).map { .bool($0 < 0) } ?? .null }
-        case .le: return { row in Semantics.compare(cl(row), cr(row)).map { .bool($0 <= 0) } ?? .null }
-        case .gt: return { row in Semantics.compare(cl(row), cr(row)).map { .bool($0 > 0) } ?? .null }
-        case .ge: return { row in Semantics.compare(cl(row), cr(row)).map { .bool($0 >= 0) } ?? .null }
+            if case .constant(.null) = r { return { row in .bool(try !cl(row).isNull) } }
+            if case .constant(.null) = l { return { row in .bool(try !cr(row).isNull) } }
+            return { row in Semantics.equal(try cl(row), try cr(row)).map { .bool(!$0) } ?? .null }
+        case .lt: return { row in Semantics.compare(try cl(row), try cr(row)).map { .bool($0 < 0) } ?? .null }
+        case .le: return { row in Semantics.compare(try cl(row), try cr(row)).map { .bool($0 <= 0) } ?? .null }
+        case .gt: return { row in Semantics.compare(try cl(row), try cr(row)).map { .bool($0 > 0) } ?? .null }
+        case .ge: return { row in Semantics.compare(try cl(row), try cr(row)).map { .bool($0 >= 0) } ?? .null }
         case .match:
             if case .constant(.string(let s)) = r {
                 let needle = fold(s)
                 return { row in
-                    guard case .string(let h) = cl(row) else { return .null }
+                    guard let h = try cl(row).text else { return .null }
                     return .bool(needle.isEmpty || fold(h).contains(needle))
                 }
             }
             return { row in
-                guard case .string(let h) = cl(row), case .string(let n) = cr(row) else { return .null }
+                guard let h = try cl(row).text, let n = try cr(row).text else { return .null }
                 let f = fold(n)
                 return .bool(f.isEmpty || fold(h).contains(f))
             }
         case .in:
             return { row in
-                let v = cl(row)
+                let v = try cl(row)
                 if v.isNull { return .null }
-                guard case .list(let items) = cr(row) else { return .null }
+                guard case .list(let items) = try cr(row) else { return .null }
                 for i in items where Semantics.equal(v, i) == true { return .bool(true) }
                 return .bool(false)
             }
         case .add, .sub, .mul:
             let graph = self.graph
             return { row in
-                let a = cl(row), b = cr(row)
+                let a = try cl(row), b = try cr(row)
                 switch (a, b) {
                 case (.int(let x), .int(let y)):
                     let (v, o) = op == .add ? x.addingReportingOverflow(y) : op == .sub ? x.subtractingReportingOverflow(y) : x.multipliedReportingOverflow(by: y)
                     return o ? .null : .int(v)
-                case (.string, _), (_, .string):
+                case (.string, _), (_, .string), (.date, _), (_, .date):
                     if op == .add, !a.isNull, !b.isNull { return .string(Semantics.text(a, graph) + Semantics.text(b, graph)) }
                     return .null
                 default:
@@ -265,7 +280,7 @@ extension Executor {
             }
         case .div:
             return { row in
-                guard let x = cl(row).number, let y = cr(row).number, y != 0 else { return .null }
+                guard let x = try cl(row).number, let y = try cr(row).number, y != 0 else { return .null }
                 return .decimal(x / y)
             }
         }
@@ -275,23 +290,22 @@ extension Executor {
         let cs = try args.map { try compile($0) }
         let graph = self.graph
         switch b {
-        case .lower: return { row in if case .string(let s) = cs[0](row) { .string(s.lowercased()) } else { .null } }
-        case .upper: return { row in if case .string(let s) = cs[0](row) { .string(s.uppercased()) } else { .null } }
+        case .lower: return { row in try cs[0](row).text.map { .string($0.lowercased()) } ?? .null }
+        case .upper: return { row in try cs[0](row).text.map { .string($0.uppercased()) } ?? .null }
         case .len:
             return { row in
-                switch cs[0](row) {
-                case .string(let s): .int(s.count)
+                switch try cs[0](row) {
+                case .string(let s), .date(let s): .int(s.count)
                 case .list(let l): .int(l.count)
                 default: .null
                 }
             }
         case .round:
             return { row in
-                guard let x = cs[0](row).number else { return .null }
+                guard let x = try cs[0](row).number else { return .null }
                 if cs.count == 2 {
-                    guard case .int(let d) = cs[1](row) else { return .null }
-                    let p = pow(10.0, Double(max(-15, min(15, d))))
-                    return .decimal((x * p).rounded() / p)
+                    guard case .int(let d) = try cs[1](row) else { return .null }
+                    return .decimal(roundDecimal(x, d))
                 }
                 let r = x.rounded()
                 guard r.isFinite, abs(r) < 9.2e18 else { return .null }
@@ -299,7 +313,7 @@ extension Executor {
             }
         case .abs:
             return { row in
-                switch cs[0](row) {
+                switch try cs[0](row) {
                 case .int(let i): i == .min ? .null : .int(Swift.abs(i))
                 case .decimal(let d): .decimal(Swift.abs(d))
                 default: .null
@@ -307,7 +321,7 @@ extension Executor {
             }
         case .coalesce:
             return { row in
-                for c in cs { let v = c(row); if !v.isNull { return v } }
+                for c in cs { let v = try c(row); if !v.isNull { return v } }
                 return .null
             }
         case .distance:
@@ -318,12 +332,12 @@ extension Executor {
                 return (x, y)
             }
             return { row in
-                guard let p = coords(cs[0](row)), let q = coords(cs[1](row)) else { return .null }
+                guard let p = coords(try cs[0](row)), let q = coords(try cs[1](row)) else { return .null }
                 return .decimal(Semantics.haversine(p.0, p.1, q.0, q.1))
             }
         case .number:
             return { row in
-                switch cs[0](row) {
+                switch try cs[0](row) {
                 case .int(let i): .decimal(Double(i))
                 case .decimal(let d): .decimal(d)
                 case .string(let s): parseDecimal(s.trimmingSpaces).map { .decimal($0) } ?? .null
@@ -331,14 +345,107 @@ extension Executor {
                 }
             }
         case .string:
-            return { row in let v = cs[0](row); return v.isNull ? .null : .string(Semantics.text(v, graph)) }
-        case .year:
+            return { row in let v = try cs[0](row); return v.isNull ? .null : .string(Semantics.text(v, graph)) }
+        case .year, .month, .day:
+            let which = b == .year ? 0 : b == .month ? 1 : 2
             return { row in
-                guard case .string(let s) = cs[0](row), s.count >= 4, let y = Int(s.prefix(4)) else { return .null }
-                return .int(y)
+                switch try cs[0](row) {
+                case .date(let s), .string(let s): return Dates.part(s, which).map { .int($0) } ?? .null
+                default: return .null
+                }
             }
+        case .days:
+            return { row in
+                guard case .date(let a) = try cs[0](row), case .date(let b) = try cs[1](row) else { return .null }
+                return Dates.daysBetween(a, b).map { .int($0) } ?? .null
+            }
+        case .date:
+            return { row in
+                switch try cs[0](row) {
+                case .date(let s): return .date(s)
+                case .string(let s): return Dates.problem(s) == nil ? .date(s) : .null
+                default: return .null
+                }
+            }
+        case .starts_with, .ends_with, .contains:
+            return { row in
+                guard let s = try cs[0](row).text, let p = try cs[1](row).text else { return .null }
+                switch b {
+                case .starts_with: return .bool(s.hasPrefix(p))
+                case .ends_with: return .bool(s.hasSuffix(p))
+                default: return .bool(p.isEmpty || s.contains(p))
+                }
+            }
+        case .matches:
+            if case .constant(.string(let p)) = args[1] {
+                let regex = try Regex(p)
+                return { row in
+                    guard let s = try cs[0](row).text else { return .null }
+                    return .bool(s.contains(regex))
+                }
+            }
+            // The checker admits only a constant pattern (a literal or a parameter).
+            throw Diagnostic(.run, "the pattern of 'matches' must be a literal or a parameter", at: Span(0, 0))
+        case .replace:
+            return { row in
+                guard let s = try cs[0](row).text, let old = try cs[1](row).text, let new = try cs[2](row).text else { return .null }
+                if old.isEmpty { return .string(s) }
+                return .string(s.replacing(old, with: new))
+            }
+        case .substr:
+            return { row in
+                guard let s = try cs[0](row).text, case .int(let start) = try cs[1](row) else { return .null }
+                var length = Int.max
+                if cs.count == 3 {
+                    guard case .int(let l) = try cs[2](row) else { return .null }
+                    length = max(0, l)
+                }
+                let chars = Array(s)
+                let from = max(0, start - 1)
+                guard from < chars.count else { return .string("") }
+                let to = length >= chars.count - from ? chars.count : from + length
+                return .string(String(chars[from..<to]))
+            }
+        case .split:
+            return { row in
+                guard let s = try cs[0](row).text, let sep = try cs[1](row).text, !sep.isEmpty else { return .null }
+                return .list(s.split(separator: sep, omittingEmptySubsequences: false).map { .string(String($0)) })
+            }
+        case .trim:
+            return { row in try cs[0](row).text.map { .string($0.trimmingSpaces) } ?? .null }
         }
     }
+}
+
+extension Value {
+    /// The text of a string or a date; nil for any other value.
+    var text: String? {
+        switch self {
+        case .string(let s), .date(let s): s
+        default: nil
+        }
+    }
+}
+
+func isConstant(_ e: TypedExpr) -> Bool { if case .constant = e { true } else { false } }
+
+/// `x` rounded to `d` decimals (halves away from zero), as exactly as a Double allows: scaling
+/// by a power of ten only where the power is exact (10^0 … 10^22), dividing for negative `d`
+/// (`round(4e15, -16)` is 0, not 3999999999999999.5), and `x` itself when it has no digits
+/// at that position.
+func roundDecimal(_ x: Double, _ d: Int) -> Double {
+    guard x.isFinite else { return x }
+    let powers: [Double] = (0...22).map { k in var p = 1.0; for _ in 0..<k { p *= 10 }; return p }
+    if d >= 0 {
+        if d > 22 { return x }
+        let p = powers[d]
+        let scaled = x * p
+        if Swift.abs(scaled) >= 4_503_599_627_370_496 { return x } // 2^52: no fraction left to round
+        return scaled.rounded() / p
+    }
+    if -d > 22 { return 0 }
+    let q = powers[-d]
+    return (x / q).rounded() * q
 }
 
 /// Ints and integral decimals hash alike, so that `in` finds 1 in [1.0].

@@ -166,7 +166,7 @@ extension Executor {
         for i in 0..<graph.nodes[type].count {
             let n = NodeRef(type: type, index: i)
             guard let (x, y) = coords(n) else { continue }
-            if let f, !usesPrev, f([.node(n), .null]) != .bool(true) { continue }
+            if let f, !usesPrev, try f([.node(n), .null]) != .bool(true) { continue }
             all.append((n, x, y))
         }
         return { sink in
@@ -179,7 +179,7 @@ extension Executor {
                 }
                 for (n, x, y) in all where n != start {
                     try self.tick()
-                    if usesPrev, let f, f([.node(n), .node(start)]) != .bool(true) { continue }
+                    if usesPrev, let f, try f([.node(n), .node(start)]) != .bool(true) { continue }
                     let km = Semantics.haversine(sx, sy, x, y)
                     if best.count == k, let last = best.last, !before((km, n), (last.km, last.node)) { continue }
                     let pos = best.firstIndex { before((km, n), ($0.km, $0.node)) } ?? best.count
@@ -205,7 +205,7 @@ extension Executor {
     /// that still leads on (dead ends are remembered), until a node of level a touches level b
     /// of the end's ball; from there the end's distances lead the way. Work is bounded by the
     /// two balls explored, not by the whole graph, and no level is finished once the sides meet.
-    func shortestPath(from: NodeRef, to: NodeRef, via: [Int], max: Int) throws -> [(node: NodeRef, edge: EdgeRef?)]? {
+    func shortestPath(from: NodeRef, to: NodeRef, via: [Int], max: Int, span: Span = .none) throws -> [(node: NodeRef, edge: EdgeRef?)]? {
         if from == to { return [(from, nil)] }
         let types = via.isEmpty ? Array(graph.schema.edgeTypes.indices) : via.sorted()
         var dA = NodeMap(), dB = NodeMap()
@@ -239,7 +239,7 @@ extension Executor {
             }
             if met { break }
             if expandA { a += 1; frontierA = next } else { b += 1; frontierB = next }
-            try checkRows(dA.count + dB.count, "'path'")
+            try checkRows(dA.count + dB.count, "'path'", span)
         }
         // Levels a and b are complete; entries of the level cut short are never asked for.
         let d = a + b + 1
@@ -283,7 +283,7 @@ extension Executor {
 
     /// The plain breadth-first search from the start that defines `path`'s answer (kept to test
     /// the bidirectional search against).
-    func shortestPathReference(from: NodeRef, to: NodeRef, via: [Int], max: Int) throws -> [(node: NodeRef, edge: EdgeRef?)]? {
+    func shortestPathReference(from: NodeRef, to: NodeRef, via: [Int], max: Int, span: Span = .none) throws -> [(node: NodeRef, edge: EdgeRef?)]? {
         if from == to { return [(from, nil)] }
         let types = via.isEmpty ? Array(graph.schema.edgeTypes.indices) : via.sorted()
         var parent: [NodeRef: (NodeRef, EdgeRef)] = [:]
@@ -314,7 +314,7 @@ extension Executor {
                 }
             }
             frontier = next
-            try checkRows(seen.count, "'path'")
+            try checkRows(seen.count, "'path'", span)
         }
         return nil
     }

@@ -48,7 +48,7 @@ extension Executor {
             if let (col, idx) = scanIndex(l, target), case .constant(let v) = r { return compareAt(col, idx, op, v) }
             if let (col, idx) = scanIndex(r, target), case .constant(let v) = l { return compareAt(col, idx, op.flipped, v) }
             if op == .eq || op == .ne, let (c1, i1) = scanIndex(l, target), let (c2, i2) = scanIndex(r, target),
-               case .string(let s1) = c1, case .string(let s2) = c2, s1.dictionary == s2.dictionary {
+               case .string(let s1) = c1, case .string(let s2) = c2, !s1.isDate, s1.dictionary == s2.dictionary {
                 let a = s1.codes, b = s2.codes, ne = op == .ne
                 let i1 = i1 ?? { $0 }, i2 = i2 ?? { $0 }
                 return { i in let x = a[i1(i)], y = b[i2(i)]; return x >= 0 && y >= 0 && (x == y) != ne }
@@ -159,10 +159,10 @@ extension Executor {
     }
 
     /// `e` as a test that is true exactly when `e` evaluates to `true`.
-    func compilePredicate(_ e: TypedExpr) throws -> (Row) -> Bool {
+    func compilePredicate(_ e: TypedExpr) throws -> (Row) throws -> Bool {
         if let fast = fastPredicate(e) { return fast }
         let c = try compile(e)
-        return { row in if case .bool(true) = c(row) { true } else { false } }
+        return { row in if case .bool(true) = try c(row) { true } else { false } }
     }
 
     func fastPredicate(_ e: TypedExpr) -> ((Row) -> Bool)? {

@@ -11,6 +11,7 @@ public enum Semantics {
         case (.int(let x), .int(let y)): return x == y
         case (.int, .decimal), (.decimal, .int), (.decimal, .decimal): return a.number! == b.number!
         case (.string(let x), .string(let y)): return x == y
+        case (.date(let x), .date(let y)): return Dates.compare(.eq, x, y)
         case (.bool(let x), .bool(let y)): return x == y
         case (.node(let x), .node(let y)): return x == y
         case (.edge(let x), .edge(let y)): return x == y
@@ -37,6 +38,8 @@ public enum Semantics {
             let fx = fold(x), fy = fold(y)
             if fx != fy { return fx < fy ? -1 : 1 }
             return x < y ? -1 : 1
+        // A total order for sorting: by the ISO text, so a year sorts before its months.
+        case (.date(let x), .date(let y)): return x == y ? 0 : x < y ? -1 : 1
         case (.bool(let x), .bool(let y)): return x == y ? 0 : (!x ? -1 : 1)
         case (.node(let x), .node(let y)): return x == y ? 0 : (x < y ? -1 : 1)
         case (.edge(let x), .edge(let y)): return x == y ? 0 : (x < y ? -1 : 1)
@@ -58,7 +61,7 @@ public enum Semantics {
         case .null: ""
         case .int(let i): String(i)
         case .decimal(let d): d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : String(d)
-        case .string(let s): s
+        case .string(let s), .date(let s): s
         case .bool(let b): b ? "true" : "false"
         case .list(let l): l.map { text($0, graph) }.joined(separator: "; ")
         case .node(let n): graph.name(of: n)

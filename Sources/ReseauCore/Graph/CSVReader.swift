@@ -4,13 +4,14 @@
 /// buffer, reused from record to record: nothing is allocated per field, and numbers are
 /// parsed straight from the bytes. The buffer must outlive the reader (see `withReader`).
 struct CSVReader {
-    /// One field: its byte range, where it starts (1-based line and byte column), and whether it
-    /// was quoted with `""` inside (then `string` unescapes it).
+    /// One field: its byte range, where it starts (1-based line and byte column: `column(_:)`
+    /// gives the column in characters, for messages), and whether it was quoted with `""`
+    /// inside (then `string` unescapes it).
     struct Field {
         var start: Int
         var end: Int
         var line: Int
-        var column: Int
+        var byteColumn: Int
         var escaped: Bool
     }
 
@@ -54,10 +55,29 @@ struct CSVReader {
     @inline(__always)
     func isEmpty(_ f: Field) -> Bool { f.start == f.end }
 
+    /// The 1-based column, in characters, where field `f` starts (its opening quote if quoted):
+    /// every column in a message counts characters, like the query errors' columns.
+    func column(_ f: Field) -> Int {
+        let first = f.start > 0 && data[f.start - 1] == 0x22 ? f.start - 1 : f.start
+        return characters(from: first - (f.byteColumn - 1), to: first) + 1
+    }
+
+    /// The number of UTF-8 characters in bytes `a..<b`.
+    func characters(from a: Int, to b: Int) -> Int {
+        var n = 0
+        for i in Swift.max(0, a)..<Swift.max(Swift.max(0, a), b) where data[i] & 0xC0 != 0x80 { n += 1 }
+        return n
+    }
+
     /// Checks the whole buffer once: valid UTF-8, no NUL byte, not UTF-16.
     static func validate(_ data: [UInt8]) -> Failure? {
         if data.count >= 2, (data[0] == 0xFF && data[1] == 0xFE) || (data[0] == 0xFE && data[1] == 0xFF) {
             return Failure(line: 1, column: 1, message: "the file is UTF-16; save it as UTF-8")
+        }
+        // Lines ended by CR alone (classic Mac OS): the whole file would read as one line.
+        if !data.contains(0x0A), let cr = data.firstIndex(of: 0x0D) {
+            let col = String(decoding: data[(data.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0)..<cr], as: UTF8.self).count + 1
+            return Failure(line: 1, column: col, message: "the lines end with a carriage return (CR) alone; save the file with LF or CRLF line endings")
         }
         return data.withUnsafeBufferPointer { data -> Failure? in
             var line = 1, col = 1, i = 0
@@ -106,7 +126,7 @@ struct CSVReader {
         if pos >= n { return false }
         fields.removeAll(keepingCapacity: true)
         while true {
-            let startLine = line, startCol = pos - lineStart + 1
+            let startLine = line, startCol = pos - lineStart + 1, startLineStart = lineStart
             if pos < n, data[pos] == 0x22 {
                 pos += 1
                 let begin = pos
@@ -122,12 +142,13 @@ struct CSVReader {
                     pos += 1
                 }
                 if !closed {
-                    throw Failure(line: startLine, column: startCol, message: "unclosed quote: the field never ends")
+                    throw Failure(line: startLine, column: characters(from: startLineStart, to: startLineStart + startCol - 1) + 1,
+                                  message: "unclosed quote: the field never ends")
                 }
-                fields.append(Field(start: begin, end: pos, line: startLine, column: startCol, escaped: escaped))
+                fields.append(Field(start: begin, end: pos, line: startLine, byteColumn: startCol, escaped: escaped))
                 pos += 1
                 if pos < n, data[pos] != 0x2C, data[pos] != 0x0A, data[pos] != 0x0D {
-                    throw Failure(line: line, column: pos - lineStart + 1, message: "unexpected text after a closing quote")
+                    throw Failure(line: line, column: characters(from: lineStart, to: pos) + 1, message: "unexpected text after a closing quote")
                 }
             } else {
                 let begin = pos
@@ -136,11 +157,11 @@ struct CSVReader {
                     if b == 0x2C || b == 0x0A { break }
                     if b == 0x0D, pos + 1 < n, data[pos + 1] == 0x0A { break }
                     if b == 0x22 {
-                        throw Failure(line: line, column: pos - lineStart + 1, message: "a quote inside an unquoted field (quote the whole field and double the quote)")
+                        throw Failure(line: line, column: characters(from: lineStart, to: pos) + 1, message: "a quote inside an unquoted field (quote the whole field and double the quote)")
                     }
                     pos += 1
                 }
-                fields.append(Field(start: begin, end: pos, line: startLine, column: startCol, escaped: false))
+                fields.append(Field(start: begin, end: pos, line: startLine, byteColumn: startCol, escaped: false))
             }
             if pos >= n { return true }
             let b = data[pos]

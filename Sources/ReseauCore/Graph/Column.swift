@@ -42,6 +42,9 @@ public enum Column: Sendable {
 public struct StringColumn: Sendable {
     public var codes: [Int32] = []
     public var dictionary: [String] = []
+    /// The column holds dates (a `.date` field): its values are `.date`, not `.string`. Set by
+    /// `Graph.init` from the schema, so that every way of building a graph agrees.
+    public var isDate = false
 
     public init() {}
     public init(codes: [Int32], dictionary: [String]) { self.codes = codes; self.dictionary = dictionary }
@@ -53,7 +56,11 @@ public struct StringColumn: Sendable {
     public func string(_ i: Int) -> String? { let c = codes[i]; return c < 0 ? nil : dictionary[Int(c)] }
 
     @inline(__always)
-    public func value(_ i: Int) -> Value { let c = codes[i]; return c < 0 ? .null : .string(dictionary[Int(c)]) }
+    public func value(_ i: Int) -> Value {
+        let c = codes[i]
+        if c < 0 { return .null }
+        return isDate ? .date(dictionary[Int(c)]) : .string(dictionary[Int(c)])
+    }
 }
 
 /// Builds a `StringColumn`, finding repeated values by their bytes.

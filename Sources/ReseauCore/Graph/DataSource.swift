@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Where the CSV files of a network come from.
 public protocol DataSource: Sendable {
@@ -17,12 +20,73 @@ public struct FolderSource: DataSource {
     public var name: String { folder }
     public func path(of file: String) -> String { (folder as NSString).appendingPathComponent(file) }
     public func read(_ file: String) throws -> [UInt8]? {
-        let p = path(of: file)
-        guard FileManager.default.fileExists(atPath: p) else { return nil }
-        guard let d = FileManager.default.contents(atPath: p) else {
-            throw DataError(file: p, line: 0, column: 0, message: "cannot read the file (permissions?)")
+        try DataFile.read(path(of: file), hookName: file)
+    }
+}
+
+/// Reading one data file whole, safely.
+public enum DataFile {
+    /// The bytes of the regular file at `path`, or nil when nothing is there.
+    ///
+    /// Read with read(2) into memory — never through a memory mapping, which kills the process
+    /// with SIGBUS when another program shrinks the file meanwhile — and checked not to have
+    /// changed while it was read (size and modification time before and after, and the byte
+    /// count): a file being rewritten is an error, never a silent mix of two versions. A folder,
+    /// FIFO, device or socket is an error naming what it is; it is opened without blocking and
+    /// never read. `hookName` is the name `RESEAU_TEST_LOAD_HOOK` matches (tests only).
+    public static func read(_ path: String, hookName: String? = nil) throws(DataError) -> [UInt8]? {
+        func fail(_ message: String) -> DataError { DataError(file: path, line: 0, column: 0, message: message) }
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        if fd < 0 {
+            let e = errno
+            if e == ENOENT { return nil }
+            throw fail("cannot open the file: \(String(cString: strerror(e)))")
         }
-        return [UInt8](d)
+        defer { close(fd) }
+        var before = stat()
+        guard fstat(fd, &before) == 0 else { throw fail("cannot read the file: \(String(cString: strerror(errno)))") }
+        if let what = notRegular(before.st_mode) {
+            throw fail("\(what), not a CSV file (data files must be regular files)")
+        }
+        if let hookName { LoadHook.fire("before-read", file: hookName) }
+        let size = Int(before.st_size)
+        var failure: Int32 = 0
+        // One byte more than the size: a file that grew is seen too.
+        let bytes = [UInt8](unsafeUninitializedCapacity: size + 1) { buf, done in
+            var n = 0
+            while n < size + 1 {
+                let r = Glibc.read(fd, buf.baseAddress! + n, size + 1 - n)
+                if r < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno; break
+                }
+                if r == 0 { break }
+                n += r
+            }
+            done = n
+        }
+        if failure != 0 { throw fail("cannot read the file: \(String(cString: strerror(failure)))") }
+        var after = stat()
+        guard fstat(fd, &after) == 0 else { throw fail("cannot read the file: \(String(cString: strerror(errno)))") }
+        if bytes.count != size || after.st_size != before.st_size
+            || after.st_mtim.tv_sec != before.st_mtim.tv_sec || after.st_mtim.tv_nsec != before.st_mtim.tv_nsec {
+            throw fail(changedMessage)
+        }
+        return bytes
+    }
+
+    static let changedMessage = "the file changed while it was read (is another program writing it?); run again once it is written"
+
+    /// What a file of mode `mode` is, when it is not a regular file: "it is a folder", ….
+    static func notRegular(_ mode: mode_t) -> String? {
+        switch mode & S_IFMT {
+        case S_IFREG: nil
+        case S_IFDIR: "it is a folder"
+        case S_IFIFO: "it is a FIFO (named pipe)"
+        case S_IFCHR, S_IFBLK: "it is a device"
+        case S_IFSOCK: "it is a socket"
+        default: "it is not a regular file"
+        }
     }
 }
 

@@ -45,6 +45,15 @@ public final class Graph: Sendable {
 
     public init(schema: Schema, nodes: [NodeTable], edges: [EdgeTable], origin: String) {
         self.schema = schema
+        /// Date fields read as `.date` values.
+        func markDates(_ columns: inout [Column], _ fields: [FieldDef]) {
+            for (i, f) in fields.enumerated() where f.type == .date && i < columns.count {
+                if case .string(var sc) = columns[i] { sc.isDate = true; columns[i] = .string(sc) }
+            }
+        }
+        var nodes = nodes, edges = edges
+        for t in nodes.indices where t < schema.nodeTypes.count { markDates(&nodes[t].columns, schema.nodeTypes[t].fields) }
+        for t in edges.indices where t < schema.edgeTypes.count { markDates(&edges[t].columns, schema.edgeTypes[t].fields) }
         self.nodes = nodes
         self.edges = edges
         self.origin = origin

@@ -9,8 +9,10 @@ public struct DataError: Error, Sendable, CustomStringConvertible {
     public init(file: String, line: Int, column: Int, message: String) {
         self.file = file; self.line = line; self.column = column; self.message = message
     }
+    /// `file:line:column: message`, safe for a terminal (`TerminalText`): ids, names and cells
+    /// quoted in messages come from the data.
     public var description: String {
-        line == 0 ? "\(file): \(message)" : "\(file):\(line):\(column): \(message)"
+        TerminalText.escape(line == 0 ? "\(file): \(message)" : "\(file):\(line):\(column): \(message)")
     }
 }
 
@@ -105,21 +107,21 @@ struct FileReader {
                 if names != header {
                     for (i, h) in header.enumerated() {
                         if i >= names.count {
-                            fail(1, fields.last?.column ?? 1, "missing column '\(h)' in the header (expected '\(expected)')")
+                            fail(1, fields.last.map { reader.column($0) } ?? 1, "missing column '\(h)' in the header (expected '\(expected)')")
                             return false
                         }
                         if names[i] != h {
-                            fail(1, fields[i].column, "expected column '\(h)' here, found '\(names[i])' (the header must be '\(expected)')")
+                            fail(1, reader.column(fields[i]), "expected column '\(h)' here, found '\(shown(names[i]))' (the header must be '\(expected)')")
                             return false
                         }
                     }
-                    fail(1, fields[header.count].column, "unexpected column '\(names[header.count])' (the header must be '\(expected)')")
+                    fail(1, reader.column(fields[header.count]), "unexpected column '\(shown(names[header.count]))' (the header must be '\(expected)')")
                     return false
                 }
                 while try reader.nextRecord(into: &fields) {
                     let line = fields[0].line
                     if fields.count != header.count {
-                        fail(line, fields.count > header.count ? fields[header.count].column : 1,
+                        fail(line, fields.count > header.count ? reader.column(fields[header.count]) : 1,
                              "expected \(header.count) fields, found \(fields.count)")
                         continue
                     }
@@ -146,6 +148,8 @@ struct NodePass {
     var idLines: [[Int32]] = []
     /// Node types whose file could not be read at all: references to them are not reported again.
     var failedTypes = Set<Int>()
+    /// The column (in characters) of each city's country code, for "unknown country code".
+    var countryCodeColumns: [Int32] = []
 
     /// A cell's pending reference to a node, resolved once every node is known.
     struct PendingRef { var table: Int; var column: Int; var row: Int; var id: String; var line: Int; var col: Int; var type: Int? }
@@ -162,6 +166,10 @@ struct NodePass {
             /// For node-valued fields, the referenced type (`type` nil: any).
             let refTypes: [(type: Int?, Void)?] = def.fields.map { if case .node(let t) = $0.type { (t, ()) } else { nil } }
             let header = (def.idColumn.map { [$0] } ?? []) + def.fields.filter(\.inFile).map(\.name)
+            // Cities: lat and lon are checked as they are read (with their column), and the
+            // column of each row's country code is kept for `fillCountries`' messages.
+            let rangeLimits: [Double?] = def.fields.map { f in t == Schema.city ? (f.name == "lat" ? 90 : f.name == "lon" ? 180 : nil) : nil }
+            let countryCodeField = t == Schema.city ? def.fieldIndex("country_code") ?? -1 : -1
             var reader = FileReader(source: source, file: def.file)
             let readable = reader.read(header: header) { fr, r, fields, line in
                 var k = 0
@@ -170,12 +178,12 @@ struct NodePass {
                 if def.idColumn != nil {
                     let f = fields[0]
                     k = 1
-                    if r.isEmpty(f) { fr.fail(f.line, f.column, "empty id"); return }
+                    if r.isEmpty(f) { fr.fail(f.line, r.column(f), "empty id"); return }
                     let key = r.raw(f)
                     if let prev = self.ids.find(key) {
                         let p = unpackNode(prev)
                         let firstLine = p.type == t ? lines[Int(p.index)] : self.idLines[Int(p.type)][Int(p.index)]
-                        fr.fail(f.line, f.column, "duplicate id '\(r.string(f))' (first defined at \(self.schema.nodeTypes[Int(p.type)].file):\(firstLine))")
+                        fr.fail(f.line, r.column(f), "duplicate id '\(shown(r.string(f)))' (first defined at \(self.schema.nodeTypes[Int(p.type)].file):\(firstLine))")
                         return
                     }
                     self.ids.insert(key, packNode(t, row))
@@ -189,11 +197,15 @@ struct NodePass {
                     if let rt = refTypes[fi] {
                         let fd = def.fields[fi]
                         builders[fi].appendNull()
-                        if !r.isEmpty(f) { pending.append(PendingRef(table: t, column: fi, row: row, id: r.string(f), line: f.line, col: f.column, type: rt.type)) }
-                        else if fd.required { fr.fail(f.line, f.column, "'\(fd.name)' is required") }
+                        if !r.isEmpty(f) { pending.append(PendingRef(table: t, column: fi, row: row, id: r.string(f), line: f.line, col: r.column(f), type: rt.type)) }
+                        else if fd.required { fr.fail(f.line, r.column(f), "'\(fd.name)' is required") }
                         continue
                     }
-                    if let msg = builders[fi].append(r, f) { fr.fail(f.line, f.column, msg) }
+                    if let msg = builders[fi].append(r, f) { fr.fail(f.line, r.column(f), msg) }
+                    else if let limit = rangeLimits[fi], case let v = builders[fi].decimals[builders[fi].decimals.count - 1], !v.isNaN, abs(v) > limit {
+                        fr.fail(f.line, r.column(f), "\(def.fields[fi].name) \(formatDecimal(v)) is out of range (-\(Int(limit))…\(Int(limit)))")
+                    }
+                    if fi == countryCodeField { countryCodeColumns.append(Int32(truncatingIfNeeded: r.column(f))) }
                 }
                 ids.append(id)
                 lines.append(Int32(truncatingIfNeeded: line))
@@ -205,7 +217,6 @@ struct NodePass {
         }
         resolve(pending, &tables)
         fillCountries(&tables)
-        checkCoordinates(tables[Schema.city])
         return tables
     }
 
@@ -231,7 +242,7 @@ struct NodePass {
             } else if !(p.type.map { failedTypes.contains($0) } ?? !failedTypes.isEmpty) {
                 let what = p.type.map { schema.nodeTypes[$0].name } ?? "node"
                 let cands = p.type.map { tables[$0].ids } ?? tables.flatMap(\.ids)
-                fail(schema.nodeTypes[p.table].file, p.line, p.col, "unknown \(what) id '\(p.id)'" + suggestion(p.id, cands))
+                fail(schema.nodeTypes[p.table].file, p.line, p.col, "unknown \(what) id '\(shown(p.id))'" + suggestion(p.id, cands))
             }
         }
         for (t, cols) in columns { for (c, a) in cols { tables[t].columns[c] = .node(a) } }
@@ -258,22 +269,12 @@ struct NodePass {
             if let r = countryRow[Int(c)] {
                 country[i] = names.codes[r]; continent[i] = conts.codes[r]
             } else {
-                fail(def.file, Int(tables[Schema.city].lines[i]), 3, "unknown country code '\(cc.dictionary[Int(c)])' (not in \(cdef.file))" + suggestion(cc.dictionary[Int(c)], ct.ids))
+                fail(def.file, Int(tables[Schema.city].lines[i]), i < countryCodeColumns.count ? Int(countryCodeColumns[i]) : 1,
+                     "unknown country code '\(shown(cc.dictionary[Int(c)]))' (not in \(cdef.file))" + suggestion(cc.dictionary[Int(c)], ct.ids))
             }
         }
         tables[Schema.city].columns[countryF] = .string(StringColumn(codes: country, dictionary: nameDict))
         tables[Schema.city].columns[continentF] = .string(StringColumn(codes: continent, dictionary: contDict))
-    }
-
-    mutating func checkCoordinates(_ t: NodeTable) {
-        let def = schema.nodeTypes[t.type]
-        for (name, limit) in [("lat", 90.0), ("lon", 180.0)] {
-            guard let f = def.fieldIndex(name), case .decimal(let a) = t.columns[f] else { continue }
-            let col = (def.idColumn == nil ? 0 : 1) + def.fields.prefix(f).filter(\.inFile).count + 1
-            for (i, v) in a.enumerated() where !v.isNaN && abs(v) > limit {
-                fail(def.file, Int(t.lines[i]), col, "\(name) \(formatDecimal(v)) is out of range (-\(Int(limit))…\(Int(limit)))")
-            }
-        }
     }
 }
 
@@ -283,7 +284,13 @@ struct NodePass {
 
 func suggestion(_ id: String, _ candidates: [String]) -> String {
     let c = closestNames(to: id, in: candidates, limit: 1)
-    return c.isEmpty ? "" : " (did you mean '\(c[0])'?)"
+    return c.isEmpty ? "" : " (did you mean '\(shown(c[0]))'?)"
+}
+
+/// A value from the data as quoted in a message: at most 60 characters (then `…`), so that one
+/// error about a 10 MB cell is one short line.
+func shown(_ s: String) -> String {
+    s.utf8.count <= 60 || s.count <= 60 ? s : String(s.prefix(60)) + "…"
 }
 
 /// The second pass, one task per edge file: endpoints through the id table, attributes, adjacency.
@@ -310,27 +317,27 @@ struct EdgeContext: Sendable {
                 if failedTypes.contains(type) { return nil }
                 let id = r.string(f)
                 if let k = found {
-                    fr.fail(line, f.column, "'\(id)' is a \(schema.nodeTypes[Int(k >> 27)].name), not a \(what)")
+                    fr.fail(line, r.column(f), "'\(shown(id))' is a \(schema.nodeTypes[Int(k >> 27)].name), not a \(what)")
                 } else {
-                    fr.fail(line, f.column, "unknown \(what) id '\(id)'" + suggestion(id, nodes[type].ids))
+                    fr.fail(line, r.column(f), "unknown \(what) id '\(shown(id))'" + suggestion(id, nodes[type].ids))
                 }
                 return nil
             }
             guard let a = endpoint(fields[0], def.fromType, fromName), let b = endpoint(fields[1], def.toType, toName) else { return }
             if def.undirected && a == b && def.fromType == def.toType {
-                fr.fail(line, fields[1].column, "'\(r.string(fields[0]))' is linked with itself"); return
+                fr.fail(line, r.column(fields[1]), "'\(shown(r.string(fields[0])))' is linked with itself"); return
             }
             if checkDuplicates {
                 let (x, y) = def.undirected ? (min(a, b), max(a, b)) : (a, b)
                 let key = UInt64(UInt32(bitPattern: x)) << 32 | UInt64(UInt32(bitPattern: y))
                 if let prev = seenPairs.insert(key, line: line) {
-                    fr.fail(line, fields[0].column, "duplicate edge '\(r.string(fields[0]))' – '\(r.string(fields[1]))' (already at line \(prev)\(def.undirected ? ", in either order" : ""))"); return
+                    fr.fail(line, r.column(fields[0]), "duplicate edge '\(shown(r.string(fields[0])))' – '\(shown(r.string(fields[1])))' (already at line \(prev)\(def.undirected ? ", in either order" : ""))"); return
                 }
             }
             var bad = false
             for fi in 0..<builders.count {
                 if let msg = builders[fi].append(r, fields[2 + fi]) {
-                    fr.fail(line, fields[2 + fi].column, msg); bad = true
+                    fr.fail(line, r.column(fields[2 + fi]), msg); bad = true
                 }
             }
             if bad { for fi in builders.indices where builders[fi].count > from.count { builders[fi].removeLast() }; return }
@@ -423,26 +430,30 @@ struct ColumnBuilder {
             if !f.escaped, let v = parseInt(r.raw(f)) { ints.append(v); return nil }
             ints.append(Column.nullInt)
             let s = r.string(f)
-            return "'\(s)' is not an integer (\(field.name))" + numberHint(s)
+            if !f.escaped, isIntegerSyntax(r.raw(f)) {
+                // Digits that do not fit, or -2^63, which stands for null inside Reseau.
+                return "'\(shown(s))' is out of range (\(field.name)): integers go from \(-Int.max) to \(Int.max)"
+            }
+            return "'\(shown(s))' is not an integer (\(field.name))" + numberHint(s)
         case .decimal:
             if !f.escaped, let v = parseDecimal(r.raw(f)) { decimals.append(v); return nil }
             decimals.append(.nan)
             let s = r.string(f)
-            return "'\(s)' is not a decimal number (\(field.name))" + numberHint(s)
+            return "'\(shown(s))' is not a decimal number (\(field.name))" + numberHint(s)
         case .bool:
             let raw = r.raw(f)
             if raw.count == 4, raw[0] | 0x20 == 0x74, raw[1] | 0x20 == 0x72, raw[2] | 0x20 == 0x75, raw[3] | 0x20 == 0x65 { bools.append(1); return nil }
             if raw.count == 5, raw[0] | 0x20 == 0x66, raw[1] | 0x20 == 0x61, raw[2] | 0x20 == 0x6C, raw[3] | 0x20 == 0x73, raw[4] | 0x20 == 0x65 { bools.append(0); return nil }
             bools.append(2)
-            return "'\(r.string(f))' is not a boolean (\(field.name)): write true or false"
+            return "'\(shown(r.string(f)))' is not a boolean (\(field.name)): write true or false"
         case .list:
             lists.append(r.string(f).split(separator: ";").map { String($0).trimmingSpaces }.filter { !$0.isEmpty })
             return nil
         case .date:
             let s = r.string(f)
-            if isValidDate(s) { strings.append(s); return nil }
+            guard let problem = dateProblem(s) else { strings.append(s); return nil }
             strings.appendNull()
-            return "'\(s)' is not a date (\(field.name)): write YYYY, YYYY-MM or YYYY-MM-DD"
+            return "'\(shown(s))' is not a date (\(field.name)): \(problem)"
         default:
             if f.escaped {
                 let s = r.string(f)
@@ -464,7 +475,7 @@ struct ColumnBuilder {
         let s = strings.dictionary[Int(code)]
         strings.codes[strings.codes.count - 1] = -1
         let c = closestNames(to: s, in: allowed, limit: 1)
-        return "unknown \(field.name) '\(s)'" + (c.isEmpty ? "" : " (did you mean '\(c[0])'?)") + "; allowed: \(allowed.joined(separator: ", "))"
+        return "unknown \(field.name) '\(shown(s))'" + (c.isEmpty ? "" : " (did you mean '\(c[0])'?)") + "; allowed: \(allowed.joined(separator: ", "))"
     }
 
     func numberHint(_ s: String) -> String {
@@ -533,11 +544,32 @@ func parseDecimal(_ s: String) -> Double? {
     return v
 }
 
-/// True for `YYYY`, `YYYY-MM` or `YYYY-MM-DD` with a valid month and day.
-func isValidDate(_ s: String) -> Bool {
-    let parts = s.split(separator: "-", omittingEmptySubsequences: false)
-    guard (1...3).contains(parts.count), parts[0].count == 4, Int(parts[0]) != nil else { return false }
-    if parts.count >= 2 { guard parts[1].count == 2, let m = Int(parts[1]), (1...12).contains(m) else { return false } }
-    if parts.count == 3 { guard parts[2].count == 2, let d = Int(parts[2]), (1...31).contains(d) else { return false } }
-    return true
+/// nil for a real date written `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (ASCII digits only, the
+/// day within its month, 29 February only in leap years); else what is wrong, for the message.
+func dateProblem(_ s: String) -> String? {
+    let format = "write YYYY, YYYY-MM or YYYY-MM-DD"
+    let parts = s.utf8.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
+    func number(_ p: Substring.UTF8View.SubSequence, digits: Int) -> Int? {
+        guard p.count == digits, p.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        return p.reduce(0) { $0 * 10 + Int($1 - 0x30) }
+    }
+    guard (1...3).contains(parts.count), let year = number(parts[0], digits: 4) else { return format }
+    guard parts.count >= 2 else { return nil }
+    guard let month = number(parts[1], digits: 2) else { return format }
+    guard (1...12).contains(month) else { return "there is no month \(month)" }
+    guard parts.count == 3 else { return nil }
+    guard let day = number(parts[2], digits: 2) else { return format }
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+    let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+    guard (1...days).contains(day) else { return "\(s.prefix(7)) has \(days) days" }
+    return nil
+}
+
+/// True for `YYYY`, `YYYY-MM` or `YYYY-MM-DD` naming a real day.
+func isValidDate(_ s: String) -> Bool { dateProblem(s) == nil }
+
+/// An optional `-` then ASCII digits (whether or not the value fits in an integer).
+func isIntegerSyntax(_ b: UnsafeRawBufferPointer) -> Bool {
+    let digits = b.first == 0x2D ? b.dropFirst() : b[...]
+    return !digits.isEmpty && digits.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
 }

@@ -65,8 +65,8 @@ public struct Schema: Sendable {
     public func edgeType(named name: String) -> Int? { edgeTypes.firstIndex { $0.name == name } }
     public func edgeType(source: String) -> Int? { edgeTypes.firstIndex { $0.source == source } }
 
-    public static let city = 0, country = 1, org = 2, project = 3, event = 4, claim = 5
-    public static let twin = 0, member = 1, partner = 2, funds = 3, hosts = 4, attends = 5, visit = 6
+    public static let city = 0, country = 1, org = 2, project = 3, event = 4, claim = 5, schedule = 6
+    public static let twin = 0, member = 1, partner = 2, funds = 3, hosts = 4, attends = 5, visit = 6, candidate = 7, adopts = 8
 
     /// Continents a country may be on.
     public static let continents = ["Africa", "Asia", "Europe", "North America", "South America", "Oceania", "Antarctica"]
@@ -103,7 +103,7 @@ public struct Schema: Sendable {
             ], doc: "a funder, network, university, company, association, ministry…"),
             NodeTypeDef(name: "project", source: "projects", file: "projects.csv", idColumn: "id", fields: [
                 FieldDef("name", .string, required: true, doc: "title"),
-                FieldDef("kind", .string, required: true, allowed: ["cooperation", "programme", "festival", "residency", "contest", "camp", "network", "subsidy"], doc: "what the project is"),
+                FieldDef("kind", .string, required: true, allowed: ["cooperation", "programme", "festival", "residency", "contest", "camp", "network", "subsidy", "governance"], doc: "what the project is"),
                 FieldDef("theme", .string, doc: "theme"),
                 FieldDef("start", .date, doc: "start date"),
                 FieldDef("end", .date, doc: "end date"),
@@ -114,10 +114,14 @@ public struct Schema: Sendable {
             ], doc: "a cooperation project or programme"),
             NodeTypeDef(name: "event", source: "events", file: "events.csv", idColumn: "id", fields: [
                 FieldDef("name", .string, required: true, doc: "name"),
-                FieldDef("kind", .string, required: true, allowed: ["rencontres", "general_assembly", "conference", "lab", "meeting", "festival", "camp", "other"], doc: "what the event is"),
-                FieldDef("start", .date, doc: "first day"),
+                FieldDef("kind", .string, required: true, allowed: ["rencontres", "general_assembly", "conference", "lab", "meeting", "festival", "camp", "vote", "other"], doc: "what the event is"),
+                FieldDef("theme", .string, doc: "what it was about (French, as the seed says it)"),
+                FieldDef("start", .date, doc: "first day (the last date it was held on or planned for; earlier dates in schedules)"),
                 FieldDef("end", .date, doc: "last day"),
-                FieldDef("city", .node(Schema.city), doc: "where it took place"),
+                FieldDef("status", .string, required: true, allowed: ["completed", "planned", "cancelled", "unknown"], doc: "held, still to come, or called off, as the latest seed knows it at its own date"),
+                FieldDef("mode", .string, required: true, allowed: ["in_person", "online", "hybrid", "unknown"], doc: "how people took part"),
+                FieldDef("city", .node(Schema.city), doc: "where it took place (or was to take place)"),
+                FieldDef("part_of", .node(Schema.event), doc: "the event this one is a session of (a lab of a Rencontres, an assembly held during one)"),
                 FieldDef("participants", .int, doc: "number of participants"),
                 FieldDef("cities_count", .int, doc: "number of cities represented"),
                 FieldDef("countries_count", .int, doc: "number of countries represented"),
@@ -131,6 +135,16 @@ public struct Schema: Sendable {
                 FieldDef("note", .string, doc: "the wording of the source"),
                 FieldDef("source", .string, required: true, doc: "where the statement is made"),
             ], doc: "a figure stated about a node, one row per statement"),
+            NodeTypeDef(name: "schedule", source: "schedules", file: "schedules.csv", idColumn: nil, fields: [
+                FieldDef("event", .node(Schema.event), required: true, doc: "the event"),
+                FieldDef("step", .int, required: true, doc: "order of the date in the event's history (1 = first plan; two rows with one step disagree)"),
+                FieldDef("start", .date, doc: "first day planned (or held)"),
+                FieldDef("end", .date, doc: "last day planned (or held)"),
+                FieldDef("outcome", .string, required: true, allowed: ["moved", "held", "cancelled", "planned"], doc: "what became of this date"),
+                FieldDef("reason", .string, doc: "why it was moved or called off, as the seed states it (French)"),
+                FieldDef("note", .string, doc: "the wording of the source"),
+                FieldDef("source", .string, required: true, doc: "where the date is stated"),
+            ], doc: "a date an event was planned for or held on, in order, with the reason it changed"),
         ],
         edgeTypes: [
             EdgeTypeDef(name: "twin", source: "twinnings", file: "twinnings.csv", fromColumn: "from", toColumn: "to",
@@ -174,6 +188,19 @@ public struct Schema: Sendable {
                 FieldDef("note", .string, doc: "remark"),
                 FieldDef("source", .string, required: true, doc: "where the row comes from"),
             ], doc: "an official trip from one city to another"),
+            EdgeTypeDef(name: "candidate", source: "candidacies", file: "candidacies.csv", fromColumn: "city", toColumn: "event",
+                        fromType: Schema.city, toType: Schema.event, undirected: false, fields: [
+                FieldDef("result", .string, required: true, allowed: ["chosen", "not_chosen", "pending", "unknown"], doc: "whether the city was chosen"),
+                FieldDef("decision", .string, doc: "how the host was chosen, as the seed says it (French)"),
+                FieldDef("decided", .date, doc: "when the choice was made"),
+                FieldDef("source", .string, required: true, doc: "where the row comes from"),
+            ], doc: "a city stood as candidate to host an event"),
+            EdgeTypeDef(name: "adopts", source: "adoptions", file: "adoptions.csv", fromColumn: "event", toColumn: "project",
+                        fromType: Schema.event, toType: Schema.project, undirected: false, fields: [
+                FieldDef("outcome", .string, required: true, allowed: ["adopted", "signed", "decided", "prepared"], doc: "what the event did with the project"),
+                FieldDef("note", .string, doc: "the wording of the source"),
+                FieldDef("source", .string, required: true, doc: "where the row comes from"),
+            ], doc: "an event adopted, signed, decided or prepared a project"),
         ]
     )
 }

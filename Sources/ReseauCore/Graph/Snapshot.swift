@@ -1,12 +1,14 @@
 import Foundation
 
-/// A compact binary image of a loaded network, so that a second run on the same data maps it
+/// A compact binary image of a loaded network, so that a second run on the same data reads it
 /// instead of parsing CSV.
 ///
 /// Layout (little-endian): magic `RSNP`, format version, the key it was built for, the schema's
 /// fingerprint, then every node table (ids, lines, columns) and edge table (endpoints, columns,
 /// adjacency), then a checksum of everything before it. An image whose magic, version, key,
-/// schema or checksum does not match is ignored (and rebuilt by `CachedLoader`), never trusted.
+/// schema, structure or checksum does not match is ignored (and rebuilt by `CachedLoader`),
+/// never trusted; the checksum is checked last, so a planted or damaged image is usually
+/// rejected long before its end.
 public enum Snapshot {
     static let magic: UInt32 = 0x504E_5352 // "RSNP"
     static let version: UInt32 = 2
@@ -141,6 +143,24 @@ public enum Snapshot {
         }
     }
 
+    /// Bytes before the tables: magic, version, key, schema fingerprint.
+    static let headerSize = 24
+
+    /// Whether an image starting with `header` (`headerSize` bytes) was built for `key` and `schema`.
+    static func headerMatches(_ header: UnsafeRawBufferPointer, key: UInt64, schema: Schema) -> Bool {
+        var r = Reader(base: header)
+        do { return try r.u32() == magic && r.u32() == version && r.u64() == key && r.u64() == fingerprint(schema) } catch { return false }
+    }
+
+    /// An upper bound on the size of the image of `csvBytes` bytes of CSV: no cell, id or edge
+    /// takes more than 64 times its CSV text (a 1-byte empty number becomes 8 bytes; an edge
+    /// row of a few bytes, about 30 with its adjacency), plus room for the tables' headers.
+    /// A larger file is rejected from its size alone.
+    static func maximumSize(csvBytes: Int) -> Int {
+        let (m, o) = csvBytes.multipliedReportingOverflow(by: 64)
+        return o ? Int.max : m + (1 << 20)
+    }
+
     /// The network in `bytes`, or nil when the image is not one built for `key` with this schema,
     /// or is damaged in any way.
     public static func decode(_ bytes: UnsafeRawBufferPointer, key: UInt64, schema: Schema = .shared, origin: String) -> Graph? {
@@ -150,7 +170,6 @@ public enum Snapshot {
         var r = Reader(base: body)
         do {
             guard try r.u32() == magic, try r.u32() == version, try r.u64() == key, try r.u64() == fingerprint(schema) else { return nil }
-            guard checksum(body) == stored else { return nil }
             guard try r.count() == schema.nodeTypes.count else { return nil }
             var sizes: [Int] = []
             for _ in 0..<schema.nodeTypes.count { sizes.append(try r.count()) }
@@ -186,7 +205,9 @@ public enum Snapshot {
                 out.offsets = oo; out.edges = oe; out.others = ox; inc.offsets = io; inc.edges = ie; inc.others = ix
                 edges.append(EdgeTable(type: t, from: from, to: to, columns: cols, outgoing: out, incoming: inc))
             }
-            guard r.pos == body.count else { return nil }
+            // The checksum last: a damaged or planted image usually fails the structure checks
+            // above long before its end, without hashing gigabytes.
+            guard r.pos == body.count, checksum(body) == stored else { return nil }
             return Graph(schema: schema, nodes: nodes, edges: edges, origin: origin)
         } catch {
             return nil

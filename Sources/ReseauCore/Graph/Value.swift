@@ -24,6 +24,8 @@ public enum Value: Hashable, Sendable {
     case list([Value])
     case node(NodeRef)
     case edge(EdgeRef)
+    /// A date `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, kept as its ISO text; the precision is its length.
+    case date(String)
 
     public var isNull: Bool { if case .null = self { true } else { false } }
 

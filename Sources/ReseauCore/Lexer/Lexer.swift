@@ -48,6 +48,7 @@ public struct Lexer {
             if b == 0x0A { pos += 1; tokens.append(Token(kind: .newline, span: Span(start, pos))); continue }
             if b == 0x22 || b == 0x27 { tokens.append(try string(quote: b)); continue }
             if Lexer.isDigit(b) { tokens.append(try number()); continue }
+            if b == 0x40 { tokens.append(try dateLiteral()); continue } // @2021-10-12
             if b == 0x24 { // $param
                 pos += 1
                 guard Lexer.isIdentStart(peek()) else {
@@ -110,6 +111,19 @@ public struct Lexer {
             } else { break }
         }
         return String(decoding: bytes[start..<pos], as: UTF8.self)
+    }
+
+    /// `@YYYY`, `@YYYY-MM` or `@YYYY-MM-DD`: a date literal of that precision.
+    mutating func dateLiteral() throws(Diagnostic) -> Token {
+        let start = pos
+        pos += 1
+        while !atEnd, Lexer.isDigit(peek()) || peek() == 0x2D { pos += 1 }
+        let text = String(decoding: bytes[(start + 1)..<pos], as: UTF8.self)
+        if let problem = Dates.problem(text) {
+            throw Diagnostic(.lex, "invalid date '@\(text)': \(problem)", at: Span(start, max(pos, start + 1)),
+                             hint: "write @YYYY, @YYYY-MM or @YYYY-MM-DD, e.g. @2022-03-11")
+        }
+        return Token(kind: .date(text), span: Span(start, pos))
     }
 
     mutating func number() throws(Diagnostic) -> Token {

@@ -7,6 +7,8 @@ public struct Token: Equatable, Sendable {
         case int(Int)
         case decimal(Double)
         case param(String)
+        /// `@2021-10`: a date literal, its ISO text without the `@`.
+        case date(String)
         /// Punctuation and operators: `| , ; ( ) [ ] { } : . .. == != < <= > >= ~ + - * / =`.
         case symbol(String)
         case newline
@@ -26,6 +28,7 @@ public struct Token: Equatable, Sendable {
         case .string: "a string"
         case .int, .decimal: "a number"
         case .param(let p): "'$\(p)'"
+        case .date(let d): "the date @\(d)"
         case .symbol(let s): "'\(s)'"
         case .newline: "the end of the line"
         case .end: "the end of the query"

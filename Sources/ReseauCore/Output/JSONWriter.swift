@@ -43,7 +43,7 @@ public enum JSONText {
         case .null: return "null"
         case .int(let i): return String(i)
         case .decimal(let d): return d.isFinite ? formatDecimal(d) : "null"
-        case .string(let s): return string(s)
+        case .string(let s), .date(let s): return string(s)
         case .bool(let b): return b ? "true" : "false"
         case .list(let l): return "[" + l.map { value($0, graph: graph) }.joined(separator: ", ") + "]"
         case .node(let n):

@@ -26,6 +26,8 @@ public final class StringOutput: TextOutput {
     public private(set) var text = ""
     public init() {}
     public func write(_ s: String) throws { text += s }
+    /// Appends text that is not a result (a warning, in tests).
+    public func append(_ s: String) { text += s }
     public func flush() throws {}
 }
 

@@ -242,19 +242,6 @@ public final class TableWriter: ResultWriter {
 
     /// `s` with control characters made visible so a cell stays on one line.
     static func visible(_ s: String) -> String {
-        var needs = false
-        for b in s.utf8 where b < 0x20 || b == 0x7F { needs = true; break }
-        if !needs { return s }
-        var out = ""
-        for c in s {
-            if c == "\n" || c == "\r\n" || c == "\r" { out += "↵"; continue }
-            if c == "\t" { out += " "; continue }
-            if let a = c.asciiValue, a < 0x20 || a == 0x7F {
-                out.unicodeScalars.append(Unicode.Scalar(a == 0x7F ? 0x2421 : 0x2400 + UInt32(a))!)
-                continue
-            }
-            out.append(c)
-        }
-        return out
+        TerminalText.escape(s, .cell)
     }
 }

@@ -63,6 +63,7 @@ extension Graph {
         case .int(let i): String(i)
         case .decimal(let d): d.isFinite ? formatDecimal(d) : ""
         case .string(let s): s
+        case .date(let d): d
         case .bool(let b): b ? "true" : "false"
         case .list(let l): l.map { displayText($0) }.joined(separator: "; ")
         case .node(let n): name(of: n)

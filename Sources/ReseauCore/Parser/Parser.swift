@@ -9,6 +9,20 @@ public struct Parser {
     /// The step keywords, for "unknown step" suggestions.
     public static let stepNames = ["where", "select", "derive", "sort", "take", "skip", "distinct", "count", "group",
                                    "aggregate", "join", "twins", "follow", "out", "in", "nearest"]
+    /// Steps of SQL, Cypher, PRQL and dplyr, with the Reseau step that does the same.
+    static let stepHabits: [String: (String, String)] = [
+        "order": ("sort", "| sort population desc"), "orderby": ("sort", "| sort population desc"),
+        "order_by": ("sort", "| sort population desc"), "arrange": ("sort", "| sort population desc"),
+        "limit": ("take", "| take 10"), "head": ("take", "| take 10"), "top": ("sort … | take", "| sort population desc | take 10"),
+        "offset": ("skip", "| skip 10"), "filter": ("where", "| where population > 100000"),
+        "having": ("where", "| group by country: n = count() | where n > 2"),
+        "return": ("select", "| select name, country"), "project": ("select", "| select name, country"),
+        "with": ("derive", "| derive density = population / 2"), "mutate": ("derive", "| derive x = population * 2"),
+        "extend": ("derive", "| derive x = population * 2"), "unique": ("distinct", "| distinct"),
+        "uniq": ("distinct", "| distinct"), "groupby": ("group by", "| group by country: n = count()"),
+        "group_by": ("group by", "| group by country: n = count()"),
+    ]
+
     /// Words that cannot be a field name at the start of an expression.
     static let expressionKeywords: Set<String> = ["and", "or", "not", "if", "then", "else", "true", "false", "null", "exists", "as", "asc", "desc"]
     /// Node type names that introduce a lookup by name (`city "Oyem"`).
@@ -307,6 +321,13 @@ public struct Parser {
             if matchWord("take") { k = try expression() }
             kind = .nearest(src, filter: f, take: k)
         default:
+            if let (right, example) = Parser.stepHabits[word.lowercased()] {
+                throw Diagnostic(.parse, "unknown step '\(word)'", at: kw.span, hint: "Reseau writes '\(right)': \(example)")
+            }
+            if AggregateFunction(rawValue: word) != nil {
+                throw Diagnostic(.parse, "'\(word)' is an aggregate, not a step", at: kw.span,
+                                 hint: "write '| aggregate total = \(word)(…)' for one row, or '| group by KEY: total = \(word)(…)' per group")
+            }
             let close = closestNames(to: word, in: Parser.stepNames, limit: 1)
             throw Diagnostic(.parse, "unknown step '\(word)'", at: kw.span,
                              hint: close.first.map { "did you mean '\($0)'?" },
@@ -317,6 +338,10 @@ public struct Parser {
 
     mutating func selectItems(after: String) throws(Diagnostic) -> [SelectItem] {
         var items: [SelectItem] = []
+        if after == "'select'", current.isSymbol("*") {
+            throw Diagnostic(.parse, "'select *' is not needed", at: current.span,
+                             hint: "rows keep every field until a 'select': leave the step out, or name the fields (select name, country)")
+        }
         repeat {
             if atEnd || current.isSymbol("|") || current.isSymbol(":") { throw expected("an expression", after: items.isEmpty ? after : "','") }
             let e = try expression()
@@ -343,6 +368,10 @@ public struct Parser {
             let e = try expression()
             var desc = false
             if matchWord("desc") { desc = true } else { _ = matchWord("asc") }
+            if let w = current.ident, ["descending", "ascending", "DESC", "ASC", "Desc", "Asc"].contains(w) {
+                let right = w.lowercased().hasPrefix("desc") ? "desc" : "asc"
+                throw Diagnostic(.parse, "'\(w)' is not a sort direction", at: current.span, hint: "write '\(right)'")
+            }
             keys.append(SortKey(expr: e, descending: desc))
         } while match(",")
         return keys
@@ -397,9 +426,37 @@ public struct Parser {
         return nil
     }
 
-    /// comparison = additive [ op additive ]   (non-associative)
+    /// comparison = additive [ op additive | ["not"] "in" … | ["not"] "between" additive "and" additive
+    ///              | "is" ["not"] "null" ]   (non-associative)
     mutating func comparison() throws(Diagnostic) -> Expr {
         let l = try additive()
+        try rejectHabit(after: l)
+        if current.isWord("is") {
+            let isTok = advance()
+            let negate = matchWord("not")
+            guard current.isWord("null") else { throw expected("'null'", after: negate ? "'is not'" : "'is'") }
+            let n = advance()
+            return .binary(negate ? .ne : .eq, l, .literal(.null, n.span), l.span.to(n.span.to(isTok.span)))
+        }
+        if current.isWord("not"), peek(1).isWord("in") || peek(1).isWord("between") || peek(1).isWord("like") {
+            let notTok = advance()
+            if current.isWord("like") { try rejectHabit(after: l) }
+            let inner = try comparisonTail(l)
+            return .unary(.not, inner, notTok.span.to(inner.span))
+        }
+        return try comparisonTail(l)
+    }
+
+    /// The operator and right side of a comparison whose left side is `l`.
+    mutating func comparisonTail(_ l: Expr) throws(Diagnostic) -> Expr {
+        if current.isWord("between") {
+            _ = advance()
+            let lo = try additive()
+            guard matchWord("and") else { throw expected("'and'", after: "'between …'") }
+            let hi = try additive()
+            let span = l.span.to(hi.span)
+            return .binary(.and, .binary(.ge, l, lo, span), .binary(.le, l, hi, span), span)
+        }
         guard let op = comparisonOp() else { return l }
         let opTok = advance()
         if op == .in, current.isSymbol("("), startsQuery(peek(1)) {
@@ -414,6 +471,38 @@ public struct Parser {
             throw error("comparisons cannot be chained", hint: "use 'and' between two comparisons")
         }
         return .binary(op, l, r, l.span.to(r.span))
+    }
+
+    /// Habits from SQL and Cypher that are not Reseau, met where they are typed with the
+    /// Reseau spelling (docs/language.md, "Coming from SQL or Cypher").
+    func rejectHabit(after l: Expr) throws(Diagnostic) {
+        let t = current
+        if t.isSymbol("=") {
+            if peek(1).isSymbol("~") && peek(1).span.start == t.span.end {
+                throw Diagnostic(.parse, "'=~' is not an operator here", at: t.span.to(peek(1).span),
+                                 hint: "for a regular expression write matches(\(ASTPrinter.expr(l)), \"…\"); '~' alone tests a substring ignoring case and accents")
+            }
+            throw Diagnostic(.parse, "'=' does not compare", at: t.span, hint: "write '==' to compare: \(ASTPrinter.expr(l)) == …")
+        }
+        if t.isSymbol("<") && peek(1).isSymbol(">") && peek(1).span.start == t.span.end {
+            throw Diagnostic(.parse, "'<>' is not an operator here", at: t.span.to(peek(1).span), hint: "write '!=' for 'not equal'")
+        }
+        if t.isWord("like") || t.isWord("ilike") {
+            var hint = "write starts_with(s, \"…\"), ends_with(s, \"…\"), contains(s, \"…\"), s ~ \"…\" (ignores case and accents) or matches(s, \"regex\")"
+            if case .string(let pattern) = peek(1).kind {
+                let x = ASTPrinter.expr(l)
+                let lead = pattern.hasPrefix("%"), trail = pattern.hasSuffix("%")
+                let core = String(pattern.drop(while: { $0 == "%" }).reversed().drop(while: { $0 == "%" }).reversed())
+                if !core.contains("%") && !core.contains("_") && !core.isEmpty {
+                    let lit = ASTPrinter.expr(Expr.literal(.string(core), t.span))
+                    hint = lead && trail ? "write contains(\(x), \(lit)), or \(x) ~ \(lit) to ignore case and accents"
+                        : trail ? "write starts_with(\(x), \(lit))"
+                        : lead ? "write ends_with(\(x), \(lit))"
+                        : "write \(x) == \(lit)"
+                }
+            }
+            throw Diagnostic(.parse, "'\(t.ident!)' is SQL, not Reseau", at: t.span, hint: hint)
+        }
     }
 
     /// Whether a token after `in (` starts a query (a source name, `path`, `match`, a lookup)
@@ -478,6 +567,7 @@ public struct Parser {
         case .int(let i): _ = advance(); return .literal(.int(i), t.span)
         case .decimal(let d): _ = advance(); return .literal(.decimal(d), t.span)
         case .string(let s): _ = advance(); return .literal(.string(s), t.span)
+        case .date(let d): _ = advance(); return .literal(.date(d), t.span)
         case .param(let p): _ = advance(); return .param(Name(p, t.span))
         case .symbol("("):
             _ = advance()
@@ -511,6 +601,10 @@ public struct Parser {
                 repeat { steps.append(try step()) } while match("|")
                 let close = try expect(")", after: "the steps of 'exists'")
                 return .exists(steps, t.span.to(close.span))
+            case _ where Parser.lookupTypes.contains(w) && isLookupArgument(peek(1)):
+                _ = advance()
+                let nameExpr = try primary()
+                return .lookup(Name(w, t.span), nameExpr, t.span.to(nameExpr.span))
             default:
                 if Parser.expressionKeywords.contains(w) {
                     throw error("expected an expression, found '\(w)'")

@@ -81,9 +81,65 @@ public indirect enum PlanOp: Sendable {
     case nestedLoopJoin(PlanNode, PlanNode, TypedExpr)
 }
 
-/// A plan operator and the shape of its output rows.
+/// A plan operator, the shape of its output rows, and the span of the query text it came from
+/// (a step, a source): a run-time error in the operator points there.
 public final class PlanNode: Sendable {
     public let op: PlanOp
     public let shape: Shape
-    public init(_ op: PlanOp, _ shape: Shape) { self.op = op; self.shape = shape }
+    public let span: Span
+    public init(_ op: PlanOp, _ shape: Shape, at span: Span = .none) { self.op = op; self.shape = shape; self.span = span }
+
+    /// The same operator with other children (in the order `op.children` lists them).
+    public func replacingChildren(_ children: [PlanNode]) -> PlanNode {
+        PlanNode(op.replacingChildren(children), shape, at: span)
+    }
+
+    /// This node and the nodes below it that have no span yet (made by the same step), located at `span`.
+    func located(_ span: Span, below stop: PlanNode?) -> PlanNode {
+        if self === stop { return self }
+        let kids = op.children.map { $0.located(span, below: stop) }
+        return PlanNode(op.replacingChildren(kids), shape, at: self.span == .none ? span : self.span)
+    }
+
+    /// Applies `f` bottom-up: to the children first, then to the node rebuilt with them.
+    public func transformUp(_ f: (PlanNode) -> PlanNode) -> PlanNode {
+        let kids = op.children
+        let node = kids.isEmpty ? self : replacingChildren(kids.map { $0.transformUp(f) })
+        return f(node)
+    }
+}
+
+extension PlanOp {
+    /// The operators this one reads rows from, left to right.
+    public var children: [PlanNode] {
+        switch self {
+        case .scanNodes, .scanEdges, .lookupNodes, .rows, .input, .shortestPath, .match: []
+        case .filter(let i, _, _), .project(let i, _, _), .derive(let i, _, _), .sort(let i, _), .topK(let i, _, _),
+             .limit(let i, _), .skip(let i, _), .distinct(let i, _), .count(let i), .hashAggregate(let i, _, _, _),
+             .expand(let i, _, _, _, _), .follow(let i, _, _, _, _), .nearest(let i, _, _, _, _): [i]
+        case .hashJoin(let l, let r, _, _, _), .nestedLoopJoin(let l, let r, _): [l, r]
+        }
+    }
+
+    /// The same operator reading from `c` instead of its children.
+    public func replacingChildren(_ c: [PlanNode]) -> PlanOp {
+        switch self {
+        case .scanNodes, .scanEdges, .lookupNodes, .rows, .input, .shortestPath, .match: self
+        case .filter(_, let e, let t): .filter(c[0], e, text: t)
+        case .project(_, let e, let n): .project(c[0], e, names: n)
+        case .derive(_, let e, let n): .derive(c[0], e, names: n)
+        case .sort(_, let k): .sort(c[0], k)
+        case .topK(_, let k, let n): .topK(c[0], k, k: n)
+        case .limit(_, let n): .limit(c[0], n)
+        case .skip(_, let n): .skip(c[0], n)
+        case .distinct(_, let a): .distinct(c[0], a)
+        case .count: .count(c[0])
+        case .hashAggregate(_, let k, let a, let n): .hashAggregate(c[0], keys: k, aggregates: a, keyNames: n)
+        case .expand(_, let s, let t, let d, let k): .expand(c[0], slot: s, edgeTypes: t, direction: d, kind: k)
+        case .follow(_, let s, let t, let a, let b): .follow(c[0], slot: s, edgeTypes: t, min: a, max: b)
+        case .nearest(_, let s, let t, let f, let k): .nearest(c[0], slot: s, type: t, filter: f, k: k)
+        case .hashJoin(_, _, let lk, let rk, let res): .hashJoin(c[0], c[1], leftKeys: lk, rightKeys: rk, residual: res)
+        case .nestedLoopJoin(_, _, let cond): .nestedLoopJoin(c[0], c[1], cond)
+        }
+    }
 }

@@ -12,7 +12,7 @@ public final class CancellationFlag: Sendable {
     public init() {}
 
     public func cancel() { flag.store(true, ordering: .relaxed) }
-    public func reset() { flag.store(false, ordering: .relaxed); deadline.store(0, ordering: .relaxed) }
+    public func reset() { flag.store(false, ordering: .relaxed); deadline.store(0, ordering: .relaxed); countdown.store(0, ordering: .relaxed) }
     public var isCancelled: Bool { flag.load(ordering: .relaxed) }
 
     /// Cancels work once `seconds` have passed from now.
@@ -20,8 +20,23 @@ public final class CancellationFlag: Sendable {
         deadline.store(DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9), ordering: .relaxed)
     }
 
+    /// Checks left before a test's interrupt (0: no test interrupt pending); see `trip(afterChecks:)`.
+    private let countdown = Atomic<Int>(0)
+    private let countdownIsTimeout = Atomic<Bool>(false)
+
+    /// Test hook: the `n`th `check()` from now fails as Ctrl-C (or as the time limit when
+    /// `timedOut`), so that a test can interrupt a query at a chosen point without timing.
+    public func trip(afterChecks n: Int, timedOut: Bool = false) {
+        countdownIsTimeout.store(timedOut, ordering: .relaxed)
+        countdown.store(n, ordering: .relaxed)
+    }
+
     /// Throws when cancelled or past the deadline. Cheap enough to call every few thousand rows.
     public func check() throws(Interrupted) {
+        if countdown.load(ordering: .relaxed) != 0, countdown.subtract(1, ordering: .relaxed).newValue == 0 {
+            if countdownIsTimeout.load(ordering: .relaxed) { throw Interrupted(timedOut: true) }
+            cancel()
+        }
         if flag.load(ordering: .relaxed) { throw Interrupted(timedOut: false) }
         let d = deadline.load(ordering: .relaxed)
         if d != 0, DispatchTime.now().uptimeNanoseconds > d { throw Interrupted(timedOut: true) }

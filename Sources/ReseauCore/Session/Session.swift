@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Runs query text against a loaded network, keeping what a session remembers:
 /// parameters, `let` bindings, limits. The CLI and REPL drive it; tests use it directly.
 public final class Session {
@@ -8,6 +14,18 @@ public final class Session {
     public let cancellation = CancellationFlag()
 
     public init(graph: Graph) { self.graph = graph }
+
+    /// Receives each warning, rendered (`warning: …` with the query underlined); when nil,
+    /// warnings go to standard error.
+    public var onWarning: ((String) -> Void)?
+
+    func deliver(_ sink: WarningSink, _ source: SourceText) {
+        for w in sink.items {
+            let text = w.render(source)
+            if let onWarning { onWarning(text) } else { var b = Array(text.utf8); _ = write(2, &b, b.count) }
+        }
+        sink.items = []
+    }
 
     /// Replaces the network (`.data DIR`); `let` bindings are dropped.
     public func reload(_ graph: Graph) { self.graph = graph; bindings = [:] }
@@ -105,7 +123,9 @@ public final class Session {
     func runStatement(_ tokens: [Token], _ source: SourceText, _ writer: ResultWriter) throws(QueryError) {
         let statement: Statement
         do { statement = try Parser.parseStatement(tokens, maxDepth: min(limits.maxNesting, Limits.maxNestingCeiling)) } catch { throw .failed(error, source) }
-        let checker = Checker(graph: graph, params: params, bindings: bindings, source: source, limits: limits)
+        let warnings = WarningSink()
+        defer { deliver(warnings, source) }
+        let checker = Checker(graph: graph, params: params, bindings: bindings, source: source, limits: limits, warnings: warnings)
         switch statement {
         case .param(let name, let e, _):
             let v: Value
@@ -140,15 +160,17 @@ public final class Session {
             var streaming = false
             let limit = bufferRows
             try execute(plan, q.span, source) { row in
-                let values = project.map { $0(row) }
-                if streaming { try writer.row(values); return true }
-                buffer.append(values)
-                if buffer.count > limit {
-                    streaming = true
-                    try writer.begin(header)
-                    for b in buffer { try writer.row(b) }
-                    buffer = []
-                }
+                let values = try project.map { try $0(row) }
+                do {
+                    if streaming { try writer.row(values); return true }
+                    buffer.append(values)
+                    if buffer.count > limit {
+                        streaming = true
+                        try writer.begin(header)
+                        for b in buffer { try writer.row(b) }
+                        buffer = []
+                    }
+                } catch { throw RuntimeError(.outputFailed(error), at: q.span) }
                 return true
             }
             do {
@@ -165,12 +187,18 @@ public final class Session {
     func execute(_ plan: PlanNode, _ span: Span, _ source: SourceText, _ sink: @escaping Executor.Sink) throws(QueryError) {
         let ex = Executor(graph: graph, cancellation: cancellation, limits: limits)
         do {
-            try cancellation.check()
+            do { try cancellation.check() } catch { throw RuntimeError(error.timedOut ? .timedOut : .interrupted, at: span) }
             _ = try ex.run(plan, sink)
+        } catch let e as RuntimeError {
+            switch e.kind {
+            case .interrupted: throw .interrupted(Interrupted(timedOut: false))
+            case .outputFailed(let error): throw .output(error)
+            case .timedOut, .limitExceeded: throw .failed(e.diagnostic!, source)
+            }
         } catch let e as Interrupted {
+            // (Every producer reports its interrupts as RuntimeError; this is a safety net.)
+            if e.timedOut { throw .failed(RuntimeError(.timedOut, at: span).diagnostic!, source) }
             throw .interrupted(e)
-        } catch let e as LimitExceeded {
-            throw .failed(Diagnostic(.run, e.message, at: span, hint: e.hint), source)
         } catch let e as Diagnostic {
             throw .failed(e, source)
         } catch {
