@@ -45,6 +45,7 @@ public struct ParamBinding: Equatable, Sendable {
             i += 1
             switch t.kind {
             case .string(let s): return .string(s)
+            case .date(let d): return .date(d)
             case .int(let n): return .int(n)
             case .decimal(let d): return .decimal(d)
             case .ident("true"): return .bool(true)

@@ -507,11 +507,11 @@ final class BigNetwork: Sendable {
         try text.write(toFile: twins, atomically: true, encoding: .utf8)
         let events = data + "/events.csv"
         let header = try String(contentsOfFile: events, encoding: .utf8)
-        try (header + "e1,E1,camp,2023-02-31,+999-01,queretaro,,,,,test\n").write(toFile: events, atomically: true, encoding: .utf8)
+        try (header + "e1,E1,camp,,2023-02-31,+999-01,completed,in_person,queretaro,,,,,,test\n").write(toFile: events, atomically: true, encoding: .utf8)
         let r = try reseau(["--data", data, "-e", "cities | count"])
         #expect(r.status == 3)
-        #expect(r.stderr.contains("events.csv:2:12: '2023-02-31' is not a date (start): 2023-02 has 28 days"), "\(r.stderr)")
-        #expect(r.stderr.contains("events.csv:2:23: '+999-01' is not a date (end): write YYYY, YYYY-MM or YYYY-MM-DD"), "\(r.stderr)")
+        #expect(r.stderr.contains("events.csv:2:13: '2023-02-31' is not a date (start): 2023-02 has 28 days"), "\(r.stderr)")
+        #expect(r.stderr.contains("events.csv:2:24: '+999-01' is not a date (end): write YYYY, YYYY-MM or YYYY-MM-DD"), "\(r.stderr)")
         #expect(r.stderr.contains("twinnings.csv:3:20: '-9223372036854775808' is out of range (since): integers go from -9223372036854775807 to 9223372036854775807"), "\(r.stderr)")
     }
 }
