@@ -183,6 +183,7 @@ import Glibc
         #expect(dir.read("out.tsv") == "earlier result\n")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["out.tsv"])
         #expect(r.stdout.isEmpty)
+        #expect(r.stderr.contains("nothing written to \(dir.file("out.tsv")); it is as it was"), "\(r.stderr)")
     }
 
     @Test func outputToAMissingFolderIsAUsageError() throws {

@@ -43,6 +43,13 @@ import Glibc
         let some = try p.run("cities | take 3 | select name, country_code, country, lat, lon, population, michelin")
         for n in ["45.77969", "3.08682", "147865", "FR", "country_code", "France"] { #expect(some.contains(n), "no \(n) in \(some)") }
         #expect(!some.contains("not shown"))
+        // .width: another width than the terminal's; 0 never cuts.
+        try p.run(".width 50")
+        for line in try p.run("cities | take 3").split(separator: "\n") { #expect(line.count <= 50, "too wide: \(line)") }
+        try p.run(".width 0")
+        let whole = try p.run("cities | take 3")
+        #expect(whole.contains("002_671a6b7235ccf533.txt:166") && !whole.contains("not shown"))
+        #expect(try p.run(".width").contains("width: 0 (never cut)"))
         quit(p)
     }
 
