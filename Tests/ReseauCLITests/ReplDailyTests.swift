@@ -215,6 +215,20 @@ import Glibc
         quit(p)
     }
 
+    /// After `.data DIR`, results sent to the same `.output` file show nodes of the new network.
+    @Test func outputAfterReloadingTheDataShowsTheNewNodes() throws {
+        let dir = TemporaryFolder()
+        let p = try start()
+        try p.run(".output \(dir.file("out.tsv"))")
+        try p.run("match (a:city) | select a | skip 2 | take 1")
+        #expect(try p.run(".data \(FixtureNetwork.shared.path)").contains("loaded"))
+        try p.run("match (a:city) | select a | skip 2 | take 1")
+        try p.run(".output")
+        let text = dir.read("out.tsv") ?? ""
+        #expect(text.hasSuffix("\n\na\nSantiago de Querétaro\n"), "\(text)")
+        quit(p)
+    }
+
     /// SIGHUP (the terminal closed) with `.output FILE` active: FILE is written, no temporary left.
     @Test func sighupWritesTheOutputFile() throws {
         let dir = TemporaryFolder()
