@@ -152,7 +152,7 @@ extension Repl {
         }
         switch command.name {
         case "quit", "exit": return false
-        case "help": say(helpText(argument))
+        case "help": say(wrapForTerminal(helpText(argument)))
         case "schema": schema(argument)
         case "format", "mode": format(argument)
         case "header", "headers":
@@ -227,12 +227,12 @@ extension Repl {
             }
             s += Network.alignedTable(rows, rightAligned: [2])
             s += ".schema TYPE shows the fields of a type with their types and meaning.\n"
-            say(s)
+            say(wrapForTerminal(s))
             return
         }
         let key = argument.lowercased()
         if let t = schema.nodeTypes.first(where: { $0.name == key || $0.source == key }) {
-            var s = "\(t.name) — \(t.doc)\n  source: \(t.source), from \(t.file)"
+            var s = wrapForTerminal("\(t.name) — \(t.doc)") + "\n  source: \(t.source), from \(t.file)"
             s += (t.idColumn.map { ", id column '\($0)'" } ?? ", no id column (ids are TYPE-LINE)") + "\n"
             var rows: [[String]] = []
             if let id = t.idColumn, t.fieldIndex(id) == nil { rows.append(["  id", "string", "the node's id (\(id) column), a readable slug"]) }
@@ -242,7 +242,7 @@ extension Repl {
         }
         if let t = schema.edgeTypes.first(where: { $0.name == key || $0.source == key }) {
             let from = schema.nodeTypes[t.fromType].name, to = schema.nodeTypes[t.toType].name
-            var s = "\(t.name) — \(t.doc)\n  source: \(t.source), from \(t.file)"
+            var s = wrapForTerminal("\(t.name) — \(t.doc)") + "\n  source: \(t.source), from \(t.file)"
             s += t.undirected ? ", undirected (\(from) — \(to))\n" : " (\(from) → \(to))\n"
             var rows: [[String]] = [
                 ["  from", from, "column '\(t.fromColumn)'"],

@@ -79,20 +79,58 @@ public enum Network {
     }
 
     /// Rows padded to the widest cell of each column (two spaces between columns).
-    static func alignedTable(_ rows: [[String]], rightAligned: Set<Int> = []) -> String {
+    static func alignedTable(_ rows: [[String]], rightAligned: Set<Int> = [],
+                             width: Int? = Terminal.isTerminal(1) ? Terminal.width() : nil) -> String {
         guard let n = rows.first?.count else { return "" }
         var widths = [Int](repeating: 0, count: n)
         for r in rows { for (i, c) in r.enumerated() { widths[i] = max(widths[i], c.count) } }
+        // The last column wraps at word boundaries under itself when the terminal is narrower.
+        let lastStart = widths.dropLast().reduce(0, +) + 2 * max(0, n - 1)
+        let room = width.map { $0 - lastStart } ?? Int.max
         var out = ""
         for r in rows {
             var line = ""
             for (i, c) in r.enumerated() {
                 let pad = String(repeating: " ", count: widths[i] - c.count)
                 if i > 0 { line += "  " }
-                line += rightAligned.contains(i) ? pad + c : (i == n - 1 ? c : c + pad)
+                if i == n - 1 && !rightAligned.contains(i) && room >= 20 && c.count > room {
+                    line += wrapWords(c, width: room).joined(separator: "\n" + String(repeating: " ", count: lastStart))
+                } else {
+                    line += rightAligned.contains(i) ? pad + c : (i == n - 1 ? c : c + pad)
+                }
             }
             out += line + "\n"
         }
         return out
     }
+}
+
+/// `text` in lines of at most `width` characters, broken at spaces (a longer word stays whole).
+func wrapWords(_ text: String, width: Int) -> [String] {
+    guard width > 0, text.count > width else { return [text] }
+    var lines: [String] = []
+    var current = ""
+    for word in text.split(separator: " ") {
+        if current.isEmpty { current = String(word) } else if current.count + 1 + word.count > width {
+            lines.append(current)
+            current = String(word)
+        } else {
+            current += " " + word
+        }
+    }
+    if !current.isEmpty { lines.append(current) }
+    return lines
+}
+
+/// `text`, each of its lines wrapped at the terminal's width (when stdout is one), continuation
+/// lines indented like the line they continue.
+func wrapForTerminal(_ text: String) -> String {
+    guard Terminal.isTerminal(1), let width = Terminal.width() else { return text }
+    var out: [String] = []
+    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        let indent = String(line.prefix { $0 == " " })
+        guard line.count > width, width - indent.count >= 20 else { out.append(String(line)); continue }
+        out += wrapWords(String(line.dropFirst(indent.count)), width: width - indent.count).map { indent + $0 }
+    }
+    return out.joined(separator: "\n")
 }

@@ -64,6 +64,7 @@ final class Repl {
         defer { LineEditor.completer = nil }
         say("reseau \(ReseauCommand.version) — \(Network.describe(session.graph)): \(Network.summary(session.graph))\n"
             + "Type a query, .help for help, Ctrl-D to leave.\n")
+        if let initFile, !runInit(initFile) { return finish(.success) }
         while true {
             SignalState.clear()
             let input = reader.readLine(prompt: pending.isEmpty ? Repl.prompt : Repl.continuationPrompt)
@@ -94,6 +95,41 @@ final class Repl {
     var inputWaiting: () -> Bool = {
         var n: Int32 = 0
         return ioctl(0, UInt(FIONREAD), &n) == 0 && n > 0
+    }
+
+    /// True while the start-up file runs: its lines are not history.
+    var initializing = false
+    /// The start-up file run before the first prompt (`--init`, else the default one; nil: none).
+    var initFile: String?
+
+    /// `$XDG_CONFIG_HOME/reseau/init.rql` (an absolute XDG_CONFIG_HOME only), else
+    /// `~/.config/reseau/init.rql`; nil when HOME is unset.
+    static func defaultInitFile(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        if let x = environment["XDG_CONFIG_HOME"], x.hasPrefix("/") { return x + "/reseau/init.rql" }
+        guard let home = environment["HOME"], !home.isEmpty else { return nil }
+        return home + "/.config/reseau/init.rql"
+    }
+
+    /// Runs the lines of the start-up file as if typed (dot commands and queries, without
+    /// history); a missing default file is no error. False when it asked to leave (`.quit`).
+    func runInit(_ path: String) -> Bool {
+        guard FileManager.default.fileExists(atPath: path) else { return true }
+        let source: SourceText
+        do { source = try readSource(path) } catch { Console.errorLine(error.description); return true }
+        let waiting = inputWaiting
+        inputWaiting = { false }
+        initializing = true
+        defer { inputWaiting = waiting; initializing = false }
+        var keep = true
+        for line in source.text.split(separator: "\n", omittingEmptySubsequences: false) where keep {
+            keep = handle(String(line))
+        }
+        if keep && !pending.isEmpty {
+            let text = pending
+            pending = ""
+            runQuery(SourceText(name: path, text: text))
+        }
+        return keep
     }
 
     /// Handles one line; false to leave.
@@ -202,7 +238,7 @@ final class Repl {
 
     /// Adds an entry to the history (a multi-line query is one entry) and saves the file.
     func remember(_ entry: String) {
-        guard entry != lastEntry else { return }
+        guard entry != lastEntry, !initializing else { return }
         lastEntry = entry
         reader.addHistory(entry)
         history?.save()

@@ -39,7 +39,8 @@ public struct ReseauCommand: StatusCommand {
     static let tour = """
         Without a query, reseau opens its prompt on a terminal (Tab completes, .help lists the \
         commands) and reads queries from stdin otherwise. `reseau check [--data DIR]` checks a \
-        network's CSV files and counts their rows.
+        network's CSV files and counts their rows. At start the prompt runs the dot commands and \
+        queries of ~/.config/reseau/init.rql ($XDG_CONFIG_HOME), if any (--init FILE, --no-init).
 
         A first query:
           reseau -e 'cities | where michelin | count'
@@ -142,6 +143,12 @@ public struct ReseauCommand: StatusCommand {
     @Option(name: .customLong("max-query-bytes"), help: ArgumentHelp("Longest query text (default 1000000).", valueName: "N"))
     public var maxQueryBytes: Int?
 
+    @Option(help: ArgumentHelp("At the prompt, run the dot commands and queries of FILE first (default: $XDG_CONFIG_HOME/reseau/init.rql, ~/.config/reseau/init.rql).", valueName: "FILE"))
+    public var `init`: String?
+
+    @Flag(name: .customLong("no-init"), help: "At the prompt, do not run the start-up file.")
+    public var noInit = false
+
     @Flag(name: .customLong("no-cache"), help: "With --data: parse the CSV files even when a snapshot of them is cached.")
     public var noCache = false
 
@@ -159,10 +166,19 @@ public struct ReseauCommand: StatusCommand {
         if let n = maxNesting, n > Limits.maxNestingCeiling {
             throw ValidationError("--max-nesting can be at most \(Limits.maxNestingCeiling)")
         }
+        if let n = maxDepth, n > Limits.maxFollowDepthCeiling {
+            throw ValidationError("--max-depth can be at most \(Limits.maxFollowDepthCeiling)")
+        }
         if let o = output, o.isEmpty || o.hasSuffix("/") { throw ValidationError("-o expects a file name") }
         // --map-* with another format (given, or picked by -o's extension) would be ignored.
         if let f = try parsedFormat() ?? output.flatMap({ OutputFormat(fileExtension: $0) }), f != .svg, mapSize != nil || mapColor != nil {
             throw ValidationError("\(mapSize != nil ? "--map-size" : "--map-color") changes --format svg maps, not \(f.rawValue)")
+        }
+        if let i = `init` {
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: expandTilde(i), isDirectory: &isDir), !isDir.boolValue else {
+                throw ValidationError("--init \(i): no such file")
+            }
         }
     }
 
@@ -257,7 +273,9 @@ public struct ReseauCommand: StatusCommand {
         }
 
         if interactive {
-            return Repl(runner: runner, dataFolder: data).run()
+            let repl = Repl(runner: runner, dataFolder: data)
+            if !noInit { repl.initFile = `init`.map(expandTilde) ?? Repl.defaultInitFile() }
+            return repl.run()
         }
         return runScript(sources, runner: runner, keepGoing: keepGoing)
     }

@@ -51,7 +51,7 @@ final class Runner {
     /// The writer of the previous run and what it wrote to, reused for the next result to the same
     /// output in the same format, so that results of several `-e` or `.read` are separated as
     /// the statements of one text are.
-    private var lastWriter: (writer: ResultWriter, output: ObjectIdentifier, options: OutputOptions)?
+    private var lastWriter: (writer: ResultWriter, output: ObjectIdentifier, graph: ObjectIdentifier, options: OutputOptions)?
 
     /// True when results go to a terminal (the table is sized to it and gets a footer).
     var toTerminal: Bool { file == nil && Terminal.isTerminal(1) }
@@ -74,12 +74,17 @@ final class Runner {
     }
 
     /// The writer for the next result: the previous one when it wrote to `out` with the same
-    /// options (never on a terminal, where each entry stands alone).
+    /// options and network (never on a terminal, where each entry stands alone).
     func writer(for out: DescriptorOutput, _ o: OutputOptions) -> ResultWriter {
-        let id = ObjectIdentifier(out)
-        if !o.isTerminal, let last = lastWriter, last.output == id, last.options == o { return last.writer }
-        let w = makeWriter(o, graph: session.graph, output: out)
-        lastWriter = (w, id, o)
+        let id = ObjectIdentifier(out), graph = ObjectIdentifier(session.graph)
+        if !o.isTerminal, let last = lastWriter, last.output == id, last.graph == graph, last.options == o { return last.writer }
+        var w = makeWriter(o, graph: session.graph, output: out)
+        // A new writer on an output that already got results (the format, a setting or the
+        // network changed): the blank line between results is ours to write.
+        if !o.isTerminal, lastWriter?.output == id, [.table, .line, .csv, .tsv, .markdown, .dot].contains(o.format) {
+            w = SeparatedWriter(w, output: out)
+        }
+        lastWriter = (w, id, graph, o)
         return w
     }
 
@@ -187,4 +192,20 @@ func formatDuration(_ nanoseconds: Double) -> String {
     if ms < 10 { return fixedPoint(ms, digits: 2) + " ms" }
     if ms < 1000 { return fixedPoint(ms, digits: 1) + " ms" }
     return fixedPoint(ms / 1000, digits: 2) + " s"
+}
+
+/// A writer that writes a blank line before its first result (then passes everything on).
+final class SeparatedWriter: ResultWriter {
+    let inner: ResultWriter
+    let output: TextOutput
+    var separated = false
+
+    init(_ inner: ResultWriter, output: TextOutput) { self.inner = inner; self.output = output }
+
+    func begin(_ columns: [ResultColumn]) throws {
+        if !separated { separated = true; try output.write("\n") }
+        try inner.begin(columns)
+    }
+    func row(_ values: [Value]) throws { try inner.row(values) }
+    func end() throws { try inner.end() }
 }

@@ -15,8 +15,8 @@ enum ShellCompletion {
 
     /// Options that take a value, and flags, of the root command.
     static let valued = ["-e", "-f", "--data", "--format", "--map-size", "--map-color", "--param", "-o", "--color",
-                         "--timeout", "--max-rows", "--max-path", "--max-depth", "--max-nesting", "--max-query-bytes"]
-    static let flags = ["--no-header", "--timer", "--keep-going", "--no-cache", "--version", "-h", "--help",
+                         "--timeout", "--max-rows", "--max-path", "--max-depth", "--max-nesting", "--max-query-bytes", "--init"]
+    static let flags = ["--no-header", "--timer", "--keep-going", "--no-cache", "--no-init", "--version", "-h", "--help",
                         "--generate-completion-script"]
     static var formats: String { OutputFormat.allCases.map(\.rawValue).joined(separator: " ") }
     static let colors = ColorMode.allCases.map(\.rawValue).joined(separator: " ")
@@ -51,8 +51,8 @@ enum ShellCompletion {
                 --generate-completion-script) COMPREPLY=($(compgen -W "\(shells.joined(separator: " "))" -- "$cur")); return ;;
                 --data) COMPREPLY=($(compgen -d -- "$cur")); return ;;
                 -o) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-                -f) COMPREPLY=($(compgen -f -X '!*.rql' -- "$cur") $(compgen -d -- "$cur")); return ;;
-                \(valued.filter { !["-f", "-o", "--data", "--format", "--color"].contains($0) }.joined(separator: "|"))) return ;;
+                -f|--init) COMPREPLY=($(compgen -f -X '!*.rql' -- "$cur") $(compgen -d -- "$cur")); return ;;
+                \(valued.filter { !["-f", "--init", "-o", "--data", "--format", "--color"].contains($0) }.joined(separator: "|"))) return ;;
             esac
             if [[ "$cur" == -* ]]; then
                 COMPREPLY=($(compgen -W "\((valued + flags).joined(separator: " "))" -- "$cur"))
@@ -95,6 +95,8 @@ enum ShellCompletion {
                 '--max-nesting[nesting depth of expressions]:depth: ' \\
                 '--max-query-bytes[longest query text]:bytes: ' \\
                 '--no-cache[parse the CSV files even when cached]' \\
+                '--init[start-up file of the prompt]:file:_files -g "*.rql"' \\
+                '--no-init[no start-up file]' \\
                 '--generate-completion-script[print a completion script]:shell:(\(shells.joined(separator: " ")))' \\
                 '(- *)--version[show the version]' \\
                 '(- *)'{-h,--help}'[show help]' \\
@@ -125,6 +127,7 @@ enum ShellCompletion {
         complete -c reseau -l format -x -a '\(formats)' -d 'output format'
         complete -c reseau -l param -x -d 'bind $NAME to VALUE'
         complete -c reseau -s o -r -F -d 'write the results to FILE'
+        complete -c reseau -l init -r -a '(__fish_complete_suffix .rql)' -d 'start-up file of the prompt'
         complete -c reseau -l color -x -a '\(colors)' -d 'colour'
         complete -c reseau -l generate-completion-script -x -a '\(shells.joined(separator: " "))' -d 'print a completion script'
 
@@ -132,7 +135,7 @@ enum ShellCompletion {
         for o in ["map-size", "map-color", "timeout", "max-rows", "max-path", "max-depth", "max-nesting", "max-query-bytes"] {
             s += "complete -c reseau -l \(o) -x\n"
         }
-        for f in ["no-header", "timer", "keep-going", "no-cache", "version", "help"] {
+        for f in ["no-header", "timer", "keep-going", "no-cache", "no-init", "version", "help"] {
             s += "complete -c reseau -l \(f)\n"
         }
         return s

@@ -11,6 +11,18 @@ import Glibc
 @Suite struct CommandLineTests {
     let data = FixtureNetwork.shared.path
 
+    /// `--max-depth` has a ceiling like `--max-nesting` (issue 16 item 5): a depth of a hundred
+    /// million made the check of a `follow` loop for seconds, Int.max for ever.
+    @Test func maxDepthHasACeiling() throws {
+        let r = try reseau(["--max-depth", "100000000", "-e", "city \"Oyem\" | follow twin depth 1..100000000 | count"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("--max-depth can be at most 1000"), "\(r.stderr)")
+        let ok = try reseau(["--max-depth", "1000", "-e", "city \"Clermont-Ferrand\" | follow twin depth 1..1000 | count"])
+        let six = try reseau(["-e", "city \"Clermont-Ferrand\" | follow twin depth 1..6 | count"])
+        #expect(ok.status == 0)
+        #expect(ok.stdout == six.stdout, "the twin network is smaller than 6 steps: \(ok.stdout)")
+    }
+
     @Test func version() throws {
         let r = try reseau(["--version"])
         #expect(r.status == 0)
@@ -209,6 +221,7 @@ import Glibc
         #expect(dir.read("out.tsv") == "earlier result\n")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["out.tsv"])
         #expect(r.stdout.isEmpty)
+        #expect(r.stderr.contains("nothing written to \(dir.file("out.tsv")); it is as it was"), "\(r.stderr)")
     }
 
     @Test func outputToAMissingFolderIsAUsageError() throws {

@@ -43,6 +43,13 @@ import Glibc
         let some = try p.run("cities | take 3 | select name, country_code, country, lat, lon, population, michelin")
         for n in ["45.77969", "3.08682", "147865", "FR", "country_code", "France"] { #expect(some.contains(n), "no \(n) in \(some)") }
         #expect(!some.contains("not shown"))
+        // .width: another width than the terminal's; 0 never cuts.
+        try p.run(".width 50")
+        for line in try p.run("cities | take 3").split(separator: "\n") { #expect(line.count <= 50, "too wide: \(line)") }
+        try p.run(".width 0")
+        let whole = try p.run("cities | take 3")
+        #expect(whole.contains("002_671a6b7235ccf533.txt:166") && !whole.contains("not shown"))
+        #expect(try p.run(".width").contains("width: 0 (never cut)"))
         quit(p)
     }
 
@@ -151,6 +158,74 @@ import Glibc
             #expect((formats + help).contains(s), ".help lacks \(s)")
         }
         #expect(formats.contains("extension") && cli.contains("extension"))
+        quit(p)
+    }
+
+    /// `~/.config/reseau/init.rql` runs at start; `--init FILE` replaces it, `--no-init` skips it.
+    @Test func theStartUpFile() throws {
+        try FileManager.default.createDirectory(atPath: home.file(".config/reseau"), withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: home.file(".config/reseau/init.rql"), contents: Data(".maxrows 3\n.nullvalue NULL\n".utf8))
+        defer { try? FileManager.default.removeItem(atPath: home.file(".config")) }
+        let p = try start(fixture: true)
+        let show = try p.run(".show")
+        #expect(show.contains("maxrows    3"), "\(show)")
+        #expect(show.contains("NULL"))
+        quit(p)
+        let other = TemporaryFolder()
+        other.write("init.rql", ".maxrows 7\nparam y =\n  2\n")
+        let q = try PTYProcess(arguments: ["--data", FixtureNetwork.shared.path, "--init", other.file("init.rql")],
+                               environment: PTYProcess.environment(home: home.path, state: home.file("state")))
+        try q.prompt()
+        #expect(try q.run(".show").contains("maxrows    7"))
+        #expect(try q.run(".params").contains("$y"))
+        quit(q)
+        let r = try PTYProcess(arguments: ["--data", FixtureNetwork.shared.path, "--no-init"],
+                               environment: PTYProcess.environment(home: home.path, state: home.file("state")))
+        try r.prompt()
+        #expect(try r.run(".show").contains("maxrows    40"))
+        quit(r)
+        let missing = try reseau(["--init", "/nonexistent/init.rql", "-e", "cities"])
+        #expect(missing.status == 2)
+    }
+
+    /// At 60 columns `.help` and `.schema` wrap between words, under their column.
+    @Test func helpAndSchemaWrapBetweenWords() throws {
+        let p = try start(columns: 60, fixture: true)
+        for command in [".help", ".schema", ".schema city", ".help output"] {
+            let out = try p.run(command)
+            for line in out.split(separator: "\n") { #expect(line.count <= 60, "\(command): too wide: \(line)") }
+        }
+        quit(p)
+    }
+
+    /// Results sent to an `.output` file are separated (a blank line), not glued together.
+    @Test func outputFileResultsAreSeparated() throws {
+        let dir = TemporaryFolder()
+        let p = try start(fixture: true)
+        try p.run(".output \(dir.file("out.tsv"))")
+        try p.run("cities | count")
+        try p.run("countries | count")
+        try p.run(".output")
+        #expect(dir.read("out.tsv") == "count\n3\n\ncount\n3\n")
+        try p.run(".output \(dir.file("out.md"))")
+        try p.run("cities | count")
+        try p.run("countries | count")
+        try p.run(".output")
+        #expect(dir.read("out.md") == "| count |\n|---:|\n| 3 |\n\n| count |\n|---:|\n| 3 |\n")
+        quit(p)
+    }
+
+    /// After `.data DIR`, results sent to the same `.output` file show nodes of the new network.
+    @Test func outputAfterReloadingTheDataShowsTheNewNodes() throws {
+        let dir = TemporaryFolder()
+        let p = try start()
+        try p.run(".output \(dir.file("out.tsv"))")
+        try p.run("match (a:city) | select a | skip 2 | take 1")
+        #expect(try p.run(".data \(FixtureNetwork.shared.path)").contains("loaded"))
+        try p.run("match (a:city) | select a | skip 2 | take 1")
+        try p.run(".output")
+        let text = dir.read("out.tsv") ?? ""
+        #expect(text.hasSuffix("\n\na\nSantiago de Querétaro\n"), "\(text)")
         quit(p)
     }
 

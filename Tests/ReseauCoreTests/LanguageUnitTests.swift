@@ -16,6 +16,14 @@ func statements(_ text: String) throws -> [String] {
 
 @Suite("Lexer")
 struct LexerTests {
+    /// A library user may set any follow depth: the check stops walking the schema once the
+    /// frontier of node types repeats (it looped Int.max times).
+    @Test func anyFollowDepthChecksAtOnce() throws {
+        var limits = Limits()
+        limits.maxFollowDepth = Int.max
+        #expect(runQuery("city \"Clermont-Ferrand\" | follow twin, member depth 1..9223372036854775807 | count", format: .csv, limits: limits).hasPrefix("count\n"))
+    }
+
     @Test func numbersStringsParams() throws {
         #expect(try kinds("1_000 3.5 1..3 $year 'a\\'b' \"\\u{E9}\\n\"") == [
             .int(1000), .decimal(3.5), .int(1), .symbol(".."), .int(3), .param("year"), .string("a'b"), .string("é\n"), .end])

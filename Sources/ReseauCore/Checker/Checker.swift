@@ -371,7 +371,11 @@ public struct Checker {
     func reachableType(from type: Int?, via: [Int], depth: Int) -> Int? {
         guard let type else { return nil }
         var frontier: Set<Int> = [type], reached: Set<Int> = []
+        // The frontier is a set of node types: once one repeats, nothing new can be reached, so
+        // the walk stops there however deep `depth` is.
+        var seen: Set<Set<Int>> = []
         for _ in 0..<max(depth, 1) {
+            guard seen.insert(frontier).inserted else { break }
             var next: Set<Int> = []
             for t in frontier {
                 for e in via {

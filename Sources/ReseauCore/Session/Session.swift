@@ -249,8 +249,11 @@ public enum QueryError: Error {
 public struct Limits: Sendable {
     /// Longest path `path … max N` may ask for.
     public var maxPathLength = 6
-    /// Deepest `follow … depth A..B`.
+    /// Deepest `follow … depth A..B` (at most `maxFollowDepthCeiling`).
     public var maxFollowDepth = 6
+    /// The largest `maxFollowDepth` allowed: deeper than any network's diameter, and the check
+    /// of a `follow` step walks the schema once per level.
+    public static let maxFollowDepthCeiling = 1_000
     /// Rows an intermediate result (a sort, a group, a match) may hold.
     public var maxRows = 10_000_000
     /// Nesting depth of expressions, steps and patterns (at most `maxNestingCeiling`).
