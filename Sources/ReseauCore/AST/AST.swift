@@ -137,7 +137,8 @@ public indirect enum StepKind: Equatable, Sendable {
     case count
     case group([SelectItem], [Binding])
     case aggregate([Binding])
-    case join(Source, Expr)
+    /// `join [left] SOURCE [as NAME] on COND`
+    case join(Source, Expr, outer: Bool, alias: Name?)
     case twins
     case follow([Name], min: Expr?, max: Expr?)
     case out(Name)

@@ -111,7 +111,8 @@ public enum ASTPrinter {
         case .count: "count"
         case .group(let k, let a): "group by \(items(k))" + (a.isEmpty ? "" : ": \(bindings(a))")
         case .aggregate(let a): "aggregate \(bindings(a))"
-        case .join(let src, let on): "join \(source(src)) on \(expr(on))"
+        case .join(let src, let on, let outer, let alias):
+            "join \(outer ? "left " : "")\(source(src))\(alias.map { " as \($0.text)" } ?? "") on \(expr(on))"
         case .twins: "twins"
         case .follow(let names, let lo, let hi):
             "follow " + names.map(\.text).joined(separator: ", ") + (lo.map { " depth \(expr($0))..\(expr(hi ?? $0))" } ?? "")

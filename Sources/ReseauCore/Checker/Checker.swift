@@ -298,8 +298,8 @@ public struct Checker {
             return try checkGroup(input, keys: keys, aggs: aggs)
         case .aggregate(let aggs):
             return try checkGroup(input, keys: [], aggs: aggs)
-        case .join(let src, let on):
-            return try checkJoin(input, src, on)
+        case .join(let src, let on, let outer, let alias):
+            return try checkJoin(input, src, on, outer: outer, alias: alias)
         case .twins:
             let slot = try requireNodeRows(input, step)
             if let t = shape.nodeType, t != Schema.city {
@@ -400,9 +400,20 @@ public struct Checker {
         }
     }
 
-    func checkJoin(_ left: PlanNode, _ src: Source, _ on: Expr) throws(Diagnostic) -> PlanNode {
+    func checkJoin(_ left: PlanNode, _ src: Source, _ on: Expr, outer: Bool, alias: Name?) throws(Diagnostic) -> PlanNode {
         let right = try checkSource(src)
         var s = left.shape
+        // The right side's name: `right`, or the one `as` gives. A second unnamed join would
+        // give its columns the names of the first one's (`right.source` twice).
+        let side = alias?.text ?? "right"
+        if let alias {
+            if s.namespaces[side] != nil || s.column(named: side) != nil || ["prev", "edge", "node"].contains(side) {
+                throw fail("'\(side)' already names something in these rows", alias.span, hint: "choose another name for the joined side")
+            }
+        } else if s.namespaces["right"] != nil {
+            throw fail("a second join needs a name for its right side", src.span,
+                       hint: "name it: join \(text(src.span)) as X on … X.field …; the first join's columns stay right.…")
+        }
         let offset = s.width
         var ns: [ColumnInfo] = []
         for c in right.shape.columns {
@@ -414,9 +425,13 @@ public struct Checker {
         if right.shape.isNodeRow {
             ns.append(ColumnInfo(name: "node", type: .node(right.shape.nodeType), access: .slot(offset + right.shape.nodeSlot!)))
         }
-        s.namespaces["right"] = ns
+        s.namespaces[side] = ns
         for c in right.shape.columns {
-            s.columns.append(ColumnInfo(name: "right." + c.name, type: c.type, access: shift(c.access, by: offset)))
+            let name = side + "." + c.name
+            if s.columns.contains(where: { $0.name == name }) {
+                throw fail("the join would make two columns named '\(name)'", alias?.span ?? src.span, hint: "name the joined side with 'as'")
+            }
+            s.columns.append(ColumnInfo(name: name, type: c.type, access: shift(c.access, by: offset)))
         }
         s.width += right.shape.width
         // Each conjunct is checked on its own (for its error); the planner's join-keys rule
@@ -431,7 +446,7 @@ public struct Checker {
             typed.append(t)
         }
         let condition = typed.dropFirst().reduce(typed[0]) { .binary(.and, $0, $1, .bool) }
-        return PlanNode(.join(left, right, condition, leftWidth: offset), s)
+        return PlanNode(.join(left, right, condition, leftWidth: offset, outer: outer), s)
     }
 
     func shift(_ a: Access, by k: Int) -> Access {

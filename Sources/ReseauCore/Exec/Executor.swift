@@ -242,11 +242,12 @@ public final class Executor {
             return try followProducer(input, slot: slot, types: types, min: lo, max: hi)
         case .nearest(let input, let slot, let type, let filter, let k):
             return try nearestProducer(input, slot: slot, type: type, filter: filter, k: k)
-        case .join(let left, let right, let cond, _):
+        case .join(let left, let right, let cond, _, let outer):
             // (The join-keys rule always plans a join; unplanned, it runs as a nested loop.)
-            return try makeProducer(PlanNode(.nestedLoopJoin(left, right, cond), plan.shape, at: span))
-        case .hashJoin(let left, let right, let lk, let rk, let residual):
+            return try makeProducer(PlanNode(.nestedLoopJoin(left, right, cond, outer: outer), plan.shape, at: span))
+        case .hashJoin(let left, let right, let lk, let rk, let residual, let outer):
             let l = try producer(left), r = try producer(right)
+            let nulls = Row(repeating: .null, count: right.shape.width)
             let lks = try lk.map { try compile($0) }, rks = try rk.map { try compile($0) }
             let res = try residual.map { try compile($0) }
             return { sink in
@@ -262,26 +263,34 @@ public final class Executor {
                 }
                 return try l { row in
                     let key = try lks.map { normalize(try $0(row)) }
-                    guard let matches = table[key] else { return true }
-                    for m in matches {
+                    var matched = false
+                    for m in table[key] ?? [] {
                         let joined = row + m
                         if let res, try res(joined) != .bool(true) { continue }
+                        matched = true
                         if try !sink(joined) { return false }
                     }
+                    if outer && !matched { return try sink(row + nulls) }
                     return true
                 }
             }
-        case .nestedLoopJoin(let left, let right, let cond):
+        case .nestedLoopJoin(let left, let right, let cond, let outer):
             let l = try producer(left), r = try producer(right), c = try compile(cond)
+            let nulls = Row(repeating: .null, count: right.shape.width)
             return { sink in
                 var rows: [Row] = []
                 _ = try r { row in rows.append(row); try self.checkRows(rows.count, "the right side of 'join'", span); return true }
                 return try l { row in
+                    var matched = false
                     for m in rows {
                         try self.tick()
                         let joined = row + m
-                        if try c(joined) == .bool(true), try !sink(joined) { return false }
+                        if try c(joined) == .bool(true) {
+                            matched = true
+                            if try !sink(joined) { return false }
+                        }
                     }
+                    if outer && !matched { return try sink(row + nulls) }
                     return true
                 }
             }

@@ -21,6 +21,8 @@ public struct Parser {
         "extend": ("derive", "| derive x = population * 2"), "unique": ("distinct", "| distinct"),
         "uniq": ("distinct", "| distinct"), "groupby": ("group by", "| group by country: n = count()"),
         "group_by": ("group by", "| group by country: n = count()"),
+        "left": ("join left", "| join left claims as c on c.subject == node"),
+        "inner": ("join", "| join countries as co on country_code == co.code"),
     ]
 
     /// Words that cannot be a field name at the start of an expression.
@@ -302,9 +304,14 @@ public struct Parser {
             kind = .group(keys, aggs)
         case "aggregate": kind = .aggregate(try bindings(after: "'aggregate'"))
         case "join":
+            // `join left SRC`: an outer join (unless `left` is itself the source: `join left on …`).
+            let outer = current.isWord("left") && !peek(1).isWord("on") && !peek(1).isWord("as") && peek(1).kind != .end
+            if outer { _ = advance() }
             let src = try source()
+            var alias: Name? = nil
+            if matchWord("as") { alias = try identifier("a name for the joined side", after: "'as'") }
             guard matchWord("on") else { throw expected("'on'", after: "the joined source") }
-            kind = .join(src, try expression())
+            kind = .join(src, try expression(), outer: outer, alias: alias)
         case "twins": kind = .twins
         case "follow":
             var names: [Name] = []

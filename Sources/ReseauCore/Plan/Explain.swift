@@ -88,10 +88,10 @@ public enum Explain {
         case .follow(_, _, let t, let a, let b): return "FollowBFS \(types(t)) depth \(a)..\(b)"
         case .nearest(_, _, let t, let f, let k): return "Nearest \(s.nodeTypes[t].source) k=\(k)\(f == nil ? "" : " with filter")"
         case .join: return "Join (unplanned)"
-        case .hashJoin(let l, let r, let lk, let rk, let res):
+        case .hashJoin(let l, let r, let lk, let rk, let res, let outer):
             let pairs = zip(lk, rk).map { "\(text($0, l.shape, g)) = right.\(text($1, r.shape, g))" }
-            return "HashJoin keys(\(pairs.joined(separator: ", ")))\(res == nil ? "" : " with residual filter")"
-        case .nestedLoopJoin: return "NestedLoopJoin"
+            return "HashJoin\(outer ? " left outer" : "") keys(\(pairs.joined(separator: ", ")))\(res == nil ? "" : " with residual filter")"
+        case .nestedLoopJoin(_, _, _, let outer): return "NestedLoopJoin\(outer ? " left outer" : "")"
         }
     }
 

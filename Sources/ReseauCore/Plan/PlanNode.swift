@@ -134,12 +134,13 @@ public indirect enum PlanOp: Sendable {
     case follow(PlanNode, slot: Int, edgeTypes: [Int], min: Int, max: Int)
     /// The k nodes of `type` closest to the node in `slot`; yields [reached, prev, km].
     case nearest(PlanNode, slot: Int, type: Int, filter: TypedExpr?, k: Int)
-    /// Logical join: left row + right row where `condition` holds (`leftWidth`: slots of a left row).
-    case join(PlanNode, PlanNode, TypedExpr, leftWidth: Int)
-    /// Inner join on equal keys: left row + right row.
-    case hashJoin(PlanNode, PlanNode, leftKeys: [TypedExpr], rightKeys: [TypedExpr], residual: TypedExpr?)
-    /// Inner join on any condition (evaluated on left row + right row).
-    case nestedLoopJoin(PlanNode, PlanNode, TypedExpr)
+    /// Logical join: left row + right row where `condition` holds (`leftWidth`: slots of a left
+    /// row); `outer`: a left row that matches none is kept, with nulls for the right row.
+    case join(PlanNode, PlanNode, TypedExpr, leftWidth: Int, outer: Bool)
+    /// Join on equal keys: left row + right row (`outer`: unmatched left rows kept, right side null).
+    case hashJoin(PlanNode, PlanNode, leftKeys: [TypedExpr], rightKeys: [TypedExpr], residual: TypedExpr?, outer: Bool)
+    /// Join on any condition (evaluated on left row + right row).
+    case nestedLoopJoin(PlanNode, PlanNode, TypedExpr, outer: Bool)
 }
 
 /// A plan operator, the shape of its output rows, and the span of the query text it came from
@@ -179,7 +180,7 @@ extension PlanOp {
              .limit(let i, _), .skip(let i, _), .distinct(let i, _), .count(let i), .hashAggregate(let i, _, _, _),
              .denseAggregate(let i, _, _, _, _), .columnAggregate(let i, _, _, _),
              .expand(let i, _, _, _, _), .follow(let i, _, _, _, _), .nearest(let i, _, _, _, _): [i]
-        case .join(let l, let r, _, _), .hashJoin(let l, let r, _, _, _), .nestedLoopJoin(let l, let r, _): [l, r]
+        case .join(let l, let r, _, _, _), .hashJoin(let l, let r, _, _, _, _), .nestedLoopJoin(let l, let r, _, _): [l, r]
         }
     }
 
@@ -202,9 +203,9 @@ extension PlanOp {
         case .expand(_, let s, let t, let d, let k): .expand(c[0], slot: s, edgeTypes: t, direction: d, kind: k)
         case .follow(_, let s, let t, let a, let b): .follow(c[0], slot: s, edgeTypes: t, min: a, max: b)
         case .nearest(_, let s, let t, let f, let k): .nearest(c[0], slot: s, type: t, filter: f, k: k)
-        case .join(_, _, let cond, let w): .join(c[0], c[1], cond, leftWidth: w)
-        case .hashJoin(_, _, let lk, let rk, let res): .hashJoin(c[0], c[1], leftKeys: lk, rightKeys: rk, residual: res)
-        case .nestedLoopJoin(_, _, let cond): .nestedLoopJoin(c[0], c[1], cond)
+        case .join(_, _, let cond, let w, let o): .join(c[0], c[1], cond, leftWidth: w, outer: o)
+        case .hashJoin(_, _, let lk, let rk, let res, let o): .hashJoin(c[0], c[1], leftKeys: lk, rightKeys: rk, residual: res, outer: o)
+        case .nestedLoopJoin(_, _, let cond, let o): .nestedLoopJoin(c[0], c[1], cond, outer: o)
         }
     }
 
@@ -226,9 +227,9 @@ extension PlanOp {
         case .denseAggregate(let i, let k, let a, let n, let t): return .denseAggregate(i, keys: k.map(f), aggregates: ag(a), keyNames: n, nodeType: t)
         case .columnAggregate(let i, let k, let a, let n): return .columnAggregate(i, keys: k.map(f), aggregates: ag(a), keyNames: n)
         case .nearest(let i, let s, let t, let fl, let k): return .nearest(i, slot: s, type: t, filter: fl.map(f), k: k)
-        case .join(let l, let r, let c, let w): return .join(l, r, f(c), leftWidth: w)
-        case .hashJoin(let l, let r, let lk, let rk, let res): return .hashJoin(l, r, leftKeys: lk.map(f), rightKeys: rk.map(f), residual: res.map(f))
-        case .nestedLoopJoin(let l, let r, let c): return .nestedLoopJoin(l, r, f(c))
+        case .join(let l, let r, let c, let w, let o): return .join(l, r, f(c), leftWidth: w, outer: o)
+        case .hashJoin(let l, let r, let lk, let rk, let res, let o): return .hashJoin(l, r, leftKeys: lk.map(f), rightKeys: rk.map(f), residual: res.map(f), outer: o)
+        case .nestedLoopJoin(let l, let r, let c, let o): return .nestedLoopJoin(l, r, f(c), outer: o)
         }
     }
 }
