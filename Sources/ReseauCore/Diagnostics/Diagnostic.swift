@@ -46,6 +46,8 @@ public struct Diagnostic: Error, Sendable, Equatable {
     public var notes: [String]
     /// A warning: the query runs, but probably not as meant (rendered `warning: …`).
     public var isWarning = false
+    /// A note: the answer is right but may surprise (rendered `note: …`).
+    public var isNote = false
 
     public init(_ stage: Stage, _ message: String, at span: Span, hint: String? = nil, notes: [String] = []) {
         self.stage = stage; self.message = message; self.span = span; self.hint = hint; self.notes = notes
@@ -82,7 +84,7 @@ public struct Diagnostic: Error, Sendable, Equatable {
         func shown(_ a: Int, _ b: Int) -> String { TerminalText.escape(String(line[a..<b]).replacingTabs) }
         let lead = from > 0 ? "…" : "", trail = to < line.count ? "…" : ""
         let before = lead + shown(from, start), marked = shown(start, spanEnd)
-        var out = "\(isWarning ? "warning" : "error"): \(TerminalText.escape(message, .message(keepNewlines: true)))\n"
+        var out = "\(isNote ? "note" : isWarning ? "warning" : "error"): \(TerminalText.escape(message, .message(keepNewlines: true)))\n"
         out += "\(pad)--> \(TerminalText.escape(source.name)):\(loc.line):\(loc.column)\n"
         out += "\(pad) |\n"
         out += "\(gutter) | \(before)\(marked)\(shown(spanEnd, to))\(trail)\n"

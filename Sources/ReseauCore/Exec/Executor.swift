@@ -14,6 +14,8 @@ public final class Executor {
     /// Set by `explain analyze`: every operator counts its rows and times itself.
     let profile: Profile?
     var ticks = 0
+    /// Notes for the user about an answer that is right but may surprise (an empty `path`).
+    var notes: [Diagnostic] = []
 
     init(graph: Graph, cancellation: CancellationFlag, limits: Limits, input: InputBox? = nil, profile: Profile? = nil) {
         self.graph = graph; self.cancellation = cancellation; self.limits = limits; self.input = input; self.profile = profile
@@ -115,7 +117,14 @@ public final class Executor {
             return { sink in try sink(box.row) }
         case .shortestPath(let from, let to, let via, let max):
             return { sink in
-                guard let path = try self.shortestPath(from: from, to: to, via: via, max: max, span: span) else { return true }
+                guard let path = try self.shortestPath(from: from, to: to, via: via, max: max, span: span) else {
+                    let edges = via.isEmpty ? "edges" : via.map { graph.schema.edgeTypes[$0].name }.joined(separator: " or ") + " edges"
+                    var d = Diagnostic(.run, "no path from \"\(graph.name(of: from))\" to \"\(graph.name(of: to))\" within \(max) \(edges): the result is empty", at: span,
+                                       hint: max < self.limits.maxPathLength ? "allow longer paths with 'max \(self.limits.maxPathLength)'" : via.isEmpty ? nil : "allow other edges: drop 'via' or name more types")
+                    d.isNote = true
+                    self.notes.append(d)
+                    return true
+                }
                 let names = graph.schema.nodeTypes.map(\.name), edgeNames = graph.schema.edgeTypes.map(\.name)
                 for (i, step) in path.enumerated() {
                     let row: Row = [.int(i), .node(step.node), .string(names[Int(step.node.type)]),

@@ -118,9 +118,13 @@ public final class Session {
         }
     }
 
+    /// The warnings of the statement running now (run-time notes join them).
+    var currentWarnings: WarningSink?
+
     func runStatement(_ tokens: [Token], _ source: SourceText, _ writer: ResultWriter) throws(QueryError) {
         let warnings = WarningSink()
-        defer { deliver(warnings, source) }
+        currentWarnings = warnings
+        defer { deliver(warnings, source); currentWarnings = nil }
         var compiler = self.compiler
         compiler.warnings = warnings
         switch try compiler.compile(tokens, source) {
@@ -200,6 +204,7 @@ public final class Session {
         do {
             do { try cancellation.check() } catch { throw RuntimeError(error.timedOut ? .timedOut : .interrupted, at: span) }
             _ = try ex.run(plan, sink)
+            currentWarnings?.items += ex.notes
         } catch let e as RuntimeError {
             switch e.kind {
             case .interrupted: throw .interrupted(Interrupted(timedOut: false))
