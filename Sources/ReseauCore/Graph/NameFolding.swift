@@ -108,21 +108,44 @@ public func editDistance(_ a: String, _ b: String) -> Int {
     return prev[y.count]
 }
 
+/// Bounds of the "did you mean" search.
+public enum Suggestions {
+    /// Names longer than this (in characters, folded) are neither searched for nor compared.
+    public static let longestName = 64
+}
+
 /// The candidates closest to `name` by edit distance (case-insensitive), best first:
 /// those within a third of the name's length (at least 2), or that start with it.
 public func closestNames(to name: String, in candidates: some Sequence<String>, limit: Int = 3) -> [String] {
+    closestNamesCounted(to: name, in: candidates, limit: limit).names
+}
+
+/// `closestNames` and the number of edit distances it computed (tests check the bounds with it).
+public func closestNamesCounted(to name: String, in candidates: some Sequence<String>, limit: Int = 3) -> (names: [String], comparisons: Int) {
     let target = fold(name)
+    var comparisons = 0
+    // A name this long is no typo of a name: no search (it cost names × length, seconds on a
+    // large network and minutes for a pasted paragraph).
+    guard target.count <= Suggestions.longestName else { return ([], 0) }
     let threshold = max(2, target.count / 3)
+    let targetLength = target.unicodeScalars.count
     var scored: [(Int, String)] = []
     var seen = Set<String>()
     for c in candidates where seen.insert(c).inserted {
         let f = fold(c)
-        var d = editDistance(target, f)
-        if d > threshold, !target.isEmpty, f.hasPrefix(target) || f.split(separator: " ").contains(where: { $0.hasPrefix(target) }) {
-            d = threshold
+        let isPrefix = !target.isEmpty && (f.hasPrefix(target) || f.split(separator: " ").contains(where: { $0.hasPrefix(target) }))
+        // The edit distance is at least the difference in length: skip it when that alone is
+        // too far, and for names too long to be compared.
+        let length = f.unicodeScalars.count
+        if abs(length - targetLength) > threshold || length > Suggestions.longestName {
+            if isPrefix { scored.append((threshold, c)) }
+            continue
         }
+        comparisons += 1
+        var d = editDistance(target, f)
+        if d > threshold, isPrefix { d = threshold }
         if d <= threshold { scored.append((d, c)) }
     }
     scored.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
-    return scored.prefix(limit).map(\.1)
+    return (scored.prefix(limit).map(\.1), comparisons)
 }
