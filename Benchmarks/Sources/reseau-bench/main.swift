@@ -135,7 +135,7 @@ session.limits.maxPathLength = 8
     case .null: return NSNull()
     case .int(let i): return i
     case .decimal(let d): return d
-    case .string(let s): return s
+    case .string(let s), .date(let s): return s
     case .bool(let b): return b
     case .list(let l): return l.map(valueJSON)
     case .node(let n): return graph.id(of: n)
