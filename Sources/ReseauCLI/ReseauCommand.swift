@@ -277,16 +277,33 @@ public struct ReseauCommand: StatusCommand {
             if !noInit { repl.initFile = `init`.map(expandTilde) ?? Repl.defaultInitFile() }
             return repl.run()
         }
-        return runScript(sources, runner: runner, keepGoing: keepGoing)
+        return runScript(sources, runner: runner, keepGoing: keepGoing, dataFolder: data)
     }
 }
 
 /// Runs `sources` in order: stops at the first failure unless `keepGoing` (then every statement
 /// of every source runs); `-o` is renamed into place only when every query succeeded, or under
 /// `--keep-going` with the results of those that did (and a line on stderr says so).
-func runScript(_ sources: [SourceText], runner: Runner, keepGoing: Bool) -> ExitStatus {
+func runScript(_ sources: [SourceText], runner: Runner, keepGoing: Bool, dataFolder: String? = nil) -> ExitStatus {
     var failed = false
-    for source in sources {
+    // Dot commands in a script or on stdin (`echo .schema | reseau`) run as at the prompt,
+    // through a REPL that reads nothing itself; their messages go to stdout.
+    var repl: Repl? = nil
+    var pieces: [ScriptPiece] = []
+    for source in sources { pieces += ScriptPiece.split(source) }
+    run: for piece in pieces {
+        let source: SourceText
+        switch piece {
+        case .dot(let line):
+            if repl == nil {
+                let r = Repl(runner: runner, dataFolder: dataFolder, reader: PlainLineReader())
+                r.messages = { runner.stdout.print($0) }
+                repl = r
+            }
+            if !repl!.dotCommand(line) { break run }
+            continue
+        case .query(let s): source = s
+        }
         switch runner.run(source) {
         case .success: continue
         case .failed:
@@ -384,6 +401,41 @@ extension ReseauCommand {
         else if !used.isEmpty { message += "; the queries use " + used.sorted().map { "$" + $0 }.joined(separator: ", ") }
         else { message += "; the queries have no parameters" }
         return message
+    }
+}
+
+/// A script cut at its dot commands: a line that starts with `.` where no query is unfinished
+/// is a dot command; the text between them runs as queries (padded with the newlines before it,
+/// so that errors keep the file's line numbers).
+enum ScriptPiece {
+    case query(SourceText)
+    case dot(String)
+
+    static func split(_ source: SourceText) -> [ScriptPiece] {
+        let lines = source.text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.contains(where: { $0.drop(while: { $0 == " " || $0 == "\t" }).hasPrefix(".") }) else { return [.query(source)] }
+        var out: [ScriptPiece] = []
+        var pending: [Substring] = [], start = 0
+        func flush(_ next: Int) {
+            let text = pending.joined(separator: "\n")
+            if !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                out.append(.query(SourceText(name: source.name, text: String(repeating: "\n", count: start) + text)))
+            }
+            pending = []; start = next
+        }
+        for (i, line) in lines.enumerated() {
+            let t = line.trimmingCharacters(in: .whitespaces)
+            let open = pending.joined(separator: "\n")
+            if t.hasPrefix("."), open.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || Session.isComplete(open) {
+                flush(i + 1)
+                out.append(.dot(t))
+                continue
+            }
+            if pending.isEmpty { start = i }
+            pending.append(line)
+        }
+        flush(lines.count)
+        return out
     }
 }
 

@@ -171,6 +171,19 @@ func shell(_ script: String, in folder: String, shellPath: String = "/bin/sh") t
     }
 
     /// `-e` and `-f` run in the order of the command line.
+    /// Dot commands work from a script or stdin (issue 11 item 6): `echo .schema | reseau` said
+    /// "expected a source … found '.'". Queries between them keep their file's line numbers.
+    @Test func dotCommandsRunFromStdinAndScripts() throws {
+        let schema = try reseau([], stdin: ".schema\n")
+        #expect(schema.status == 0)
+        #expect(schema.stdout.contains("Node types"), "\(schema.stdout)\(schema.stderr)")
+        let mixed = try reseau([], stdin: "cities | count\n.format csv\ncities\n| where name == \"Oyem\"\n| select name\n.tables\n")
+        #expect(mixed.stdout.contains("Oyem") && mixed.stdout.contains("twinnings"), "\(mixed.stdout)")
+        let bad = try reseau([], stdin: ".format csv\ncities | count\ncities | wher\n")
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("<stdin>:3:10"), "\(bad.stderr)")
+    }
+
     @Test func expressionsAndFilesRunInCommandLineOrder() throws {
         let dir = TemporaryFolder()
         dir.write("y.rql", "cities | where population > $y | count\n")
