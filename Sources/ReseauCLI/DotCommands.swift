@@ -125,8 +125,11 @@ struct DotCommand: Sendable {
             Sources: \(Schema.shared.nodeTypes.map(\.source).joined(separator: ", ")); \
             \(Schema.shared.edgeTypes.map(\.source).joined(separator: ", "));
             city "NAME" (one node by name); path "A" to "B"; match (a:city)-[t:twin]-(b:city); a `let` name.
-            Steps: where, select, derive, sort, take, skip, distinct, count, group by, aggregate, join,
-            twins, follow, out, in, nearest. `let NAME = QUERY`, `param NAME = VALUE`, `explain [analyze] QUERY`.
+            Steps: where, select, derive, sort, take [per KEY], skip, distinct, count,
+            group by [… with totals], aggregate, join, union, append, twins, follow, out, in, nearest.
+              fundings | sort amount desc | take 1 per year          (the largest funding each year)
+              fundings | group by year: total = sum(amount) with totals
+            `let NAME = QUERY`, `param NAME = VALUE`, `explain [analyze] QUERY`.
             .schema lists the fields of each source.
 
             """,

@@ -46,6 +46,21 @@ import Glibc
     }
 }
 
+@Suite struct StepListTests {
+    /// `.help query` names every step the parser knows (union, append… included), and completion
+    /// after '|' offers them: one list, Parser.stepNames.
+    @Test func helpAndCompletionKnowEveryStep() throws {
+        let help = try #require(DotCommand.helpTopics["query"])
+        for step in Parser.stepNames {
+            #expect(help.contains(step), ".help query lacks \(step)")
+        }
+        let completion = Completion(session: Session(graph: try Network.load(FixtureNetwork.shared.path)))
+        let offered = completion.candidates("cities | ", cursor: 9)
+        for step in Parser.stepNames { #expect(offered.contains(step), "completion lacks \(step)") }
+        #expect(completion.candidates("cities | select name | union ", cursor: 29).contains("countries"))
+    }
+}
+
 @Suite struct CompletionTests {
     @Test func oneCandidateReplacesTheWord() {
         #expect(Completion.apply([".schema"], to: ".sch") == CompletionMatches(line: ".schema", listed: []))

@@ -7,6 +7,13 @@ import Testing
 @Suite("Planner rules")
 struct PlannerRuleTests {
     static let queries: [String] = [
+        // Set and group tools over rule-rewritten inputs (top-k, dense/column aggregates, edge walks).
+        "cities | sort population desc | take 2 per country | select name, country",
+        "match (a:city)-[t:twin]->(b:city) | sort t.since desc | take 1 per a | select a.name as an, b.name as bn",
+        "visits | where to.country is not null | group by to: n = count(), c = sum(cost) with totals",
+        "fundings | where year is not null | group by from: total = sum(amount) with totals | sort total desc | take 3",
+        "match (a:city)-[:twin]->(b:city) | select a.name as n | union (cities | where michelin | select name as n) | count",
+        "cities | sort population desc | take 3 | select name | append (countries | select name) | count",
         // match → edge match: directions, undirected, labels on either side, pattern tests, where
         "match (a:city)-[:twin]->(b:city) | where a.michelin and b.michelin and a.country_code != b.country_code | count",
         "match (a:city)-[t:twin]->(b:city) | select a.name as an, b.name as bn, t.since",

@@ -132,13 +132,19 @@ public indirect enum StepKind: Equatable, Sendable {
     case derive([Binding])
     case sort([SortKey])
     case take(Expr)
+    /// `take N per KEY, …`: the first N rows of each group of equal keys, in input order.
+    case takePer(Expr, [Expr])
     case skip(Expr)
     case distinct
     case count
-    case group([SelectItem], [Binding])
+    /// `group by KEYS: AGGS [with totals]`
+    case group([SelectItem], [Binding], totals: Bool)
     case aggregate([Binding])
     /// `join [left] SOURCE [as NAME] on COND`
     case join(Source, Expr, outer: Bool, alias: Name?)
+    /// `union SOURCE` (duplicates removed) / `append SOURCE` (all rows kept): this query's
+    /// rows, then the other's; both have the same column names.
+    case union(Source, distinct: Bool)
     case twins
     case follow([Name], min: Expr?, max: Expr?)
     case out(Name)

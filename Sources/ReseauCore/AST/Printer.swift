@@ -106,10 +106,12 @@ public enum ASTPrinter {
         case .derive(let b): "derive \(bindings(b))"
         case .sort(let k): "sort " + k.map { expr($0.expr) + ($0.descending ? " desc" : "") }.joined(separator: ", ")
         case .take(let e): "take \(expr(e))"
+        case .takePer(let e, let keys): "take \(expr(e)) per " + keys.map(expr).joined(separator: ", ")
         case .skip(let e): "skip \(expr(e))"
         case .distinct: "distinct"
         case .count: "count"
-        case .group(let k, let a): "group by \(items(k))" + (a.isEmpty ? "" : ": \(bindings(a))")
+        case .group(let k, let a, let totals): "group by \(items(k))" + (a.isEmpty ? "" : ": \(bindings(a))") + (totals ? " with totals" : "")
+        case .union(let src, let distinct): (distinct ? "union " : "append ") + source(src)
         case .aggregate(let a): "aggregate \(bindings(a))"
         case .join(let src, let on, let outer, let alias):
             "join \(outer ? "left " : "")\(source(src))\(alias.map { " as \($0.text)" } ?? "") on \(expr(on))"

@@ -405,7 +405,7 @@ extension Checker {
         return .access(.slot(c.keyNames.count + c.specs.count - 1), t)
     }
 
-    func checkGroup(_ input: PlanNode, keys: [SelectItem], aggs: [Binding]) throws(Diagnostic) -> PlanNode {
+    func checkGroup(_ input: PlanNode, keys: [SelectItem], aggs: [Binding], totals: Bool = false) throws(Diagnostic) -> PlanNode {
         var keyExprs: [TypedExpr] = [], keyNames: [String] = [], keyTypes: [ValueType] = []
         for k in keys {
             let t = try checkExpr(k.expr, input.shape)
@@ -433,8 +433,19 @@ extension Checker {
         s.width = names.count
         let types = keyTypes + outputs.map(\.type)
         for (i, n) in names.enumerated() { s.columns.append(ColumnInfo(name: n, type: types[i], access: .slot(i))) }
-        if direct { return PlanNode(grouped.op, s) }
-        let exprs = keyNames.indices.map { TypedExpr.access(.slot($0), keyTypes[$0]) } + outputs
-        return PlanNode(.project(grouped, exprs, names: names), s)
+        let result: PlanNode
+        if direct {
+            result = PlanNode(grouped.op, s)
+        } else {
+            let exprs = keyNames.indices.map { TypedExpr.access(.slot($0), keyTypes[$0]) } + outputs
+            result = PlanNode(.project(grouped, exprs, names: names), s)
+        }
+        guard totals else { return result }
+        // `with totals`: the same aggregates over all rows, keys null, appended as the last row.
+        let all = try checkGroup(input, keys: [], aggs: aggs)
+        let totalExprs = keyNames.map { _ in TypedExpr.constant(.null) }
+            + outputs.indices.map { TypedExpr.access(.slot($0), outputs[$0].type) }
+        let totalRow = PlanNode(.project(all, totalExprs, names: names), s)
+        return PlanNode(.append(result, totalRow, distinct: false, totalsKeys: keyNames.count), s)
     }
 }

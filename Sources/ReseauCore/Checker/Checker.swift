@@ -283,6 +283,16 @@ public struct Checker {
             let n = try constantInt(e, what: "'take'")
             if n < 0 { throw fail("'take' needs a number ≥ 0", e.span) }
             return PlanNode(.limit(input, n), shape)
+        case .takePer(let e, let keyExprs):
+            let n = try constantInt(e, what: "'take'")
+            if n < 0 { throw fail("'take' needs a number ≥ 0", e.span) }
+            var keys: [TypedExpr] = []
+            for k in keyExprs {
+                let t = try checkExpr(k, shape)
+                if t.type == .list { throw fail("cannot group rows by a list", k.span, hint: "take 1 per a field that holds one value (take 1 per country)") }
+                keys.append(t)
+            }
+            return PlanNode(.takePer(input, keys: keys, k: n, text: keyExprs.map { text($0.span) }.joined(separator: ", ")), shape)
         case .skip(let e):
             let n = try constantInt(e, what: "'skip'")
             if n < 0 { throw fail("'skip' needs a number ≥ 0", e.span) }
@@ -294,8 +304,10 @@ public struct Checker {
             s.width = 1
             s.columns = [ColumnInfo(name: "count", type: .int, access: .slot(0))]
             return PlanNode(.count(input), s)
-        case .group(let keys, let aggs):
-            return try checkGroup(input, keys: keys, aggs: aggs)
+        case .group(let keys, let aggs, let totals):
+            return try checkGroup(input, keys: keys, aggs: aggs, totals: totals)
+        case .union(let src, let distinct):
+            return try checkUnion(input, src, distinct: distinct, keyword: step.keyword.text)
         case .aggregate(let aggs):
             return try checkGroup(input, keys: [], aggs: aggs)
         case .join(let src, let on, let outer, let alias):
@@ -447,6 +459,57 @@ public struct Checker {
         }
         let condition = typed.dropFirst().reduce(typed[0]) { .binary(.and, $0, $1, .bool) }
         return PlanNode(.join(left, right, condition, leftWidth: offset, outer: outer), s)
+    }
+
+    /// `union SRC` / `append SRC`: both sides projected to their columns (same names, in the same
+    /// order, types that agree), then the left rows followed by the right ones.
+    func checkUnion(_ left: PlanNode, _ src: Source, distinct: Bool, keyword: String) throws(Diagnostic) -> PlanNode {
+        let right = try checkSource(src)
+        let lc = left.shape.columns, rc = right.shape.columns
+        let ln = lc.map(\.name), rn = rc.map(\.name)
+        if ln != rn {
+            let missing = ln.filter { !rn.contains($0) }, extra = rn.filter { !ln.contains($0) }
+            var why = "the columns differ"
+            if missing.isEmpty && extra.isEmpty { why = "the same columns in another order" }
+            else if !missing.isEmpty { why = "it has no column '\(missing[0])'" }
+            else if !extra.isEmpty { why = "this query has no column '\(extra[0])'" }
+            throw fail("'\(keyword)' needs the same columns on both sides: \(why)", src.span,
+                       hint: "select the same columns, in the same order, on both sides (… | select \(ln.prefix(4).joined(separator: ", ")))",
+                       notes: ["this query: " + ln.joined(separator: ", "), "the \(keyword)ed query: " + rn.joined(separator: ", ")])
+        }
+        var s = Shape()
+        s.width = lc.count
+        for i in lc.indices {
+            guard let t = unifiedType(lc[i].type, rc[i].type) else {
+                throw fail("column '\(ln[i])' is \(lc[i].type) in this query but \(rc[i].type) in the \(keyword)ed one", src.span,
+                           hint: "give both sides the same type, e.g. with a 'select' that converts one of them, or rename one so they are different columns")
+            }
+            s.columns.append(ColumnInfo(name: ln[i], type: t, access: .slot(i)))
+        }
+        func projected(_ p: PlanNode) -> PlanNode {
+            // Rows that are already their columns (after a 'select', a 'group') stay as they are.
+            if p.shape.width == p.shape.columns.count,
+               p.shape.columns.enumerated().allSatisfy({ i, c in c.access == .slot(i) }) { return p }
+            var ps = Shape()
+            ps.width = p.shape.columns.count
+            ps.columns = p.shape.columns.enumerated().map { i, c in ColumnInfo(name: c.name, type: c.type, access: .slot(i)) }
+            return PlanNode(.project(p, p.shape.columns.map { .access($0.access, $0.type) }, names: ln), ps)
+        }
+        return PlanNode(.append(projected(left), projected(right), distinct: distinct, totalsKeys: 0), s)
+    }
+
+    /// The type of a column that holds values of types `a` and `b`, or nil when they do not mix.
+    func unifiedType(_ a: ValueType, _ b: ValueType) -> ValueType? {
+        if a == b { return a }
+        switch (a, b) {
+        case (.null, _): return b
+        case (_, .null): return a
+        case (.any, _), (_, .any): return .any
+        case (.int, .decimal), (.decimal, .int): return .decimal
+        case (.node, .node): return .node(nil)
+        case (.edge, .edge): return .edge(nil)
+        default: return nil
+        }
     }
 
     func shift(_ a: Access, by k: Int) -> Access {

@@ -210,6 +210,48 @@ public final class Executor {
                 }
                 return !stoppedBySink
             }
+        case .takePer(let input, let keys, let k, _):
+            let child = try producer(input), cs = try keys.map { try compile($0) }
+            return { sink in
+                if k == 0 { return true }
+                var counts: [[Value]: Int] = [:]
+                return try child { row in
+                    let key = try cs.map { normalize(try $0(row)) }
+                    let n = counts[key, default: 0]
+                    guard n < k else { return true }
+                    counts[key] = n + 1
+                    try self.checkRows(counts.count, "'take … per'", span)
+                    return try sink(row)
+                }
+            }
+        case .append(let left, let right, let distinct, let totalsKeys):
+            let l = try producer(left), r = try producer(right)
+            if totalsKeys > 0 {
+                let test = plan.shape.columns.prefix(totalsKeys).map { "\($0.name) is not null" }.joined(separator: " and ")
+                // The totals row has null keys: a group whose keys are all null would look the same.
+                return { sink in
+                    var nullGroup = false
+                    guard try l({ row in
+                        if !nullGroup, row.prefix(totalsKeys).allSatisfy(\.isNull) { nullGroup = true }
+                        return try sink(row)
+                    }) else { return false }
+                    if nullGroup {
+                        throw Diagnostic(.run, "a group has null keys, so the totals row (keys null) could not be told apart from it", at: span,
+                                         hint: "leave the rows with null keys out before the group: | where \(test) | group by …")
+                    }
+                    return try r(sink)
+                }
+            }
+            if !distinct { return { sink in try l(sink) && r(sink) } }
+            return { sink in
+                var seen = Set<[Value]>()
+                func keep(_ row: Row, _ sink: Sink) throws -> Bool {
+                    guard seen.insert(row.map(normalize)).inserted else { return true }
+                    try self.checkRows(seen.count, "'union'", span)
+                    return try sink(row)
+                }
+                return try l { try keep($0, sink) } && r { try keep($0, sink) }
+            }
         case .skip(let input, let n):
             let child = try producer(input)
             return { sink in

@@ -8,7 +8,7 @@ public struct Parser {
 
     /// The step keywords, for "unknown step" suggestions.
     public static let stepNames = ["where", "select", "derive", "sort", "take", "skip", "distinct", "count", "group",
-                                   "aggregate", "join", "twins", "follow", "out", "in", "nearest"]
+                                   "aggregate", "join", "union", "append", "twins", "follow", "out", "in", "nearest"]
     /// Steps of SQL, Cypher, PRQL and dplyr, with the Reseau step that does the same.
     static let stepHabits: [String: (String, String)] = [
         "order": ("sort", "| sort population desc"), "orderby": ("sort", "| sort population desc"),
@@ -292,7 +292,21 @@ public struct Parser {
         case "select": kind = .select(try selectItems(after: "'select'"))
         case "derive": kind = .derive(try bindings(after: "'derive'"))
         case "sort": kind = .sort(try sortKeys())
-        case "take": kind = .take(try expression())
+        case "take":
+            if current.isWord("per") {
+                throw Diagnostic(.parse, "'take' needs a number before 'per'", at: current.span, hint: "write the number of rows to keep in each group: take 1 per year")
+            }
+            let n = try expression()
+            if matchWord("per") {
+                var keys: [Expr] = []
+                repeat {
+                    if atEnd || current.isSymbol("|") { throw expected("a key to group by (take 1 per year)", after: keys.isEmpty ? "'per'" : "','") }
+                    keys.append(try expression())
+                } while match(",")
+                kind = .takePer(n, keys)
+            } else {
+                kind = .take(n)
+            }
         case "skip": kind = .skip(try expression())
         case "distinct": kind = .distinct
         case "count": kind = .count
@@ -301,8 +315,31 @@ public struct Parser {
             let keys = try selectItems(after: "'group by'")
             var aggs: [Binding] = []
             if match(":") { aggs = try bindings(after: "':'") }
-            kind = .group(keys, aggs)
-        case "aggregate": kind = .aggregate(try bindings(after: "'aggregate'"))
+            var totals = false
+            if current.isWord("with") {
+                let w = advance()
+                guard matchWord("totals") else {
+                    throw Diagnostic(.parse, "expected 'totals' after 'with'", at: current.kind == .end ? w.span : current.span,
+                                     hint: "write 'with totals' to add a last row with the aggregates over all rows")
+                }
+                if aggs.isEmpty {
+                    throw Diagnostic(.parse, "'with totals' needs aggregates to total", at: w.span.to(previous.span),
+                                     hint: "name them after ':': group by \(ASTPrinter.items(keys)): n = count() with totals")
+                }
+                totals = true
+            }
+            kind = .group(keys, aggs, totals: totals)
+        case "aggregate":
+            kind = .aggregate(try bindings(after: "'aggregate'"))
+            if current.isWord("with"), peek(1).isWord("totals") {
+                throw Diagnostic(.parse, "'aggregate' has no 'with totals'", at: current.span.to(peek(1).span),
+                                 hint: "'aggregate' already gives one row over all rows; 'with totals' adds that row to a 'group by'")
+            }
+        case "union", "append":
+            if atEnd || current.isSymbol("|") {
+                throw expected("a query in parentheses (\(word) (cities | select name))", after: "'\(word)'")
+            }
+            kind = .union(try source(), distinct: word == "union")
         case "join":
             // `join left SRC`: an outer join (unless `left` is itself the source: `join left on …`).
             let outer = current.isWord("left") && !peek(1).isWord("on") && !peek(1).isWord("as") && peek(1).kind != .end

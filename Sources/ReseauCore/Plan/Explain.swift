@@ -74,6 +74,9 @@ public enum Explain {
         case .sort(_, let k): return "Sort \(keys(k)) (stable)"
         case .topK(_, let k, let n): return "TopK \(n) by \(keys(k))"
         case .limit(_, let n): return "Limit \(n)"
+        case .takePer(_, _, let k, let t): return "TakePer \(k) per \(t) (first rows of each group, in order)"
+        case .append(_, _, let d, let t):
+            return t > 0 ? "Append (the totals row last)" : d ? "Union (rows already written dropped)" : "Append (all rows kept)"
         case .skip(_, let n): return "Skip \(n)"
         case .distinct: return "Distinct on \(cols)"
         case .count: return "Count"

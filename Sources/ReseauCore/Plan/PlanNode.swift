@@ -116,6 +116,12 @@ public indirect enum PlanOp: Sendable {
     /// A sort followed by `take k`: keeps only the k first rows while reading.
     case topK(PlanNode, [SortSpec], k: Int)
     case limit(PlanNode, Int)
+    /// `take k per KEYS`: the first k rows of each group of equal keys (`text`: the keys as written).
+    case takePer(PlanNode, keys: [TypedExpr], k: Int, text: String)
+    /// The left rows, then the right rows (`distinct`: a row equal to one already written is
+    /// dropped — `union`); `totalsKeys` > 0: the right side is the totals row of a `group … with
+    /// totals` whose first `totalsKeys` columns are its keys (null in the totals row).
+    case append(PlanNode, PlanNode, distinct: Bool, totalsKeys: Int)
     case skip(PlanNode, Int)
     /// Keeps the first of rows equal in the given accesses.
     case distinct(PlanNode, [Access])
@@ -179,7 +185,8 @@ extension PlanOp {
         case .filter(let i, _), .project(let i, _, _), .derive(let i, _, _), .sort(let i, _), .topK(let i, _, _),
              .limit(let i, _), .skip(let i, _), .distinct(let i, _), .count(let i), .hashAggregate(let i, _, _, _),
              .denseAggregate(let i, _, _, _, _), .columnAggregate(let i, _, _, _),
-             .expand(let i, _, _, _, _), .follow(let i, _, _, _, _), .nearest(let i, _, _, _, _): [i]
+             .expand(let i, _, _, _, _), .follow(let i, _, _, _, _), .nearest(let i, _, _, _, _), .takePer(let i, _, _, _): [i]
+        case .append(let l, let r, _, _): [l, r]
         case .join(let l, let r, _, _, _), .hashJoin(let l, let r, _, _, _, _), .nestedLoopJoin(let l, let r, _, _): [l, r]
         }
     }
@@ -194,6 +201,8 @@ extension PlanOp {
         case .sort(_, let k): .sort(c[0], k)
         case .topK(_, let k, let n): .topK(c[0], k, k: n)
         case .limit(_, let n): .limit(c[0], n)
+        case .takePer(_, let keys, let k, let t): .takePer(c[0], keys: keys, k: k, text: t)
+        case .append(_, _, let d, let t): .append(c[0], c[1], distinct: d, totalsKeys: t)
         case .skip(_, let n): .skip(c[0], n)
         case .distinct(_, let a): .distinct(c[0], a)
         case .count: .count(c[0])
@@ -216,7 +225,8 @@ extension PlanOp {
         func ag(_ a: [AggregateSpec]) -> [AggregateSpec] { a.map { AggregateSpec(function: $0.function, argument: $0.argument.map(f), type: $0.type) } }
         switch self {
         case .scanNodes, .scanEdges, .lookupNodes, .rows, .input, .shortestPath, .match, .edgeMatch, .limit, .skip, .distinct, .count,
-             .expand, .follow: return self
+             .expand, .follow, .append: return self
+        case .takePer(let i, let keys, let k, let t): return .takePer(i, keys: keys.map(f), k: k, text: t)
         case .columnScan(let t, let cs): return .columnScan(t, cj(cs))
         case .filter(let i, let cs): return .filter(i, cj(cs))
         case .project(let i, let e, let n): return .project(i, e.map(f), names: n)

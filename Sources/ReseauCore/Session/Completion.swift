@@ -42,7 +42,7 @@ public struct Completion {
                 candidates = Parser.stepNames
             } else if ["follow", "out", "in", "via"].contains(lastWord(trimmed)) || trimmed.hasSuffix(",") && stepOf(trimmed) == "follow" {
                 candidates = session.graph.schema.edgeTypes.map(\.name)
-            } else if lastWord(trimmed) == "nearest" || lastWord(trimmed) == "join" {
+            } else if ["nearest", "join", "union", "append"].contains(lastWord(trimmed)) {
                 candidates = session.graph.schema.nodeTypes.map(\.source) + session.graph.schema.edgeTypes.map(\.source)
             } else {
                 candidates = fieldsAt(head) + Checker.functionNames + Checker.aggregateNames + Completion.expressionWords
