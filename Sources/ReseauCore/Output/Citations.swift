@@ -75,13 +75,18 @@ public struct SourceReference: Hashable, Comparable, Sendable, CustomStringConve
     public var description: String { "\(file):\(line)" }
 }
 
-/// Collects the citations of result rows; each node's and edge's `source` is read once.
+/// Collects the citations of result rows; each node's and edge's `source` is read once, each
+/// reference is a number (file index << 32 | line) while rows are cited, and its text is made once.
 final class Citer {
     let graph: Graph
-    private var nodeRefs: [[[SourceReference]?]]
-    private var edgeRefs: [[[SourceReference]?]]
+    private var nodeRefs: [[[UInt64]?]]
+    private var edgeRefs: [[[UInt64]?]]
     private let nodeSource: [Int?]
     private let edgeSource: [Int?]
+    private var files: [String] = []
+    private var fileIndex: [String: UInt64] = [:]
+    private var texts: [UInt64: Value] = [:]
+    private var seen = Set<UInt64>()
 
     init(graph: Graph) {
         self.graph = graph
@@ -93,32 +98,47 @@ final class Citer {
 
     /// The `sources` value of a row: its citations, deduplicated, in file and line order.
     func cite(_ row: [Value]) -> Value {
-        var set = Set<SourceReference>()
-        for v in row { collect(v, into: &set) }
-        return .list(set.sorted().map { .string($0.description) })
+        seen.removeAll(keepingCapacity: true)
+        for v in row { collect(v) }
+        let files = self.files
+        let keys = seen.sorted { a, b in
+            let fa = Int(a >> 32), fb = Int(b >> 32)
+            if fa != fb { return files[fa] < files[fb] }
+            return (a & 0xFFFF_FFFF) < (b & 0xFFFF_FFFF)
+        }
+        return .list(keys.map { k in
+            if let t = texts[k] { return t }
+            let t = Value.string("\(files[Int(k >> 32)]):\(k & 0xFFFF_FFFF)")
+            texts[k] = t
+            return t
+        })
     }
 
-    func collect(_ v: Value, into set: inout Set<SourceReference>) {
+    private func collect(_ v: Value) {
         switch v {
         case .node(let n):
             let t = Int(n.type), i = Int(n.index)
             guard t < nodeRefs.count, i < nodeRefs[t].count else { return }
             if nodeRefs[t][i] == nil { nodeRefs[t][i] = read(nodeSource[t].map { graph.nodes[t].columns[$0].value(i) }) }
-            set.formUnion(nodeRefs[t][i]!)
+            for k in nodeRefs[t][i]! { seen.insert(k) }
         case .edge(let e):
             let t = Int(e.type), i = Int(e.index)
             guard t < edgeRefs.count, i < edgeRefs[t].count else { return }
             if edgeRefs[t][i] == nil { edgeRefs[t][i] = read(edgeSource[t].map { graph.edges[t].columns[$0].value(i) }) }
-            set.formUnion(edgeRefs[t][i]!)
+            for k in edgeRefs[t][i]! { seen.insert(k) }
         case .list(let items):
-            for x in items { collect(x, into: &set) }
+            for x in items { collect(x) }
         default:
             break
         }
     }
 
-    private func read(_ v: Value?) -> [SourceReference] {
-        if case .string(let s)? = v { return Citations.references(in: s) }
-        return []
+    private func read(_ v: Value?) -> [UInt64] {
+        guard case .string(let s)? = v else { return [] }
+        return Citations.references(in: s).map { r in
+            let f: UInt64
+            if let x = fileIndex[r.file] { f = x } else { f = UInt64(files.count); fileIndex[r.file] = f; files.append(r.file) }
+            return f << 32 | UInt64(UInt32(truncatingIfNeeded: r.line))
+        }
     }
 }
