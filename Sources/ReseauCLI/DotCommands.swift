@@ -17,6 +17,9 @@ struct DotCommand: Sendable {
         DotCommand(name: "data", arguments: "[DIR]", summary: "reload the network from the CSV files of DIR; no DIR: what is loaded",
                    details: "On errors the network loaded before stays, and the errors are listed as file:line:column: message. Reloading drops `let` bindings.",
                    argument: .file),
+        DotCommand(name: "cite", arguments: "[on|off]", summary: "add a last column `sources`: the seed lines (file:line) behind each row",
+                   details: "The same as --cite. Each row cites the source field of every node and edge it holds (its own, a graph step's node, prev and edge, both sides of a join, the edge into each path step), a group every row of the group; only FILE.txt:LINE references, sorted and without repeats (named sources such as GeoNames stay in the source field). See docs/language.md, \"Citing sources\". Without on or off, shows the setting.",
+                   argument: .onOff),
         DotCommand(name: "exit", arguments: "", summary: "leave (also .quit and Ctrl-D)", details: "", argument: .none),
         DotCommand(name: "format", arguments: "[FORMAT]", summary: "output format: " + OutputFormat.allCases.map(\.rawValue).joined(separator: ", "),
                    details: "Without FORMAT, shows the current one. The default is a table on a terminal and TSV elsewhere.",
@@ -161,6 +164,9 @@ extension Repl {
         case "header", "headers":
             if argument.isEmpty { say("header: \(runner.header ? "on" : "off")\n") }
             else if let on = onOff(argument, command) { runner.header = on }
+        case "cite":
+            if argument.isEmpty { say("cite: \(session.cite ? "on" : "off")\n") }
+            else if let on = onOff(argument, command) { session.cite = on }
         case "timer":
             if argument.isEmpty { say("timer: \(runner.timer ? "on" : "off")\n") }
             else if let on = onOff(argument, command) { runner.timer = on }
@@ -324,6 +330,7 @@ extension Repl {
             ["width", runner.width.map { $0 == 0 ? "0 (never cut)" : String($0) } ?? "auto"],
             ["nullvalue", runner.nullText],
             ["timer", runner.timer ? "on" : "off"],
+            ["cite", session.cite ? "on" : "off"],
             ["output", runner.file?.target ?? "the terminal"],
             ["data", Network.describe(session.graph)],
         ]

@@ -116,6 +116,9 @@ public struct ReseauCommand: StatusCommand {
     @Flag(name: .customLong("no-header"), help: "Leave out the header row.")
     public var noHeader = false
 
+    @Flag(help: "Add a last column `sources` to every result: the seed lines (file:line) of the facts behind each row (docs/language.md, \"Citing sources\").")
+    public var cite = false
+
     @Flag(help: "Print the time each query takes on stderr.")
     public var timer = false
 
@@ -255,6 +258,7 @@ public struct ReseauCommand: StatusCommand {
         if let maxDepth { session.limits.maxFollowDepth = maxDepth }
         if let maxNesting { session.limits.maxNesting = maxNesting }
         if let maxQueryBytes { session.limits.maxQueryBytes = maxQueryBytes }
+        session.cite = cite
         SignalState.retarget(session.cancellation)
 
         let runner = Runner(session: session, stdout: StdoutOutput())

@@ -16,7 +16,7 @@ enum ShellCompletion {
     /// Options that take a value, and flags, of the root command.
     static let valued = ["-e", "-f", "--data", "--format", "--map-size", "--map-color", "--param", "-o", "--color",
                          "--timeout", "--max-rows", "--max-path", "--max-depth", "--max-nesting", "--max-query-bytes", "--init"]
-    static let flags = ["--no-header", "--timer", "--keep-going", "--no-cache", "--no-init", "--version", "-h", "--help",
+    static let flags = ["--no-header", "--timer", "--cite", "--keep-going", "--no-cache", "--no-init", "--version", "-h", "--help",
                         "--generate-completion-script"]
     static var formats: String { OutputFormat.allCases.map(\.rawValue).joined(separator: " ") }
     static let colors = ColorMode.allCases.map(\.rawValue).joined(separator: " ")
@@ -88,6 +88,7 @@ enum ShellCompletion {
                 '--timer[print the time each query takes]' \\
                 '--color[colour]:when:(\(colors))' \\
                 '--keep-going[run every query even after one fails]' \\
+                '--cite[add a sources column: the seed lines behind each row]' \\
                 '--timeout[stop a query after SECONDS]:seconds: ' \\
                 '--max-rows[rows a sort, group, … may hold]:rows: ' \\
                 '--max-path[longest path … max N]:length: ' \\
@@ -135,7 +136,7 @@ enum ShellCompletion {
         for o in ["map-size", "map-color", "timeout", "max-rows", "max-path", "max-depth", "max-nesting", "max-query-bytes"] {
             s += "complete -c reseau -l \(o) -x\n"
         }
-        for f in ["no-header", "timer", "keep-going", "no-cache", "no-init", "version", "help"] {
+        for f in ["no-header", "timer", "cite", "keep-going", "no-cache", "no-init", "version", "help"] {
             s += "complete -c reseau -l \(f)\n"
         }
         return s

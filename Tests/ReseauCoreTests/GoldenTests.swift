@@ -5,6 +5,7 @@ import ReseauCore
 /// Golden tests: each `.rql` file under Tests/Golden/ runs against the bundled network and its
 /// output (results as plain tables, then any error as printed) must equal the `.out` file beside
 /// it. The saved queries of Queries/ run the same way, their outputs in Tests/Golden/saved/.
+/// A `# limits: …` line sets limits; a `# cite` line runs the case as under `--cite`.
 ///
 /// To rewrite the expectations on purpose: `RESEAU_UPDATE_GOLDEN=1 swift test --filter Golden`,
 /// then review the diff.
@@ -35,6 +36,11 @@ struct GoldenCase: CustomTestStringConvertible, Sendable {
         return any ? l : nil
     }
 
+    /// True when a line of the case is `# cite`: it runs as under `--cite` (a `sources` column).
+    static func cite(_ text: String) -> Bool {
+        text.split(separator: "\n").contains { $0.trimmingCharacters(in: .whitespaces) == "# cite" }
+    }
+
     static func all() -> [GoldenCase] {
         var out: [GoldenCase] = []
         let fm = FileManager.default
@@ -60,7 +66,7 @@ struct GoldenTests {
     @Test(arguments: GoldenCase.all())
     func golden(_ c: GoldenCase) throws {
         let text = try String(contentsOfFile: Repo.path(c.query), encoding: .utf8)
-        let actual = runQuery(text, name: c.query, limits: GoldenCase.limits(text))
+        let actual = runQuery(text, name: c.query, limits: GoldenCase.limits(text), cite: GoldenCase.cite(text))
         if ProcessInfo.processInfo.environment["RESEAU_UPDATE_GOLDEN"] == "1" {
             try FileManager.default.createDirectory(atPath: (Repo.path(c.expected) as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try actual.write(toFile: Repo.path(c.expected), atomically: true, encoding: .utf8)

@@ -13,8 +13,9 @@ let bundledGraph: Graph = try! Loader.load(BundledSource())
 /// Runs query text on a fresh session; returns what the CLI prints: results as plain tables,
 /// then the rendered error, if any.
 func runQuery(_ text: String, name: String = "-e", graph: Graph = bundledGraph, params: [String: Value] = [:],
-              format: OutputFormat = .table, limits: Limits? = nil) -> String {
+              format: OutputFormat = .table, limits: Limits? = nil, cite: Bool = false) -> String {
     let session = Session(graph: graph)
+    session.cite = cite
     let out = StringOutput()
     session.onWarning = { out.append($0) }
     for (k, v) in params { session.setParam(k, v) }

@@ -66,7 +66,9 @@ extension Checker {
             return .binary(op, l, r, try binaryType(op, l.type, r.type, a, b, span))
         case .inQuery(let x, let q, _):
             let t = try checkExpr(x, shape, aggregates: aggregates)
-            let plan = try check(q)
+            var plain = self
+            plain.cite = false  // a subquery's rows are not output: nothing to cite
+            let plan = try plain.check(q)
             guard plan.shape.columns.count == 1 else {
                 throw fail("the query after 'in' must yield one column, it yields \(plan.shape.columns.count)", q.span,
                            hint: "add '| select …' with one expression")
@@ -82,7 +84,9 @@ extension Checker {
                 throw fail("'exists' needs rows that are nodes", span)
             }
             var sub = PlanNode(.input, .nodeRow(shape.nodeType, schema: schema), at: span)
-            for s in steps { sub = try checkStep(s, sub) }
+            var plain = self
+            plain.cite = false  // a subquery's rows are not output: nothing to cite
+            for s in steps { sub = try plain.checkStep(s, sub) }
             return .exists(slot: slot, sub)
         case .ifThen(let c, let a, let b, _):
             let tc = try checkExpr(c, shape, aggregates: aggregates)
@@ -420,6 +424,14 @@ extension Checker {
             outputs.append(try checkExpr(a.expr, input.shape, aggregates: collector))
             names.append(a.name.text)
         }
+        if cite {
+            // --cite: one more aggregate gathers the values of every row of the group (its
+            // citations); it reads whole rows, so the column-aggregate fast path is not taken.
+            collector.specs.append(Citations.aggregate(input.shape))
+            let slot = keyNames.count + collector.specs.count - 1
+            outputs.append(.access(.slot(slot), .list))
+            names.append(Citations.hidden)
+        }
         var aggShape = Shape()
         aggShape.width = keyNames.count + collector.specs.count
         for (i, n) in keyNames.enumerated() { aggShape.columns.append(ColumnInfo(name: n, type: keyTypes[i], access: .slot(i))) }
@@ -433,6 +445,7 @@ extension Checker {
         s.width = names.count
         let types = keyTypes + outputs.map(\.type)
         for (i, n) in names.enumerated() { s.columns.append(ColumnInfo(name: n, type: types[i], access: .slot(i))) }
+        if cite, let last = s.columns.popLast() { s.hidden[Citations.hidden] = last }
         let result: PlanNode
         if direct {
             result = PlanNode(grouped.op, s)

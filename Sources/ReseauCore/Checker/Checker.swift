@@ -15,6 +15,9 @@ public struct Checker {
     let limits: Limits
     /// Where warnings go (none are kept when nil).
     let warnings: WarningSink?
+    /// `--cite`: steps that replace rows keep the input's values for the `sources` column
+    /// (Output/Citations.swift). Off, the plans are exactly those of a run without it.
+    var cite = false
     var schema: Schema { graph.schema }
 
     public init(graph: Graph, params: [String: Value], bindings: [String: Binding_], source: SourceText, limits: Limits, warnings: WarningSink? = nil) {
@@ -101,7 +104,8 @@ public struct Checker {
                 maxLen = v
             }
             var s = Shape()
-            s.width = 4
+            // Slot 4 holds the edge itself (unnamed; `--cite` cites it).
+            s.width = 5
             s.columns = [ColumnInfo(name: "step", type: .int, access: .slot(0)),
                          ColumnInfo(name: "node", type: .node(nil), access: .slot(1)),
                          ColumnInfo(name: "type", type: .string, access: .slot(2)),
@@ -257,6 +261,12 @@ public struct Checker {
                 s.columns.append(ColumnInfo(name: name, type: t.type, access: .slot(i)))
             }
             s.width = items.count
+            if cite {
+                // The input row's values ride along in a hidden last slot, for the citations.
+                s.hidden[Citations.hidden] = ColumnInfo(name: Citations.hidden, type: .list, access: .slot(s.width))
+                s.width += 1
+                exprs.append(Citations.carry(shape)); names.append(Citations.hidden)
+            }
             return PlanNode(.project(input, exprs, names: names), s)
         case .derive(let binds):
             var s = shape
@@ -303,6 +313,13 @@ public struct Checker {
             var s = Shape()
             s.width = 1
             s.columns = [ColumnInfo(name: "count", type: .int, access: .slot(0))]
+            if cite {
+                // Counted as `aggregate count = count()`, which gathers the rows' values too.
+                s.hidden[Citations.hidden] = ColumnInfo(name: Citations.hidden, type: .list, access: .slot(1))
+                s.width = 2
+                let specs = [AggregateSpec(function: .count, argument: nil, type: .int), Citations.aggregate(shape)]
+                return PlanNode(.hashAggregate(input, keys: [], aggregates: specs, keyNames: []), s)
+            }
             return PlanNode(.count(input), s)
         case .group(let keys, let aggs, let totals):
             return try checkGroup(input, keys: keys, aggs: aggs, totals: totals)

@@ -75,5 +75,5 @@ public struct Shape: Sendable {
     func column(named n: String) -> ColumnInfo? { columns.first { $0.name == n } ?? hidden[n] }
 
     /// Names valid in an expression at this point, for suggestions.
-    var knownNames: [String] { columns.map(\.name) + hidden.keys.sorted() + namespaces.keys.sorted() }
+    var knownNames: [String] { columns.map(\.name) + hidden.keys.filter { $0 != Citations.hidden }.sorted() + namespaces.keys.sorted() }
 }

@@ -128,7 +128,7 @@ public final class Executor {
                 let names = graph.schema.nodeTypes.map(\.name), edgeNames = graph.schema.edgeTypes.map(\.name)
                 for (i, step) in path.enumerated() {
                     let row: Row = [.int(i), .node(step.node), .string(names[Int(step.node.type)]),
-                                    step.edge.map { .string(edgeNames[Int($0.type)]) } ?? .null]
+                                    step.edge.map { .string(edgeNames[Int($0.type)]) } ?? .null, step.edge.map { .edge($0) } ?? .null]
                     if try !sink(row) { return false }
                 }
                 return true

@@ -48,7 +48,9 @@ public enum Explain {
         func table(_ t: ScanTarget) -> String {
             t.isNode ? "\(s.nodeTypes[t.type].source) (\(g.nodes[t.type].count) rows)" : "\(s.edgeTypes[t.type].source) (\(g.edges[t.type].count) rows)"
         }
-        func aggs(_ a: [AggregateSpec]) -> String { a.map { $0.function.rawValue }.joined(separator: ", ") }
+        func aggs(_ a: [AggregateSpec]) -> String {
+            a.map { Citations.isCarry($0) ? "sources (--cite: every row's facts; no column-aggregate fast path)" : $0.function.rawValue }.joined(separator: ", ")
+        }
         let cols = p.shape.columns.map(\.name).joined(separator: ", ")
         switch p.op {
         case .scanNodes(let t): return "ScanNodes \(table(ScanTarget(isNode: true, type: t)))"
@@ -69,7 +71,7 @@ public enum Explain {
                 + (m.fused.isEmpty ? "" : " filter(\(filter(m.fused)))")
                 + (m.anyOrder || m.startTests.isEmpty ? "" : ", skipping the nodes that fail \(filter(m.startTests))")
         case .filter(_, let cs): return "Filter \(filter(cs))"
-        case .project(_, _, let names): return "Project \(names.joined(separator: ", "))"
+        case .project(_, _, let names): return "Project \(names.map(Citations.explainName).joined(separator: ", "))"
         case .derive(_, _, let names): return "Derive \(names.joined(separator: ", "))"
         case .sort(_, let k): return "Sort \(keys(k)) (stable)"
         case .topK(_, let k, let n): return "TopK \(n) by \(keys(k))"

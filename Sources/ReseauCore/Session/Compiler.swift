@@ -10,6 +10,8 @@ public struct Compiler {
     public var rules: Optimizer.Rules = .all
     /// Where the checker's warnings go (none are kept when nil).
     public var warnings: WarningSink? = nil
+    /// `--cite`: plan so that each row's facts reach the `sources` column (Output/Citations.swift).
+    public var cite = false
 
     public init(graph: Graph, params: [String: Value] = [:], bindings: [String: Binding_] = [:], limits: Limits = Limits()) {
         self.graph = graph; self.params = params; self.bindings = bindings; self.limits = limits
@@ -52,7 +54,8 @@ public struct Compiler {
     }
 
     public func compile(_ statement: Statement, _ source: SourceText) throws(QueryError) -> Compiled {
-        let checker = Checker(graph: graph, params: params, bindings: bindings, source: source, limits: limits, warnings: warnings)
+        var checker = Checker(graph: graph, params: params, bindings: bindings, source: source, limits: limits, warnings: warnings)
+        checker.cite = cite
         do throws(Diagnostic) {
             switch statement {
             case .param(let name, let e, _):

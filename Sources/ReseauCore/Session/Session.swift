@@ -49,8 +49,13 @@ public final class Session {
     public var compiler: Compiler {
         var c = Compiler(graph: graph, params: params, bindings: bindings, limits: limits)
         c.rules = plannerRules
+        c.cite = cite
         return c
     }
+
+    /// `--cite` / `.cite on`: each result gets a last column `sources`, the seed lines
+    /// (`file:line`) of the facts behind each row (docs/language.md, "Citing sources").
+    public var cite = false
 
     /// The planner's rules this session applies (all; tests turn some off to compare answers).
     @_spi(Testing) public var plannerRules: Optimizer.Rules = .all
@@ -154,7 +159,10 @@ public final class Session {
             let network = writer as? NetworkWriter
             let extra = network == nil ? [] : networkHiddenColumns.compactMap { plan.shape.hidden[$0] }
             let project = (columns + extra).map { ex.compileAccess($0.access) }
-            let header = columns.map { ResultColumn(name: $0.name, type: $0.type) }
+            var header = columns.map { ResultColumn(name: $0.name, type: $0.type) }
+            // --cite: the row's citations, read from all its slots, as a last column.
+            let citer = cite ? Citer(graph: graph) : nil
+            if citer != nil { header.append(ResultColumn(name: "sources", type: .list)) }
             let begin = { () throws in
                 if let network {
                     try network.begin(header, hidden: extra.map { ResultColumn(name: $0.name, type: $0.type) },
@@ -167,7 +175,8 @@ public final class Session {
             var streaming = false
             let limit = bufferRows
             try execute(plan, q.span, source) { row in
-                let values = try project.map { try $0(row) }
+                var values = try project.map { try $0(row) }
+                if let citer { values.insert(citer.cite(row), at: columns.count) }
                 do {
                     if streaming { try writer.row(values); return true }
                     buffer.append(values)
