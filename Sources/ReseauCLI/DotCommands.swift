@@ -30,7 +30,7 @@ struct DotCommand: Sendable {
         DotCommand(name: "maxrows", arguments: "[N]", summary: "rows a table shows on the terminal: the first and last ones (0: all)",
                    details: "The default is \(TableWriter.defaultMaxRows). A longer result shows its first and last rows with ⋮ between and a footer `N rows (M shown)`. Pipes and files always get every row.",
                    argument: .none),
-        DotCommand(name: "help", arguments: "[TOPIC]", summary: "this list, or more about a command or a topic: " + helpTopics.keys.sorted().joined(separator: ", "),
+        DotCommand(name: "help", arguments: "[TOPIC]", summary: "this list, or more about a command, a step (.help join), a function, an aggregate, a source, or a topic: " + helpTopics.keys.sorted().joined(separator: ", "),
                    details: "", argument: .topic),
         DotCommand(name: "map", arguments: "FILE [size COL] [color COL]", summary: "draw the last query's result as a map (SVG) in FILE",
                    details: "Runs the last query again and writes its result as --format svg would, atomically: its cities on a world map, links as arcs, a path as a numbered chain. size COL sizes the dots by a number column (or city field, such as population), color COL colours them (michelin); without them, those of --map-size and --map-color.",
@@ -209,7 +209,8 @@ extension Repl {
             return s
         }
         if let text = DotCommand.helpTopics[t.lowercased()] { return text }
-        let all = DotCommand.all.map(\.name) + DotCommand.helpTopics.keys.sorted()
+        if let text = LanguageHelp.help(t, schema: session.graph.schema) { return text }
+        let all = DotCommand.all.map(\.name) + DotCommand.helpTopics.keys.sorted() + Parser.stepNames + Builtin.allCases.map(\.rawValue)
         let close = closestNames(to: t, in: all, limit: 1)
         Console.errorLine("error: no help on '\(topic)'" + (close.isEmpty ? "" : " (did you mean '\(close[0])'?)"))
         return ""

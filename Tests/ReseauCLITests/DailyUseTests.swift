@@ -182,6 +182,9 @@ func shell(_ script: String, in folder: String, shellPath: String = "/bin/sh") t
         let bad = try reseau([], stdin: ".format csv\ncities | count\ncities | wher\n")
         #expect(bad.status == 1)
         #expect(bad.stderr.contains("<stdin>:3:10"), "\(bad.stderr)")
+        // .help on a step, a function and a source, from the one catalogue.
+        let help = try reseau([], stdin: ".help where\n.help starts_with\n.help fundings\n")
+        #expect(help.stdout.contains("where COND") && help.stdout.contains("starts_with(s, prefix)") && help.stdout.contains("every funds edge"), "\(help.stdout)\(help.stderr)")
     }
 
     @Test func expressionsAndFilesRunInCommandLineOrder() throws {

@@ -16,6 +16,20 @@ func statements(_ text: String) throws -> [String] {
 
 @Suite("Lexer")
 struct LexerTests {
+    /// `.help STEP` reads one catalogue (LanguageHelp.steps), which the parser's step list comes
+    /// from: every step has help, and every example in it runs.
+    @Test func everyStepHasHelpWithAnExampleThatRuns() throws {
+        #expect(Parser.stepNames == LanguageHelp.steps.map(\.name))
+        for step in LanguageHelp.steps {
+            let out = runQuery(step.example, format: .csv)
+            #expect(!out.contains("error: "), "\(step.name): \(step.example)\n\(out)")
+            #expect(LanguageHelp.help(step.name, schema: bundledGraph.schema)?.contains(step.syntax) == true)
+        }
+        for b in Builtin.allCases { #expect(LanguageHelp.help(b.rawValue, schema: bundledGraph.schema) != nil, "\(b)") }
+        for t in bundledGraph.schema.nodeTypes { #expect(LanguageHelp.help(t.source, schema: bundledGraph.schema) != nil) }
+        for t in bundledGraph.schema.edgeTypes { #expect(LanguageHelp.help(t.source, schema: bundledGraph.schema) != nil) }
+    }
+
     /// "Did you mean" is bounded (issue 16 item 5): a name over 64 characters is not searched
     /// for, and a candidate whose length alone puts it too far is not compared; before, every
     /// name cost an edit distance of names × length (72 s for a 1 000-character name on 1M cities).

@@ -7,8 +7,7 @@ public struct Parser {
     let maxDepth: Int
 
     /// The step keywords, for "unknown step" suggestions.
-    public static let stepNames = ["where", "select", "derive", "sort", "take", "skip", "distinct", "count", "group",
-                                   "aggregate", "join", "union", "append", "twins", "follow", "out", "in", "nearest"]
+    public static let stepNames = LanguageHelp.steps.map(\.name)
     /// Steps of SQL, Cypher, PRQL and dplyr, with the Reseau step that does the same.
     static let stepHabits: [String: (String, String)] = [
         "order": ("sort", "| sort population desc"), "orderby": ("sort", "| sort population desc"),
