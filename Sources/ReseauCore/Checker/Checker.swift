@@ -169,7 +169,14 @@ public struct Checker {
         }
         let what = type.map { schema.nodeTypes[$0].name } ?? "node"
         if refs.isEmpty {
-            let close = closestNames(to: name, in: graph.allNames(type: type), limit: 3)
+            // Names and aliases are searched; each node is offered once, by its name.
+            var close: [String] = []
+            for c in closestNames(to: name, in: graph.allNames(type: type), limit: 8) {
+                let names = graph.lookup(c, type: type).map { graph.name(of: $0) }
+                for n in (names.isEmpty ? [c] : names) where !close.contains(n) { close.append(n) }
+                if close.count >= 3 { break }
+            }
+            close = Array(close.prefix(3))
             throw fail("no \(what) named \"\(name)\"", e.span,
                        hint: close.isEmpty ? nil : "did you mean " + close.map { "\"\($0)\"" }.joined(separator: " or ") + "?")
         }
