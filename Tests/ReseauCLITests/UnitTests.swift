@@ -59,6 +59,17 @@ import Glibc
         for step in Parser.stepNames { #expect(offered.contains(step), "completion lacks \(step)") }
         #expect(completion.candidates("cities | select name | union ", cursor: 29).contains("countries"))
     }
+
+    /// After a whole lookup only '|' can follow: no words offered (expression words were);
+    /// aggregates only where an aggregate may stand (they were offered after 'where').
+    @Test func completionOffersOnlyWhatMayFollow() throws {
+        let completion = Completion(session: Session(graph: try Network.load(FixtureNetwork.shared.path)))
+        #expect(completion.candidates("city \"Oyem\" a", cursor: 13).isEmpty)
+        let whereCou = completion.candidates("cities | where cou", cursor: 18)
+        #expect(whereCou.contains("country") && !whereCou.contains("count") && !whereCou.contains("count_distinct"), "\(whereCou)")
+        #expect(completion.candidates("fundings | group by year: n = cou", cursor: 33).contains("count"))
+        #expect(completion.candidates("fundings | aggregate s = su", cursor: 27).contains("sum"))
+    }
 }
 
 @Suite struct CompletionTests {

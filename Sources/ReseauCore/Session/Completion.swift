@@ -44,8 +44,14 @@ public struct Completion {
                 candidates = session.graph.schema.edgeTypes.map(\.name)
             } else if ["nearest", "join", "union", "append"].contains(lastWord(trimmed)) {
                 candidates = session.graph.schema.nodeTypes.map(\.source) + session.graph.schema.edgeTypes.map(\.source)
+            } else if isWholeLookup(trimmed) {
+                // `city "Oyem" ` is a whole source: only '|' may follow.
+                candidates = []
             } else {
-                candidates = fieldsAt(head) + Checker.functionNames + Checker.aggregateNames + Completion.expressionWords
+                // Aggregates only where one may stand: after `aggregate` or the ':' of `group by`.
+                let step = stepOf(trimmed), part = trimmed.split(separator: "|").last.map(String.init) ?? trimmed
+                let aggregates = step == "aggregate" || (step == "group" && part.contains(":")) ? Checker.aggregateNames : []
+                candidates = fieldsAt(head) + Checker.functionNames + aggregates + Completion.expressionWords
             }
         }
         let p = fold(prefix)
@@ -61,6 +67,14 @@ public struct Completion {
 
     func lastWord(_ s: String) -> String {
         String(s.reversed().drop { $0 == " " || $0 == "\n" || $0 == "\t" }.prefix { $0.isLetter || $0.isNumber || $0 == "_" }.reversed())
+    }
+
+    /// True when `s` is a lookup source and nothing else: `TYPE "NAME"` (or with a `$param`).
+    func isWholeLookup(_ s: String) -> Bool {
+        guard let tokens = try? Lexer.tokenize(SourceText(name: "", text: s)) else { return false }
+        let ts = tokens.filter { $0.kind != .end && $0.kind != .newline }
+        guard ts.count == 2, let w = ts[0].ident, session.graph.schema.nodeType(named: w) != nil else { return false }
+        switch ts[1].kind { case .string, .param: return true; default: return false }
     }
 
     /// The keyword of the step being typed.
