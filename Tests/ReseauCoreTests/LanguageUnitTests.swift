@@ -30,6 +30,23 @@ struct LexerTests {
         for t in bundledGraph.schema.edgeTypes { #expect(LanguageHelp.help(t.source, schema: bundledGraph.schema) != nil) }
     }
 
+    /// Ctrl-C and --timeout reach the checker's name search (issue 16 item 5): on 1M cities a
+    /// failed lookup's "did you mean" ran for seconds after SIGINT. The search polls every 1 024
+    /// names, and a statement whose check was stopped is an interruption, not a query error.
+    @Test func theNameSearchStopsOnCtrlC() throws {
+        let many = (0..<5_000).map { "Ville \($0)" }
+        let stopped = closestNamesCounted(to: "Ville 4999x", in: many, stop: { true })
+        #expect(stopped.names.isEmpty && stopped.comparisons < 1_024)
+        let session = Session(graph: bundledGraph)
+        session.cancellation.cancel()
+        do {
+            try session.run(SourceText(name: "-e", text: "city \"Zzqxv\""), to: makeWriter(OutputOptions(format: .csv), graph: bundledGraph, output: StringOutput()))
+            Issue.record("no error")
+        } catch {
+            guard case .interrupted = error else { Issue.record("expected an interruption, got \(error.rendered)"); return }
+        }
+    }
+
     /// "Did you mean" is bounded (issue 16 item 5): a name over 64 characters is not searched
     /// for, and a candidate whose length alone puts it too far is not compared; before, every
     /// name cost an edit distance of names × length (72 s for a 1 000-character name on 1M cities).

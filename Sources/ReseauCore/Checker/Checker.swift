@@ -15,6 +15,8 @@ public struct Checker {
     let limits: Limits
     /// Where warnings go (none are kept when nil).
     let warnings: WarningSink?
+    /// Polled by the checker's own long loops (the name search); nil: never stopped.
+    var cancellation: CancellationFlag? = nil
     /// `--cite`: steps that replace rows keep the input's values for the `sources` column
     /// (Output/Citations.swift). Off, the plans are exactly those of a run without it.
     var cite = false
@@ -171,7 +173,14 @@ public struct Checker {
         if refs.isEmpty {
             // Names and aliases are searched; each node is offered once, by its name.
             var close: [String] = []
-            for c in closestNames(to: name, in: graph.allNames(type: type), limit: 8) {
+            let stop: (() -> Bool)? = cancellation.map { flag in { flag.shouldStop } }
+            let found = closestNamesCounted(to: name, in: graph.allNames(type: type), limit: 8, stop: stop).names
+            if let flag = cancellation, flag.shouldStop {
+                var d = Diagnostic(.check, flag.isPastDeadline ? "time limit exceeded" : "interrupted", at: e.span)
+                d.interruption = Interrupted(timedOut: flag.isPastDeadline)
+                throw d
+            }
+            for c in found {
                 let names = graph.lookup(c, type: type).map { graph.name(of: $0) }
                 for n in (names.isEmpty ? [c] : names) where !close.contains(n) { close.append(n) }
                 if close.count >= 3 { break }

@@ -48,6 +48,9 @@ public struct Diagnostic: Error, Sendable, Equatable {
     public var isWarning = false
     /// A note: the answer is right but may surprise (rendered `note: …`).
     public var isNote = false
+    /// Not a mistake in the query: the check was stopped by Ctrl-C or the time limit (the
+    /// compiler turns it into `QueryError.interrupted`, or the time-limit error).
+    public var interruption: Interrupted? = nil
 
     public init(_ stage: Stage, _ message: String, at span: Span, hint: String? = nil, notes: [String] = []) {
         self.stage = stage; self.message = message; self.span = span; self.hint = hint; self.notes = notes

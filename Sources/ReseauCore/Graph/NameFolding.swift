@@ -121,9 +121,10 @@ public func closestNames(to name: String, in candidates: some Sequence<String>, 
 }
 
 /// `closestNames` and the number of edit distances it computed (tests check the bounds with it).
-public func closestNamesCounted(to name: String, in candidates: some Sequence<String>, limit: Int = 3) -> (names: [String], comparisons: Int) {
+public func closestNamesCounted(to name: String, in candidates: some Sequence<String>, limit: Int = 3,
+                                stop: (() -> Bool)? = nil) -> (names: [String], comparisons: Int) {
     let target = fold(name)
-    var comparisons = 0
+    var comparisons = 0, seenCount = 0
     // A name this long is no typo of a name: no search (it cost names × length, seconds on a
     // large network and minutes for a pasted paragraph).
     guard target.count <= Suggestions.longestName else { return ([], 0) }
@@ -132,6 +133,9 @@ public func closestNamesCounted(to name: String, in candidates: some Sequence<St
     var scored: [(Int, String)] = []
     var seen = Set<String>()
     for c in candidates where seen.insert(c).inserted {
+        // Ctrl-C and --timeout reach a search over a large network every 1 024 names.
+        seenCount += 1
+        if seenCount & 1023 == 0, let stop, stop() { return ([], comparisons) }
         let f = fold(c)
         let isPrefix = !target.isEmpty && (f.hasPrefix(target) || f.split(separator: " ").contains(where: { $0.hasPrefix(target) }))
         // The edit distance is at least the difference in length: skip it when that alone is

@@ -14,6 +14,17 @@ public final class CancellationFlag: Sendable {
     public func cancel() { flag.store(true, ordering: .relaxed) }
     public func reset() { flag.store(false, ordering: .relaxed); deadline.store(0, ordering: .relaxed); countdown.store(0, ordering: .relaxed) }
     public var isCancelled: Bool { flag.load(ordering: .relaxed) }
+    /// Cancelled, or past the deadline (read without the test countdown of `check()`).
+    public var shouldStop: Bool {
+        if flag.load(ordering: .relaxed) { return true }
+        let d = deadline.load(ordering: .relaxed)
+        return d != 0 && DispatchTime.now().uptimeNanoseconds > d
+    }
+    /// Past the deadline.
+    public var isPastDeadline: Bool {
+        let d = deadline.load(ordering: .relaxed)
+        return d != 0 && DispatchTime.now().uptimeNanoseconds > d
+    }
 
     /// Cancels work once `seconds` have passed from now.
     public func setTimeout(_ seconds: Double) {
@@ -44,6 +55,6 @@ public final class CancellationFlag: Sendable {
 }
 
 /// Work stopped by Ctrl-C, SIGTERM or the time limit.
-public struct Interrupted: Error, Sendable {
+public struct Interrupted: Error, Sendable, Equatable {
     public let timedOut: Bool
 }

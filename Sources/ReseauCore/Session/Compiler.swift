@@ -10,6 +10,8 @@ public struct Compiler {
     public var rules: Optimizer.Rules = .all
     /// Where the checker's warnings go (none are kept when nil).
     public var warnings: WarningSink? = nil
+    /// Ctrl-C and the time limit, polled by the checker's long loops.
+    public var cancellation: CancellationFlag? = nil
     /// `--cite`: plan so that each row's facts reach the `sources` column (Output/Citations.swift).
     public var cite = false
 
@@ -55,6 +57,7 @@ public struct Compiler {
 
     public func compile(_ statement: Statement, _ source: SourceText) throws(QueryError) -> Compiled {
         var checker = Checker(graph: graph, params: params, bindings: bindings, source: source, limits: limits, warnings: warnings)
+        checker.cancellation = cancellation
         checker.cite = cite
         do throws(Diagnostic) {
             switch statement {
@@ -71,7 +74,13 @@ public struct Compiler {
             case .query(let q):
                 return .query(try plan(q, checker), q)
             }
-        } catch { throw .failed(error, source) }
+        } catch {
+            if let i = error.interruption {
+                if i.timedOut { throw .failed(Diagnostic(.run, "time limit exceeded", at: error.span), source) }
+                throw .interrupted(i)
+            }
+            throw .failed(error, source)
+        }
     }
 
     /// The checked query's logical plan, through the planner's rules.

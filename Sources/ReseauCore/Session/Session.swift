@@ -50,6 +50,7 @@ public final class Session {
         var c = Compiler(graph: graph, params: params, bindings: bindings, limits: limits)
         c.rules = plannerRules
         c.cite = cite
+        c.cancellation = cancellation
         return c
     }
 
