@@ -2,26 +2,47 @@
 /// kept as their ISO text, so that the text's length is the precision. docs/language.md,
 /// "Dates", says how they compare; this file holds the calendar arithmetic.
 public enum Dates {
-    /// Why `s` is not a date of the form `YYYY`, `YYYY-MM` or `YYYY-MM-DD` with a month and a
-    /// day that exist (29 February only in a leap year), or nil when it is one.
-    public static func problem(_ s: String) -> String? {
+    /// What `check` finds in a date's text.
+    public enum Check: Equatable, Sendable {
+        case valid
+        /// Not `YYYY`, `YYYY-MM` or `YYYY-MM-DD`; the detail says what was expected.
+        case badFormat(String)
+        case noMonth(Int)
+        case noDay(year: Int, month: Int, daysInMonth: Int)
+    }
+
+    /// The one calendar check of dates (the lexer's `@…` literals, `date(…)`, the loader's date
+    /// fields): the form `YYYY`, `YYYY-MM` or `YYYY-MM-DD` with a month and a day that exist
+    /// (29 February only in a leap year). Each caller words the problem its own way.
+    public static func check(_ s: String) -> Check {
         let b = Array(s.utf8)
-        func digits(_ r: Range<Int>) -> Int? {
-            guard r.upperBound <= b.count else { return nil }
-            var v = 0
-            for i in r { guard b[i] >= 0x30 && b[i] <= 0x39 else { return nil }; v = v * 10 + Int(b[i] - 0x30) }
-            return v
-        }
-        guard b.count == 4 || b.count == 7 || b.count == 10 else { return "expected YYYY, YYYY-MM or YYYY-MM-DD" }
-        guard let y = digits(0..<4) else { return "the year must be four digits" }
-        if b.count == 4 { return nil }
-        guard b[4] == 0x2D, let m = digits(5..<7) else { return "expected YYYY-MM" }
-        guard (1...12).contains(m) else { return "there is no month \(m)" }
-        if b.count == 7 { return nil }
-        guard b[7] == 0x2D, let d = digits(8..<10) else { return "expected YYYY-MM-DD" }
+        guard b.count == 4 || b.count == 7 || b.count == 10 else { return .badFormat("expected YYYY, YYYY-MM or YYYY-MM-DD") }
+        guard let y = digits(b, 0..<4) else { return .badFormat("the year must be four digits") }
+        if b.count == 4 { return .valid }
+        guard b[4] == 0x2D, let m = digits(b, 5..<7) else { return .badFormat("expected YYYY-MM") }
+        guard (1...12).contains(m) else { return .noMonth(m) }
+        if b.count == 7 { return .valid }
+        guard b[7] == 0x2D, let d = digits(b, 8..<10) else { return .badFormat("expected YYYY-MM-DD") }
         let last = daysIn(month: m, year: y)
-        guard (1...last).contains(d) else { return "\(String(format2: m))/\(y) has \(last) days" }
-        return nil
+        return (1...last).contains(d) ? .valid : .noDay(year: y, month: m, daysInMonth: last)
+    }
+
+    /// Why `s` is not a date, in the words of a query error, or nil when it is one.
+    public static func problem(_ s: String) -> String? {
+        switch check(s) {
+        case .valid: nil
+        case .badFormat(let detail): detail
+        case .noMonth(let m): "there is no month \(m)"
+        case .noDay(let y, let m, let last): "\(String(format2: m))/\(y) has \(last) days"
+        }
+    }
+
+    /// The number written by the ASCII digits of `b` in `r`; nil past the end or on a non-digit.
+    static func digits(_ b: [UInt8], _ r: Range<Int>) -> Int? {
+        guard r.upperBound <= b.count else { return nil }
+        var v = 0
+        for i in r { guard b[i] >= 0x30 && b[i] <= 0x39 else { return nil }; v = v * 10 + Int(b[i] - 0x30) }
+        return v
     }
 
     static func isLeap(_ y: Int) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
@@ -36,12 +57,7 @@ public enum Dates {
 
     /// The year, month or day of a date's text; nil when the date is coarser than asked.
     public static func part(_ s: String, _ which: Int) -> Int? {
-        let b = Array(s.utf8)
-        let r: Range<Int> = which == 0 ? 0..<4 : which == 1 ? 5..<7 : 8..<10
-        guard r.upperBound <= b.count else { return nil }
-        var v = 0
-        for i in r { guard b[i] >= 0x30 && b[i] <= 0x39 else { return nil }; v = v * 10 + Int(b[i] - 0x30) }
-        return v
+        digits(Array(s.utf8), which == 0 ? 0..<4 : which == 1 ? 5..<7 : 8..<10)
     }
 
     /// Days from 1970-01-01 to a day-precision date (Howard Hinnant's days_from_civil).

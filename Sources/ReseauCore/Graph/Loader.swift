@@ -551,22 +551,12 @@ func parseDecimal(_ s: String) -> Double? {
 /// nil for a real date written `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (ASCII digits only, the
 /// day within its month, 29 February only in leap years); else what is wrong, for the message.
 func dateProblem(_ s: String) -> String? {
-    let format = "write YYYY, YYYY-MM or YYYY-MM-DD"
-    let parts = s.utf8.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
-    func number(_ p: Substring.UTF8View.SubSequence, digits: Int) -> Int? {
-        guard p.count == digits, p.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
-        return p.reduce(0) { $0 * 10 + Int($1 - 0x30) }
+    switch Dates.check(s) {
+    case .valid: nil
+    case .badFormat: "write YYYY, YYYY-MM or YYYY-MM-DD"
+    case .noMonth(let m): "there is no month \(m)"
+    case .noDay(_, _, let last): "\(s.prefix(7)) has \(last) days"
     }
-    guard (1...3).contains(parts.count), let year = number(parts[0], digits: 4) else { return format }
-    guard parts.count >= 2 else { return nil }
-    guard let month = number(parts[1], digits: 2) else { return format }
-    guard (1...12).contains(month) else { return "there is no month \(month)" }
-    guard parts.count == 3 else { return nil }
-    guard let day = number(parts[2], digits: 2) else { return format }
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-    let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
-    guard (1...days).contains(day) else { return "\(s.prefix(7)) has \(days) days" }
-    return nil
 }
 
 /// True for `YYYY`, `YYYY-MM` or `YYYY-MM-DD` naming a real day.
