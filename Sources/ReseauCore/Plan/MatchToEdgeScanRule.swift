@@ -138,21 +138,31 @@ enum MatchToEdgeScanRule {
         }
     }
 
-    /// `e`, when it reads only the start node, rewritten to read a node row (slot 0) of its type.
-    static func rewriteStart(_ e: TypedExpr, _ m: EdgeMatchPlan) -> TypedExpr? {
-        func r(_ e: TypedExpr) -> TypedExpr? { rewriteStart(e, m) }
+    /// `e` with each field read replaced by `leaf`'s rewrite of it, through constants, `not`,
+    /// negation and binary operators; nil when `leaf` refuses a read or `e` holds anything else.
+    static func mapFieldReads(_ e: TypedExpr, _ leaf: (TypedExpr) -> TypedExpr?) -> TypedExpr? {
         switch e {
         case .constant: return e
-        case .access(.nodeField(let slot, let type, let field), let vt), .nodeField(.access(.slot(let slot), _), let type, let field, let vt):
-            guard slot == m.startSlot, type == m.startType else { return nil }
-            return .access(.nodeField(slot: 0, type: type, field: field), vt)
         case .unary(let op, let x, let t):
-            return r(x).map { .unary(op, $0, t) }
+            return mapFieldReads(x, leaf).map { .unary(op, $0, t) }
         case .binary(let op, let a, let b, let t):
-            guard let x = r(a), let y = r(b) else { return nil }
+            guard let x = mapFieldReads(a, leaf), let y = mapFieldReads(b, leaf) else { return nil }
             return .binary(op, x, y, t)
         default:
-            return nil
+            return leaf(e)
+        }
+    }
+
+    /// `e`, when it reads only the start node, rewritten to read a node row (slot 0) of its type.
+    static func rewriteStart(_ e: TypedExpr, _ m: EdgeMatchPlan) -> TypedExpr? {
+        mapFieldReads(e) { read in
+            switch read {
+            case .access(.nodeField(let slot, let type, let field), let vt), .nodeField(.access(.slot(let slot), _), let type, let field, let vt):
+                guard slot == m.startSlot, type == m.startType else { return nil }
+                return .access(.nodeField(slot: 0, type: type, field: field), vt)
+            default:
+                return nil
+            }
         }
     }
 
@@ -164,22 +174,17 @@ enum MatchToEdgeScanRule {
             if slot == m.otherSlot { return startIsFrom }
             return nil
         }
-        func r(_ e: TypedExpr) -> TypedExpr? { rewrite(e, m, startIsFrom: startIsFrom) }
-        switch e {
-        case .constant: return e
-        case .access(.nodeField(let slot, let type, let field), let vt), .nodeField(.access(.slot(let slot), _), let type, let field, let vt):
-            guard let to = end(slot) else { return nil }
-            return .nodeField(.access(.edgeEnd(slot: 0, to: to), .node(type)), type: type, field: field, vt)
-        case .access(.edgeField(let slot, let type, let field), let vt), .edgeField(.access(.slot(let slot), _), let type, let field, let vt):
-            guard slot == m.edgeSlot else { return nil }
-            return .access(.edgeField(slot: 0, type: type, field: field), vt)
-        case .unary(let op, let x, let t):
-            return r(x).map { .unary(op, $0, t) }
-        case .binary(let op, let a, let b, let t):
-            guard let x = r(a), let y = r(b) else { return nil }
-            return .binary(op, x, y, t)
-        default:
-            return nil
+        return mapFieldReads(e) { read in
+            switch read {
+            case .access(.nodeField(let slot, let type, let field), let vt), .nodeField(.access(.slot(let slot), _), let type, let field, let vt):
+                guard let to = end(slot) else { return nil }
+                return .nodeField(.access(.edgeEnd(slot: 0, to: to), .node(type)), type: type, field: field, vt)
+            case .access(.edgeField(let slot, let type, let field), let vt), .edgeField(.access(.slot(let slot), _), let type, let field, let vt):
+                guard slot == m.edgeSlot else { return nil }
+                return .access(.edgeField(slot: 0, type: type, field: field), vt)
+            default:
+                return nil
+            }
         }
     }
 }
