@@ -76,12 +76,7 @@ public final class Session {
     /// Returns how many statements ran and how many of them failed.
     public func runKeepingGoing(_ source: SourceText, to writer: ResultWriter,
                                 failed: (QueryError) -> Void) throws(QueryError) -> (statements: Int, failures: Int) {
-        if source.bytes.count > limits.maxQueryBytes {
-            throw .failed(Diagnostic(.parse, "the query text is \(source.bytes.count) bytes, over the limit of \(limits.maxQueryBytes)", at: Span(0, 0), hint: "raise it with --max-query-bytes"), source)
-        }
-        let tokens: [Token]
-        do { tokens = try Lexer.tokenize(source) } catch { throw .failed(error, source) }
-        let statements = StatementSplitter.split(tokens)
+        let statements = try compiler.statements(source)
         var failures = 0
         try onDeepEnoughStack(statements) { () throws(QueryError) in
             for statement in statements {
