@@ -134,6 +134,9 @@ public struct ReseauCommand: StatusCommand {
     @Option(name: .customLong("max-rows"), help: ArgumentHelp("Rows a sort, group, distinct, join side or path search may hold (default 10000000).", valueName: "N"))
     public var maxRows: Int?
 
+    @Option(name: .customLong("max-memory"), help: ArgumentHelp("Memory the rows, lists and strings one query keeps may take: 512M, 4G, 0 or none for no bound (default half the machine's memory, here \(Limits.describeBytes(Limits.defaultMaxMemory))).", valueName: "SIZE"))
+    public var maxMemory: String?
+
     @Option(name: .customLong("max-path"), help: ArgumentHelp("Longest 'path … max N' allowed (default 6).", valueName: "N"))
     public var maxPath: Int?
 
@@ -165,6 +168,9 @@ public struct ReseauCommand: StatusCommand {
         if let t = timeout, !(t > 0 && t.isFinite) { throw ValidationError("--timeout expects a positive number of seconds") }
         for (name, v) in [("--max-rows", maxRows), ("--max-path", maxPath), ("--max-depth", maxDepth), ("--max-nesting", maxNesting), ("--max-query-bytes", maxQueryBytes)] {
             if let v, v < 1 { throw ValidationError("\(name) expects a positive number") }
+        }
+        if let m = maxMemory, Limits.parseBytes(m) == nil {
+            throw ValidationError("--max-memory expects a size such as 512M or 4G (0 or none: no bound), not '\(m)'")
         }
         if let n = maxNesting, n > Limits.maxNestingCeiling {
             throw ValidationError("--max-nesting can be at most \(Limits.maxNestingCeiling)")
@@ -254,6 +260,7 @@ public struct ReseauCommand: StatusCommand {
         let session = Session(graph: graph)
         for b in bindings { session.setParam(b.name, b.value) }
         if let maxRows { session.limits.maxRows = maxRows }
+        if let maxMemory, let m = Limits.parseBytes(maxMemory) { session.limits.maxMemory = m }
         if let maxPath { session.limits.maxPathLength = maxPath }
         if let maxDepth { session.limits.maxFollowDepth = maxDepth }
         if let maxNesting { session.limits.maxNesting = maxNesting }
@@ -364,7 +371,7 @@ extension ReseauCommand {
         var out: [ScriptItem] = []
         var q = queries[...], f = scriptFiles[...], a = files[...]
         let valued: Set<String> = ["--data", "--format", "--param", "-o", "--color", "--timeout", "--max-rows",
-                                   "--max-path", "--max-depth", "--max-nesting", "--max-query-bytes", "--init"]
+                                   "--max-memory", "--max-path", "--max-depth", "--max-nesting", "--max-query-bytes", "--init"]
         var args = ReseauCommand.arguments[...]
         var onlyArguments = false
         while let x = args.popFirst() {

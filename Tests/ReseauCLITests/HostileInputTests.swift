@@ -142,6 +142,47 @@ final class BigNetwork: Sendable {
         #expect(r.stdout.isEmpty)
     }
 
+    /// Issue 16 item 3: a `let` of a cartesian product ignored `--max-rows` and grew until the
+    /// process aborted (5.7 GB). It is bounded by rows and, whatever --max-rows says, by bytes.
+    @Test func aLetOfACartesianProductIsBounded() throws {
+        let q = "let x = match (a:city),(b:city),(c:city),(d:city),(e:city); x | count"
+        let rows = try reseau(["--max-rows", "1000", "-e", q])
+        #expect(rows.status == 1)
+        #expect(rows.stderr.contains("error: 'let x' holds more than 1000 rows"), "\(rows.stderr)")
+        let bytes = try reseau(["--max-memory", "4M", "-e", q])
+        #expect(bytes.status == 1)
+        #expect(bytes.stderr.contains("error: 'let x' takes the query over its memory budget of 4M"), "\(bytes.stderr)")
+        #expect(bytes.stderr.contains("raise the bound with --max-memory"))
+        #expect(bytes.stdout.isEmpty)
+    }
+
+    /// `list()` over a big match (3.2 GB in the issue), with string concatenation inside it
+    /// (SIGSEGV): each kept item counts, and the aggregate's step is underlined.
+    @Test func listAggregatesAreBoundedByBytes() throws {
+        for q in ["match (a:city), (b:city), (c:city), (d:city) | aggregate l = list(a.name)",
+                  "match (a:city), (b:city), (c:city), (d:city) | aggregate l = list(a.name + \" \" + b.name + \" \" + c.name)"] {
+            let r = try reseau(["--max-memory", "8M", "-e", q])
+            #expect(r.status == 1, "\(q)")
+            #expect(r.stderr.contains("error: 'group' takes the query over its memory budget of 8M"), "\(r.stderr)")
+            #expect(r.stderr.contains("^^^"))
+        }
+    }
+
+    /// `--max-memory` takes sizes with units; 0 and none lift the bound; nonsense is a usage error.
+    @Test func maxMemoryTakesSizes() throws {
+        let q = "match (a:city), (b:city) | sort a.name, b.name | count"
+        #expect(try reseau(["--max-memory", "none", "-e", q]).status == 0)
+        #expect(try reseau(["--max-memory", "0", "-e", q]).status == 0)
+        #expect(try reseau(["--max-memory", "1G", "-e", q]).stdout.hasSuffix("\n"))
+        let small = try reseau(["--max-memory", "64K", "-e", q])
+        #expect(small.status == 1)
+        #expect(small.stderr.contains("'sort' takes the query over its memory budget of 64K"), "\(small.stderr)")
+        let bad = try reseau(["--max-memory", "lots", "-e", q])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("--max-memory expects a size such as 512M or 4G"))
+        #expect(try reseau(["--help"]).stdout.contains("--max-memory"))
+    }
+
     @Test func queryLengthAndNestingLimits() throws {
         let long = "cities | where name == \"" + String(repeating: "x", count: 2_000_000) + "\" | count"
         tmp.write("long.rql", long)
