@@ -183,6 +183,21 @@ final class BigNetwork: Sendable {
         #expect(try reseau(["--help"]).stdout.contains("--max-memory"))
     }
 
+    /// Issue 16 item 3: a table (or markdown) to a pipe or file held every row before printing
+    /// any. A result that fails late shows it without timing: its first rows are already out.
+    /// (The session holds 100 000 rows before output starts; the table then holds 1 000.)
+    @Test func aTableToAPipeStreamsAfterItsFirstRows() throws {
+        let q = "match (a:city), (b:city), (c:city), (d:city) | select a.name as a, b.name as b, c.name as c, d.name as d | distinct"
+        for format in ["table", "markdown"] {
+            let r = try reseau(["--max-rows", "150000", "--format", format, "-e", q])
+            #expect(r.status == 1)
+            #expect(r.stderr.contains("'distinct' holds more than 150000 rows"), "\(r.stderr)")
+            let lines = r.stdout.split(separator: "\n")
+            #expect(lines.count >= 100_000, "\(format): \(lines.count) lines written before the failure")
+            #expect(lines.first.map { $0.hasPrefix(format == "table" ? "a " : "| a |") } == true, "\(lines.first ?? "")")
+        }
+    }
+
     @Test func queryLengthAndNestingLimits() throws {
         let long = "cities | where name == \"" + String(repeating: "x", count: 2_000_000) + "\" | count"
         tmp.write("long.rql", long)
