@@ -370,7 +370,7 @@ extension Repl {
     func read(_ argument: String) {
         guard !argument.isEmpty else { Console.errorLine("error: .read expects a FILE"); return }
         do {
-            let source = try readSource(expandTilde(argument))
+            let source = try readSource(expandTilde(argument), maxBytes: session.limits.maxQueryBytes)
             runQuery(source)
         } catch {
             Console.errorLine(error.description)
