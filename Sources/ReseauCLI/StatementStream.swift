@@ -28,21 +28,25 @@ struct StatementStream {
     /// What the stream gives next.
     enum Item {
         case piece(ScriptPiece)
-        /// The text being read is over `maxBytes` (the message), or is not UTF-8.
+        /// The text being read is over `maxBytes`, or is not UTF-8 or cannot be read (the message).
         case tooLong(String)
-        case notUTF8(String)
+        case unreadable(String)
         case interrupted
         case end
     }
 
     /// Bytes read and not yet cut into lines.
     private var buffer: [UInt8] = []
+    /// Where the next line starts in `buffer`, and how far it was searched for a newline.
+    private var lineStart = 0
     private var scanned = 0
     private var atEnd = false
     private var started = false
     /// Lines of the open piece, and the stream line of its first line.
     private var pending: [String] = []
     private var pendingBytes = 0
+    /// Some line of `pending` is not blank.
+    private var pendingHasText = false
     private var pendingLine = 1
     /// Lines taken from the stream so far.
     private var lineCount = 0
@@ -62,23 +66,34 @@ struct StatementStream {
                 return .end
             }
             // A whole line in the buffer?
-            if let nl = buffer[scanned...].firstIndex(of: 0x0A) {
-                let bytes = buffer[..<nl]
-                buffer.removeFirst(nl + 1)
-                scanned = 0
-                guard let line = String(validating: bytes, as: UTF8.self) else { return .notUTF8("\(name): not UTF-8 text") }
+            if let nl = buffer[max(scanned, lineStart)...].firstIndex(of: 0x0A) {
+                let bytes = buffer[lineStart..<nl]
+                lineStart = nl + 1
+                scanned = lineStart
+                guard let line = String(validating: bytes, as: UTF8.self) else { return .unreadable("\(name): not UTF-8 text") }
                 take(line)
                 continue
             }
+            // No whole line left: drop the lines taken (once per read, not once per line).
+            buffer.removeFirst(lineStart)
+            lineStart = 0
             scanned = buffer.count
             if pendingBytes + buffer.count > maxBytes { return .tooLong(tooLongMessage(name, maxBytes)) }
             var chunk = [UInt8](repeating: 0, count: 65536)
             let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n < 0 && errno == EINTR { if SignalState.isInterrupted { return .interrupted } else { continue } }
-            if n <= 0 {
+            if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                // Stdin left non-blocking by whoever opened it: wait for it (a signal ends the wait).
+                var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                _ = poll(&p, 1, -1)
+                if SignalState.isInterrupted { return .interrupted }
+                continue
+            }
+            if n < 0 { return .unreadable("\(name): cannot read it (\(String(cString: strerror(errno))))") }
+            if n == 0 {
                 atEnd = true
                 if !buffer.isEmpty {
-                    guard let line = String(validating: buffer, as: UTF8.self) else { return .notUTF8("\(name): not UTF-8 text") }
+                    guard let line = String(validating: buffer, as: UTF8.self) else { return .unreadable("\(name): not UTF-8 text") }
                     buffer = []
                     take(line)
                 }
@@ -96,7 +111,7 @@ struct StatementStream {
 
     /// The open piece as a query, if it holds more than blanks; it is closed.
     private mutating func takePending() -> ScriptPiece? {
-        defer { pending = []; pendingBytes = 0; checkedAt = 0 }
+        defer { pending = []; pendingBytes = 0; checkedAt = 0; pendingHasText = false }
         let text = pending.joined(separator: "\n")
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
         return .query(SourceText(name: name, text: text, firstLine: pendingLine))
@@ -106,23 +121,24 @@ struct StatementStream {
         lineCount += 1
         let line = raw
         let t = (raw.hasSuffix("\r") ? String(raw.dropLast()) : raw).trimmingCharacters(in: .whitespaces)
-        let open = pending.joined(separator: "\n")
-        let openBlank = open.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
-        if t.hasPrefix("."), openBlank || Session.isComplete(open) {
+        // (The open text is joined only when a line may end it: a long statement is not joined
+        // again for every line.)
+        if t.hasPrefix("."), !pendingHasText || Session.isComplete(pending.joined(separator: "\n")) {
             if let p = takePending() { ready.append(p) }
             ready.append(.dot(t))
             return
         }
         // A line that starts another statement closes the open piece when that is complete.
-        if !openBlank, !t.isEmpty, !t.hasPrefix("|"), !t.hasPrefix("#") {
+        if pendingHasText, !t.isEmpty, !t.hasPrefix("|"), !t.hasPrefix("#") {
             if pending.count <= 64 || pending.count >= 2 * checkedAt {
                 checkedAt = pending.count
-                if Session.isComplete(open), let p = takePending() { ready.append(p) }
+                if Session.isComplete(pending.joined(separator: "\n")), let p = takePending() { ready.append(p) }
             }
         }
         if pending.isEmpty { pendingLine = lineCount }
         pending.append(line)
         pendingBytes += line.utf8.count + 1
+        if !t.isEmpty { pendingHasText = true }
         // A line ending with `;` closes the piece at once.
         if t.hasSuffix(";"), Session.isComplete(pending.joined(separator: "\n")), let p = takePending() { ready.append(p) }
     }
@@ -147,7 +163,7 @@ func runStream(_ stream: StatementStream, runner: Runner, keepGoing: Bool, dataF
             runner.file?.discard()
             Console.errorLine("error: " + message)
             return .queryFailed
-        case .notUTF8(let message):
+        case .unreadable(let message):
             runner.file?.discard()
             Console.errorLine("error: " + message)
             return .usage

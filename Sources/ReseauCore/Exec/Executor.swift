@@ -582,7 +582,8 @@ struct Accumulator {
         case .max: if best.isNull || (Semantics.compare(v, best) ?? 0) > 0 { best = v }
         case .list:
             items.append(v)
-            return MemoryLayout<Value>.stride + v.approximateBytes
+            // Two slots: the array doubles as it grows, so up to half of it is spare room.
+            return 2 * MemoryLayout<Value>.stride + v.approximateBytes
         case .count_distinct:
             let n = normalize(v)
             if distinct.insert(n).inserted { return MemoryLayout<Value>.stride + Executor.entryBytes + n.approximateBytes }

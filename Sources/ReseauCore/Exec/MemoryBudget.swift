@@ -58,16 +58,18 @@ struct Held {
 }
 
 extension Value {
-    /// Approximate heap bytes this value owns beyond its own 9-byte slot: a string's storage
-    /// (none for the 15 bytes Swift keeps inline), a list's buffer and its items.
+    /// Approximate heap bytes this value owns beyond its own slot: a string's storage (none for
+    /// the 15 bytes Swift keeps inline), a list's buffer and its items — with malloc's rounding
+    /// and header, so that the count follows the process's real growth.
     @inline(__always)
     var approximateBytes: Int {
         switch self {
         case .string(let s), .date(let s):
+            // Its heap object (a 32-byte header and the bytes), as malloc rounds and tags it.
             let n = s.utf8.count
-            return n > 15 ? 32 + n : 0
+            return n > 15 ? ((32 + n + 15) & ~15) + 16 : 0
         case .list(let items):
-            var n = 32 + items.count * MemoryLayout<Value>.stride
+            var n = 48 + items.count * MemoryLayout<Value>.stride
             for v in items { n &+= v.approximateBytes }
             return n
         default: return 0
@@ -78,7 +80,7 @@ extension Value {
 /// Approximate heap bytes of a kept row: its array buffer and what its values own.
 @inline(__always)
 func approximateBytes(_ row: [Value]) -> Int {
-    var n = 32 + row.count * MemoryLayout<Value>.stride
+    var n = 48 + row.count * MemoryLayout<Value>.stride
     for v in row { n &+= v.approximateBytes }
     return n
 }
