@@ -98,6 +98,7 @@ struct DotCommand: Sendable {
             Ctrl-C      drop the line being typed; while a query runs or prints: cancel it
             Ctrl-D      leave (on an empty line)
             Ctrl-R      search the history
+            Ctrl-Z      suspend to the shell; fg brings the prompt and the line back
 
             """,
         "formats": """

@@ -89,6 +89,21 @@ import Glibc
         quit(p)
     }
 
+    /// Ctrl-Z at the prompt, then `fg`: the terminal goes back to libedit's mode and the prompt
+    /// and the line typed so far are drawn again (they were not: the line stayed blank). Here the
+    /// REPL leads its own session, so the stop itself is discarded by the kernel (an orphaned
+    /// process group), but the suspend handler runs as under a shell: cooked mode for the
+    /// shell, then, once continued, edit mode and a redraw.
+    @Test func ctrlZThenFgRedrawsTheLine() throws {
+        let (p, _) = try start()
+        p.send("cities | cou")
+        try p.expect("cities | cou")
+        p.send("\u{1A}")
+        try p.expect("reseau> cities | cou", timeout: 5)
+        #expect(try p.run("nt").contains("\(FixtureNetwork.rows["cities"]!.count)"))
+        quit(p)
+    }
+
     @Test func tabCompletesADotCommandAndItsArgument() throws {
         let (p, _) = try start()
         p.send(".sch\t")
