@@ -62,6 +62,16 @@ public struct NodeReference: Sendable {
     }
 }
 
+/// The index of the field a role names; a role naming no field is a mistake in the schema
+/// itself, caught by every test that loads it.
+private func roleField(_ role: String?, in fields: [FieldDef], of type: String) -> Int? {
+    guard let role else { return nil }
+    guard let i = fields.firstIndex(where: { $0.name == role }) else {
+        preconditionFailure("schema: \(type) has no field '\(role)' for its role")
+    }
+    return i
+}
+
 /// A node's position, as two field indices of its type.
 public struct CoordinateFields: Sendable, Equatable {
     public let lat: Int
@@ -93,13 +103,7 @@ public struct NodeTypeDef: Sendable {
                 roles: NodeRoles = NodeRoles(), fields: [FieldDef], doc: String) {
         self.name = name; self.source = source; self.file = file; self.idColumn = idColumn
         self.idField = idField; self.fields = fields; self.roles = roles; self.doc = doc
-        func index(_ role: String?) -> Int? {
-            guard let role else { return nil }
-            guard let i = fields.firstIndex(where: { $0.name == role }) else {
-                preconditionFailure("schema: \(name) has no field '\(role)' for its role")
-            }
-            return i
-        }
+        func index(_ role: String?) -> Int? { roleField(role, in: fields, of: name) }
         nameField = index(roles.name)
         aliasField = index(roles.aliases)
         sourceField = index(roles.source)
@@ -145,13 +149,7 @@ public struct EdgeTypeDef: Sendable {
         self.name = name; self.source = source; self.file = file
         self.fromColumn = fromColumn; self.toColumn = toColumn; self.fromType = fromType; self.toType = toType
         self.undirected = undirected; self.parallelKey = parallelKey; self.fields = fields; self.doc = doc
-        func index(_ role: String?) -> Int? {
-            guard let role else { return nil }
-            guard let i = fields.firstIndex(where: { $0.name == role }) else {
-                preconditionFailure("schema: \(name) has no field '\(role)' for its role")
-            }
-            return i
-        }
+        func index(_ role: String?) -> Int? { roleField(role, in: fields, of: name) }
         kindField = index(kind)
         sourceField = index("source")
         for k in parallelKey { _ = index(k) }
