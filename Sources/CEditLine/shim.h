@@ -35,6 +35,15 @@ static inline int reseau_install_signal(int sig, void (*handler)(int), int resta
     return sigaction(sig, &sa, NULL);
 }
 
+/// Gives `sig` its default action (SIGTSTP: stop the process).
+static inline int reseau_default_signal(int sig) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = SIG_DFL;
+    sigemptyset(&sa.sa_mask);
+    return sigaction(sig, &sa, NULL);
+}
+
 /// Ignores `sig` (SIGPIPE: a closed stdout then shows up as EPIPE from write(2)).
 static inline int reseau_ignore_signal(int sig) {
     struct sigaction sa;

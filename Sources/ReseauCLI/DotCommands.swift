@@ -43,6 +43,9 @@ struct DotCommand: Sendable {
         DotCommand(name: "output", arguments: "[FILE]", summary: "send results to FILE; no FILE: back to the terminal",
                    details: "FILE is written atomically (a temporary file, then rename) when you switch back with .output, switch to another file, or leave (also when the terminal closes: SIGHUP); until then any earlier FILE is untouched. Its format comes from its extension (.csv, .json, .jsonl, .md, .dot, .graphml, .svg) unless .format set one; other files get TSV.",
                    argument: .file),
+        DotCommand(name: "pager", arguments: "[on|off|COMMAND]", summary: "show results taller than the screen through a pager (off by default)",
+                   details: "on uses $PAGER, else less -FRSX (which quits at once when the result fits); COMMAND runs with sh -c. With the pager on, tables on the terminal show every row (no .maxrows cap); a result that fits the screen is printed as usual. Quitting the pager (q) stops the query quietly. Without an argument, shows the setting.",
+                   argument: .none),
         DotCommand(name: "param", arguments: "NAME [VALUE]", summary: "bind $NAME to VALUE; no VALUE: unbind it",
                    details: "VALUE is an integer or a decimal when it parses as one, true/false a boolean, \"quoted\" or anything else a string. The same as --param NAME=VALUE.",
                    argument: .param),
@@ -79,7 +82,6 @@ struct DotCommand: Sendable {
         "log": ".output FILE sends results to a file",
         "changes": "Reseau never changes the network: queries only read it",
         "bail": "the REPL goes on after a failed query; scripts stop unless --keep-going",
-        "pager": "no pager: results on the terminal are capped (.maxrows N); .output FILE keeps every row",
     ]
 
     static func named(_ name: String) -> DotCommand? { all.first { $0.name == name } }
@@ -98,6 +100,7 @@ struct DotCommand: Sendable {
             Ctrl-C      drop the line being typed; while a query runs or prints: cancel it
             Ctrl-D      leave (on an empty line)
             Ctrl-R      search the history
+            Ctrl-Z      suspend to the shell; fg brings the prompt and the line back
 
             """,
         "formats": """
@@ -171,6 +174,7 @@ extension Repl {
             if argument.isEmpty { say("timer: \(runner.timer ? "on" : "off")\n") }
             else if let on = onOff(argument, command) { runner.timer = on }
         case "maxrows": maxRows(argument)
+        case "pager": pager(argument)
         case "width": width(argument)
         case "nullvalue":
             if argument.isEmpty { say("nullvalue: \(runner.nullText)\n") } else { runner.nullText = argument }
@@ -302,6 +306,23 @@ extension Repl {
         runner.maxRows = n
     }
 
+    /// `.pager on|off|COMMAND`.
+    func pager(_ argument: String) {
+        switch argument.lowercased() {
+        case "":
+            say("pager: \(runner.pager.map { "on (\($0))" } ?? "off (tables are capped at .maxrows)")\n")
+        case "off":
+            runner.pager = nil
+        default:
+            let command = argument.lowercased() == "on" ? Pager.defaultCommand() : argument
+            if let problem = Pager.problem(command) {
+                Console.errorLine("error: .pager: \(TerminalText.escape(problem))")
+                return
+            }
+            runner.pager = command
+        }
+    }
+
     func width(_ argument: String) {
         if argument.isEmpty {
             let w = runner.width.map { $0 == 0 ? "0 (never cut)" : String($0) } ?? "auto (the terminal's: \(Terminal.width().map(String.init) ?? "unknown"))"
@@ -328,6 +349,7 @@ extension Repl {
             ["format", runner.effectiveFormat.rawValue + (runner.format == nil ? " (the default here)" : "")],
             ["header", runner.header ? "on" : "off"],
             ["maxrows", runner.maxRows == 0 ? "0 (all rows)" : String(runner.maxRows)],
+            ["pager", runner.pager ?? "off"],
             ["width", runner.width.map { $0 == 0 ? "0 (never cut)" : String($0) } ?? "auto"],
             ["nullvalue", runner.nullText],
             ["timer", runner.timer ? "on" : "off"],

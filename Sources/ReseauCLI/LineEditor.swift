@@ -49,13 +49,18 @@ final class LineEditor: LineReader {
         rl_attempted_completion_function = lineEditorComplete
         rl_completion_query_items = 200
         stifle_history(1000)
+        // Ctrl-Z then `fg` redraws the line (Signals.swift). SA_RESTART: readline's read goes on.
+        _ = reseau_install_signal(SIGTSTP, reseauSuspendHandler, 1)
     }
 
     func readLine(prompt: String) -> LineInput {
         LineEditor.interruptKeyPressed = false
         rl_done = 0
         rl_resize_terminal()   // the window may have changed size since the last line
-        guard let p = readline(prompt) else {
+        SignalState.editing.store(true, ordering: .relaxed)
+        let line = readline(prompt)
+        SignalState.editing.store(false, ordering: .relaxed)
+        guard let p = line else {
             // A SIGINT that reached the process anyway (kill -INT) drops the line too.
             if LineEditor.interruptKeyPressed || (SignalState.isInterrupted && !SignalState.isTerminated) { return .interrupted }
             return .end

@@ -105,22 +105,9 @@ public enum Network {
     }
 }
 
-/// `text` in lines of at most `width` characters, broken at spaces (a longer word stays whole).
-func wrapWords(_ text: String, width: Int) -> [String] {
-    guard width > 0, text.count > width else { return [text] }
-    var lines: [String] = []
-    var current = ""
-    for word in text.split(separator: " ") {
-        if current.isEmpty { current = String(word) } else if current.count + 1 + word.count > width {
-            lines.append(current)
-            current = String(word)
-        } else {
-            current += " " + word
-        }
-    }
-    if !current.isEmpty { lines.append(current) }
-    return lines
-}
+/// `text` in lines of at most `width` terminal cells, broken at spaces (a longer word stays
+/// whole): the table's own wrapping.
+func wrapWords(_ text: String, width: Int) -> [String] { TableWriter.wrapped(text, width: width) }
 
 /// `text`, each of its lines wrapped at the terminal's width (when stdout is one), continuation
 /// lines indented like the line they continue.

@@ -48,6 +48,9 @@ final class Runner {
     var width: Int?
     /// `.nullvalue TEXT`: how the table shows null.
     var nullText = "∅"
+    /// `.pager on|COMMAND`: the pager results on the terminal go through when taller than the
+    /// screen (nil: none; then the row cap applies).
+    var pager: String?
     /// The writer of the previous run and what it wrote to, reused for the next result to the same
     /// output in the same format, so that results of several `-e` or `.read` are separated as
     /// the statements of one text are.
@@ -67,7 +70,7 @@ final class Runner {
         o.map = map
         o.isTerminal = terminal
         if let width { o.terminalWidth = width > 0 ? width : nil } else { o.terminalWidth = terminal ? Terminal.width() : nil }
-        o.maxRows = terminal && maxRows > 0 ? maxRows : nil
+        o.maxRows = terminal && maxRows > 0 && pager == nil ? maxRows : nil
         o.nullText = nullText
         o.color = Terminal.useColor(color, toTerminal: terminal)
         return o
@@ -97,7 +100,8 @@ final class Runner {
         if SignalState.isInterrupted { return .interrupted }
         session.cancellation.reset()
         if let timeout { session.cancellation.setTimeout(timeout) }
-        let out: DescriptorOutput = file ?? stdout
+        let paged = file == nil && toTerminal ? pager.map { PagerOutput(command: $0, screenRows: Pager.screenRows()) } : nil
+        let out: DescriptorOutput = file ?? paged ?? stdout
         var o = options()
         if let once { o.format = once }
         let writer = once == nil ? self.writer(for: out, o) : makeWriter(o, graph: session.graph, output: out)
@@ -117,10 +121,19 @@ final class Runner {
             }
         } catch {
             out.discardPending()
-            outcome = report(error)
+            // The reader leaves the pager first: messages then go to a screen of their own.
+            do { try paged?.finish(console: stdout) } catch {
+                // The result failed already; its error is the one to report.
+            }
+            if case .output(let e) = error, e is PagerClosed { outcome = .success } else { outcome = report(error) }
         }
         if outcome != .interrupted && outcome != .outputClosed {
-            do { try out.flush() } catch {
+            do {
+                try out.flush()
+                // Ctrl-C inside the pager, once every row was sent to it, is the pager's business.
+                if try paged?.finish(console: stdout) == true && SignalState.isInterrupted { SignalState.clear() }
+            } catch {
+                if error is PagerClosed { return .success }
                 if error is OutputClosed { return .outputClosed }
                 if error is OutputInterrupted { Console.errorLine(interruptedMessage); return .interrupted }
                 Console.errorLine("error: \(error)")

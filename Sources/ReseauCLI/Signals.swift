@@ -21,6 +21,8 @@ enum SignalState {
     static let temporaryFile = Atomic<UInt>(0)
     /// When true, a second signal ends the process at once with status 130 (scripts; not the REPL).
     static let forceOnSecond = Atomic<Bool>(false)
+    /// True while libedit edits a line (the terminal is in its mode, the prompt drawn).
+    static let editing = Atomic<Bool>(false)
 
     /// Installs the handlers for SIGINT and SIGTERM, and ignores SIGPIPE. Until `retarget`
     /// names a session's flag, a signal only sets `interrupted`.
@@ -33,6 +35,7 @@ enum SignalState {
         temporaryFile.store(temporaryFile.load(ordering: .relaxed), ordering: .relaxed)
         _ = CachedLoader.temporaryFile.load(ordering: .relaxed)
         forceOnSecond.store(force, ordering: .relaxed)
+        editing.store(false, ordering: .relaxed)
         _ = reseau_ignore_signal(SIGPIPE)
         _ = reseau_install_signal(SIGINT, reseauSignalHandler, 0)
         _ = reseau_install_signal(SIGTERM, reseauSignalHandler, 0)
@@ -85,6 +88,30 @@ private func reseauSignalHandler(_ signal: Int32) {
         let message: StaticString = "interrupted\n"
         _ = write(2, message.utf8Start, message.utf8CodeUnitCount)
         _exit(130)
+    }
+}
+
+/// Ctrl-Z (SIGTSTP) in the REPL, the way libedit's own handler and APUE's `sig_tstp` do it:
+/// while a line is edited, the terminal goes back to its normal mode for the shell; the process
+/// stops (default action, the signal unblocked); once `fg` continues it, the handler is put back
+/// and, at the prompt, libedit's mode is restored and the prompt and line drawn again. (Before,
+/// libedit was left without a handler: after `fg` the line stayed blank.) libedit's calls are
+/// not async-signal-safe in general; here the main thread is blocked in read(2) inside
+/// readline, which is the case libedit's own handler relies on too.
+func reseauSuspendHandler(_ signal: Int32) {
+    let editing = SignalState.editing.load(ordering: .relaxed)
+    if editing { rl_deprep_terminal() }
+    _ = reseau_default_signal(SIGTSTP)
+    var set = sigset_t()
+    sigemptyset(&set)
+    sigaddset(&set, SIGTSTP)
+    _ = sigprocmask(SIG_UNBLOCK, &set, nil)
+    _ = kill(getpid(), SIGTSTP)
+    // Continued (or the stop was discarded: an orphaned process group).
+    _ = reseau_install_signal(SIGTSTP, reseauSuspendHandler, 1)
+    if editing {
+        rl_prep_terminal(1)
+        rl_forced_update_display()
     }
 }
 

@@ -89,6 +89,47 @@ import Glibc
         quit(p)
     }
 
+    /// Ctrl-Z at the prompt, then `fg`: the terminal goes back to libedit's mode and the prompt
+    /// and the line typed so far are drawn again (they were not: the line stayed blank). Here the
+    /// REPL leads its own session, so the stop itself is discarded by the kernel (an orphaned
+    /// process group), but the suspend handler runs as under a shell: cooked mode for the
+    /// shell, then, once continued, edit mode and a redraw.
+    @Test func ctrlZThenFgRedrawsTheLine() throws {
+        let (p, _) = try start()
+        p.send("cities | cou")
+        try p.expect("cities | cou")
+        p.send("\u{1A}")
+        try p.expect("reseau> cities | cou", timeout: 5)
+        #expect(try p.run("nt").contains("\(FixtureNetwork.rows["cities"]!.count)"))
+        quit(p)
+    }
+
+    /// `.pager COMMAND`: a result taller than the screen (40 rows here) goes through the pager,
+    /// uncapped; one that fits is printed directly; a pager that quits early stops the query
+    /// quietly and the prompt comes back.
+    @Test func pagerTakesResultsTallerThanTheScreen() throws {
+        let (p, _) = try start()
+        try p.run(#".pager sed 's/^/paged: /'"#)
+        // 3 × 3 × 3 city bindings: 27 rows, plus header and footer, fit; 4 × … do not.
+        let short = try p.run("cities | select name")
+        #expect(!short.contains("paged: "))
+        let tall = try p.run("match (a:city), (b:city), (c:city), (d:city) | select a, b, c, d")
+        #expect(tall.contains("paged: Clermont-Ferrand"))
+        #expect(tall.contains("81 rows"))
+        #expect(!tall.contains("shown"))   // no row cap through the pager
+        // A pager that reads one line and quits: no error, the REPL goes on.
+        try p.run(".pager head -1")
+        let cut = try p.run("match (a:city), (b:city), (c:city), (d:city) | select a, b, c, d")
+        #expect(!cut.contains("error"))
+        #expect(!cut.contains("interrupted"))
+        #expect(try p.run(".pager").contains("pager: on (head -1)"))
+        try p.run(".pager off")
+        #expect(try p.run(".pager").contains("pager: off"))
+        // A pager that is not installed is refused when set.
+        #expect(try p.run(".pager no-such-pager-here").contains("'no-such-pager-here' is not installed"))
+        quit(p)
+    }
+
     @Test func tabCompletesADotCommandAndItsArgument() throws {
         let (p, _) = try start()
         p.send(".sch\t")

@@ -32,6 +32,13 @@ struct PlannerRuleTests {
         "match (a:city)-[t:twin]-(b:city) | where t.since > 1970 and a.name != \"Salford\" | select a.name as an, b.name as bn, t.since",
         "match (a {name: \"Clermont-Ferrand\"})-[t:twin]-(b) | select b.name",
         "match (a:city)-[:member]->(o:org) | group by o: n = count() | sort n desc, o.name",
+        // match order under count: the cheapest variables first, the same count
+        "match (c:city)-[:twin]-(x:city), (c)-[:partner]->(p:project) | count",
+        "match (o:org)-[:funds]->(p:project)<-[:partner]-(c:city) | where c.michelin | count",
+        "match (a:city)-[:member]->(o:org), (b:city)-[:member]->(o) | where a != b | count",
+        "match (a:country), (b:org {kind: \"network\"}) | count",
+        "match (a)-[v:visit]->(b), (b)-[:twin]-(c) | where a != c | select a.name as an | count",
+        "match (c:city)-[:twin]-(x:city), (c)-[:partner]->(p:project) | select c.name as cn, x.name as xn, p.name as pn",
         // filter into scan, partly
         "cities | where michelin and population > 100000 and name != \"Cuneo\" | select name",
         "cities | where population > 100000 and exists(out partner) | select name",
@@ -69,6 +76,8 @@ struct PlannerRuleTests {
         "match (a:city)<-[v:visit]-(b) | select a.name as an, b.name as bn, v.trip",
         "match (a:city)<-[v:visit]-(b) | where b.population > 1 | count",
         "match (a)-[v:visit]-(b:city {michelin: true}) | count",
+        "match (a)-[v:visit]-(b), (b)-[w:visit]->(c), (c)-[:twin]-(d) | count",
+        "match (a:city {michelin: true})-[v:visit]-(b), (b)<-[w:visit]-(c) | where v != w | count",
     ]
 
     @Test(arguments: loopQueries)

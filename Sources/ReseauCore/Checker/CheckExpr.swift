@@ -121,13 +121,13 @@ extension Checker {
         func nameField(_ e: TypedExpr) -> Int? {
             switch e {
             case .access(.nodeField(_, let t, let f), _), .nodeField(_, let t, let f, _):
-                return schema.nodeTypes[t].fieldIndex("name") == f ? t : nil
+                return schema.nodeTypes[t].nameField == f ? t : nil
             default: return nil
             }
         }
         for (field, value, fieldExpr, valueExpr) in [(l, r, a, b), (r, l, b, a)] {
             guard let t = nameField(field), case .constant(.string(let s)) = value else { continue }
-            guard let ni = schema.nodeTypes[t].fieldIndex("name"), case .string(let col) = graph.nodes[t].columns[ni],
+            guard let ni = schema.nodeTypes[t].nameField, case .string(let col) = graph.nodes[t].columns[ni],
                   col.code(of: s) == nil else { continue }
             let refs = graph.lookup(s, type: t)
             guard refs.count == 1 else { continue }
@@ -321,8 +321,9 @@ extension Checker {
             return .call(b, args, t)
         case .distance:
             try arity(fn, args, 2...2, span)
+            let placed = schema.nodeTypes.filter { $0.coordinates != nil }.map { "a " + $0.name }.joined(separator: " or ")
             for i in 0..<2 {
-                try need(i, { if case .node(let t) = $0 { t == nil || schema.nodeTypes[t!].fieldIndex("lat") != nil } else { false } }, "a city")
+                try need(i, { if case .node(let t) = $0 { t == nil || schema.nodeTypes[t!].coordinates != nil } else { false } }, placed)
             }
             return .call(b, args, .decimal)
         case .number:

@@ -29,15 +29,18 @@ extension Checker {
                 }
                 type = t
             }
+            // The name property follows the lookup rules (aliases, case, accents); an untyped
+            // node has only its id and a name.
+            let nameKey = type.map { schema.nodeTypes[$0].roles.name } ?? "name"
             let fieldNames = type.map { ["id"] + schema.nodeTypes[$0].fields.map(\.name) } ?? ["id", "name"]
             var fs = try filters(p.properties, fields: fieldNames, what: type.map { schema.nodeTypes[$0].name } ?? "node")
             var candidates: [NodeRef]? = nil
-            if let i = fs.firstIndex(where: { $0.field == "name" }) {
-                guard case .constant(.string(let name)) = fs[i].value else { throw fail("'name' must be a string", p.span) }
+            if let nameKey, let i = fs.firstIndex(where: { $0.field == nameKey }) {
+                guard case .constant(.string(let name)) = fs[i].value else { throw fail("'\(nameKey)' must be a string", p.span) }
                 candidates = graph.lookup(name, type: type)
                 if candidates!.isEmpty {
                     let close = closestNames(to: name, in: graph.allNames(type: type), limit: 3)
-                    let e = p.properties.first { $0.0.text == "name" }!.1
+                    let e = p.properties.first { $0.0.text == nameKey }!.1
                     throw fail("no \(type.map { schema.nodeTypes[$0].name } ?? "node") named \"\(name)\"", e.span,
                                hint: close.isEmpty ? nil : "did you mean " + close.map { "\"\($0)\"" }.joined(separator: " or ") + "?")
                 }

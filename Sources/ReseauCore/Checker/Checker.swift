@@ -162,7 +162,7 @@ public struct Checker {
         let v = try constant(e)
         guard case .string(let name) = v else { throw fail("expected a name in quotes", e.span) }
         var refs = graph.lookup(name, type: type)
-        if refs.isEmpty, type == Schema.city || type == nil {
+        if refs.isEmpty, type == schema.placeType || type == nil {
             // Allow the id itself: city "clermont-ferrand".
             if let r = graph.node(withID: name), type == nil || Int(r.type) == type { refs = [r] }
         }
@@ -206,9 +206,9 @@ public struct Checker {
             type = x
         } else if case .string(let s)? = try? constant(ep.name) {
             // A bare name is a city when one matches, else any node.
-            let cities = graph.lookup(s, type: Schema.city)
+            let cities = graph.lookup(s, type: schema.placeType)
             if cities.count == 1 { return cities[0] }
-            if cities.count > 1 { type = Schema.city }
+            if cities.count > 1 { type = schema.placeType }
         }
         return try resolveName(ep.name, type: type).0[0]
     }
@@ -347,11 +347,15 @@ public struct Checker {
             return try checkJoin(input, src, on, outer: outer, alias: alias)
         case .twins:
             let slot = try requireNodeRows(input, step)
-            if let t = shape.nodeType, t != Schema.city {
-                throw fail("'twins' needs city rows, these rows are \(schema.nodeTypes[t].source)", step.keyword.span)
+            guard let twins = schema.twinsStep else {
+                throw fail("this network has no 'twins' step", step.keyword.span, hint: "walk its edges with 'out', 'in' or 'follow'")
             }
-            let s = graphStepShape(Schema.city, from: Schema.city, extra: nil, edgeType: .edge(Schema.twin))
-            return PlanNode(.expand(input, slot: slot, edgeTypes: [Schema.twin], direction: .both, kind: "twinning"), s)
+            let def = schema.edgeTypes[twins.edgeType]
+            if let t = shape.nodeType, t != def.fromType {
+                throw fail("'twins' needs \(schema.nodeTypes[def.fromType].name) rows, these rows are \(schema.nodeTypes[t].source)", step.keyword.span)
+            }
+            let s = graphStepShape(def.toType, from: def.fromType, extra: nil, edgeType: .edge(twins.edgeType))
+            return PlanNode(.expand(input, slot: slot, edgeTypes: [twins.edgeType], direction: .both, kind: twins.kind), s)
         case .out(let n), .in(let n):
             let slot = try requireNodeRows(input, step)
             let et = try edgeType(n)
@@ -386,10 +390,11 @@ public struct Checker {
                 let cands = schema.nodeTypes.map(\.source)
                 throw fail("unknown node set '\(srcName.text)'", srcName.span, hint: suggest(srcName.text, cands))
             }
-            guard schema.nodeTypes[t].fieldIndex("lat") != nil else {
-                throw fail("\(srcName.text) have no coordinates", srcName.span, hint: "nearest works on cities")
+            guard schema.nodeTypes[t].coordinates != nil else {
+                let with = schema.nodeTypes.filter { $0.coordinates != nil }.map(\.source)
+                throw fail("\(srcName.text) have no coordinates", srcName.span, hint: "nearest works on " + with.joined(separator: ", "))
             }
-            if let it = shape.nodeType, schema.nodeTypes[it].fieldIndex("lat") == nil {
+            if let it = shape.nodeType, schema.nodeTypes[it].coordinates == nil {
                 throw fail("'nearest' needs rows with coordinates, these rows are \(schema.nodeTypes[it].source)", step.keyword.span)
             }
             var k = 1

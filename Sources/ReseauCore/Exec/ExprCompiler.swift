@@ -339,11 +339,10 @@ extension Executor {
                 return .null
             }
         case .distance:
-            let lat = graph.schema.nodeTypes.map { $0.fieldIndex("lat") }, lon = graph.schema.nodeTypes.map { $0.fieldIndex("lon") }
-            func coords(_ v: Value) -> (Double, Double)? {
-                guard case .node(let n) = v, let a = lat[Int(n.type)], let o = lon[Int(n.type)],
-                      let x = graph.field(n, a).number, let y = graph.field(n, o).number else { return nil }
-                return (x, y)
+            let fields = graph.schema.nodeTypes.map(\.coordinates)
+            func coords(_ v: Value) -> (lat: Double, lon: Double)? {
+                guard case .node(let n) = v else { return nil }
+                return graph.position(of: n, fields)
             }
             return { row in
                 guard let p = coords(try cs[0](row)), let q = coords(try cs[1](row)) else { return .null }

@@ -15,7 +15,7 @@ extension Executor {
         var kindCodes: [Int: ([Int32], Int32)] = [:]
         if let kind {
             for t in types {
-                if let f = graph.schema.edgeTypes[t].fieldIndex("kind"), case .string(let sc) = graph.edges[t].columns[f] {
+                if let f = graph.schema.edgeTypes[t].kindField, case .string(let sc) = graph.edges[t].columns[f] {
                     kindCodes[t] = (sc.codes, sc.code(of: kind) ?? -2)
                 }
             }
@@ -156,11 +156,8 @@ extension Executor {
         let f = try filter.map { try compile($0) }
         let usesPrev = filter.map { uses($0, slot: 1) } ?? false
         let graph = self.graph
-        let lat = graph.schema.nodeTypes.map { $0.fieldIndex("lat") }, lon = graph.schema.nodeTypes.map { $0.fieldIndex("lon") }
-        func coords(_ n: NodeRef) -> (Double, Double)? {
-            guard let a = lat[Int(n.type)], let o = lon[Int(n.type)], let x = graph.field(n, a).number, let y = graph.field(n, o).number else { return nil }
-            return (x, y)
-        }
+        let fields = graph.schema.nodeTypes.map(\.coordinates)
+        func coords(_ n: NodeRef) -> (lat: Double, lon: Double)? { graph.position(of: n, fields) }
         // Candidates with coordinates (and, when the filter does not look at `prev`, passing it).
         var all: [(NodeRef, Double, Double)] = []
         for i in 0..<graph.nodes[type].count {

@@ -96,8 +96,8 @@ public final class Graph: Sendable {
                     }
                 }
             }
-            let nameCol = def.fieldIndex("name").map { table.columns[$0] }
-            let aliasCol = def.fieldIndex("aliases").map { table.columns[$0] }
+            let nameCol = def.nameField.map { table.columns[$0] }
+            let aliasCol = def.aliasField.map { table.columns[$0] }
             for i in 0..<table.count {
                 if case .string(let sc)? = nameCol, let n = sc.string(i) { let f = fold(n); if !f.isEmpty { add(f, i) } }
                 if case .list(let l)? = aliasCol { for a in l[i] { let f = fold(a); if !f.isEmpty { add(f, i) } } }
@@ -127,10 +127,18 @@ public final class Graph: Sendable {
     @inline(__always)
     public func field(_ e: EdgeRef, _ field: Int) -> Value { edges[Int(e.type)].columns[field].value(Int(e.index)) }
 
+    /// Latitude and longitude of `n` (its type's coordinate fields), when both are set.
+    /// Hot loops take `fields` once (`schema.nodeTypes.map(\.coordinates)`) and pass it in.
+    @inline(__always)
+    public func position(of n: NodeRef, _ fields: [CoordinateFields?]) -> (lat: Double, lon: Double)? {
+        guard let c = fields[Int(n.type)], let x = field(n, c.lat).number, let y = field(n, c.lon).number else { return nil }
+        return (x, y)
+    }
+
     /// The node's display name: its `name`, or its id when the type has no name.
     public func name(of n: NodeRef) -> String {
         let t = nodes[Int(n.type)]
-        if let f = schema.nodeTypes[t.type].fieldIndex("name"), case .string(let s) = t.columns[f], let v = s.string(Int(n.index)) {
+        if let f = schema.nodeTypes[t.type].nameField, case .string(let s) = t.columns[f], let v = s.string(Int(n.index)) {
             return v
         }
         return t.ids[Int(n.index)]
@@ -169,11 +177,11 @@ public final class Graph: Sendable {
             let def = schema.nodeTypes[t], table = nodes[t]
             guard !keyBytes.isEmpty else { continue }
             var hits = Set<Int32>()
-            if let f = def.fieldIndex("name"), case .string(let sc) = table.columns[f] {
+            if let f = def.nameField, case .string(let sc) = table.columns[f] {
                 let matching = Set(sc.dictionary.indices.filter { foldedEquals(sc.dictionary[$0], keyBytes) }.map { Int32($0) })
                 if !matching.isEmpty { for (i, c) in sc.codes.enumerated() where matching.contains(c) { hits.insert(Int32(i)) } }
             }
-            if let a = def.fieldIndex("aliases"), case .list(let l) = table.columns[a] {
+            if let a = def.aliasField, case .list(let l) = table.columns[a] {
                 for (i, names) in l.enumerated() where !names.isEmpty && names.contains(where: { foldedEquals($0, keyBytes) }) { hits.insert(Int32(i)) }
             }
             for i in hits.sorted() { out.append(NodeRef(type: t, index: Int(i))) }
@@ -185,9 +193,9 @@ public final class Graph: Sendable {
     public func allNames(type: Int?) -> [String] {
         var out: [String] = []
         for t in type.map({ [$0] }) ?? Array(nodes.indices) {
-            guard let f = schema.nodeTypes[t].fieldIndex("name"), case .string(let s) = nodes[t].columns[f] else { continue }
+            guard let f = schema.nodeTypes[t].nameField, case .string(let s) = nodes[t].columns[f] else { continue }
             for i in 0..<nodes[t].count { if let n = s.string(i) { out.append(n) } }
-            if let a = schema.nodeTypes[t].fieldIndex("aliases"), case .list(let l) = nodes[t].columns[a] {
+            if let a = schema.nodeTypes[t].aliasField, case .list(let l) = nodes[t].columns[a] {
                 for x in l { out.append(contentsOf: x) }
             }
         }

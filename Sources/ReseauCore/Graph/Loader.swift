@@ -148,8 +148,9 @@ struct NodePass {
     var idLines: [[Int32]] = []
     /// Node types whose file could not be read at all: references to them are not reported again.
     var failedTypes = Set<Int>()
-    /// The column (in characters) of each city's country code, for "unknown country code".
-    var countryCodeColumns: [Int32] = []
+    /// By node type, the column (in characters) of each row's reference field (a city's
+    /// country code), for "unknown country code".
+    var referenceColumns: [Int: [Int32]] = [:]
 
     /// A cell's pending reference to a node, resolved once every node is known.
     struct PendingRef { var table: Int; var column: Int; var row: Int; var id: String; var line: Int; var col: Int; var type: Int? }
@@ -166,10 +167,12 @@ struct NodePass {
             /// For node-valued fields, the referenced type (`type` nil: any).
             let refTypes: [(type: Int?, Void)?] = def.fields.map { if case .node(let t) = $0.type { (t, ()) } else { nil } }
             let header = (def.idColumn.map { [$0] } ?? []) + def.fields.filter(\.inFile).map(\.name)
-            // Cities: lat and lon are checked as they are read (with their column), and the
-            // column of each row's country code is kept for `fillCountries`' messages.
-            let rangeLimits: [Double?] = def.fields.map { f in t == Schema.city ? (f.name == "lat" ? 90 : f.name == "lon" ? 180 : nil) : nil }
-            let countryCodeField = t == Schema.city ? def.fieldIndex("country_code") ?? -1 : -1
+            // Coordinates are checked as they are read (with their column), and the column of
+            // each row's reference (a city's country code) is kept for `fillComputed`'s messages.
+            var rangeLimits = [Double?](repeating: nil, count: def.fields.count)
+            if let c = def.coordinates { rangeLimits[c.lat] = 90; rangeLimits[c.lon] = 180 }
+            let referenceField = def.roles.reference.flatMap { def.fieldIndex($0.field) } ?? -1
+            var referenceColumns: [Int32] = []
             var reader = FileReader(source: source, file: def.file)
             let readable = reader.read(header: header) { fr, r, fields, line in
                 var k = 0
@@ -205,18 +208,19 @@ struct NodePass {
                     else if let limit = rangeLimits[fi], case let v = builders[fi].decimals[builders[fi].decimals.count - 1], !v.isNaN, abs(v) > limit {
                         fr.fail(f.line, r.column(f), "\(def.fields[fi].name) \(formatDecimal(v)) is out of range (-\(Int(limit))…\(Int(limit)))")
                     }
-                    if fi == countryCodeField { countryCodeColumns.append(Int32(truncatingIfNeeded: r.column(f))) }
+                    if fi == referenceField { referenceColumns.append(Int32(truncatingIfNeeded: r.column(f))) }
                 }
                 ids.append(id)
                 lines.append(Int32(truncatingIfNeeded: line))
             }
             if !readable { failedTypes.insert(t) }
+            if referenceField >= 0 { self.referenceColumns[t] = referenceColumns }
             idLines.append(lines)
             errors += reader.errors
             tables.append(NodeTable(type: t, ids: ids, columns: builders.map { $0.column }, lines: lines))
         }
         resolve(pending, &tables)
-        fillCountries(&tables)
+        fillComputed(&tables)
         return tables
     }
 
@@ -248,34 +252,44 @@ struct NodePass {
         for (t, cols) in columns { for (c, a) in cols { tables[t].columns[c] = .node(a) } }
     }
 
-    /// Computed fields: `country.code` (the id), `city.country` and `city.continent` through `country_code`.
-    mutating func fillCountries(_ tables: inout [NodeTable]) {
-        let ct = tables[Schema.country], cdef = schema.nodeTypes[Schema.country]
-        guard let nameF = cdef.fieldIndex("name"), let contF = cdef.fieldIndex("continent"), let codeF = cdef.fieldIndex("code") else { return }
-        var code = StringColumnBuilder()
-        for id in ct.ids { code.append(id) }
-        tables[Schema.country].columns[codeF] = .string(code.column)
-        var byCode: [String: Int] = [:]
-        for (i, id) in ct.ids.enumerated() { byCode[id] = i }
-        let def = schema.nodeTypes[Schema.city]
-        guard let ccF = def.fieldIndex("country_code"), let countryF = def.fieldIndex("country"), let continentF = def.fieldIndex("continent"),
-              case .string(let cc) = tables[Schema.city].columns[ccF],
-              case .string(let names) = ct.columns[nameF], case .string(let conts) = ct.columns[contF] else { return }
-        // One lookup per distinct code, then a code-to-code map per row.
-        let countryRow = cc.dictionary.map { byCode[$0] }
-        let nameDict = names.dictionary, contDict = conts.dictionary
-        var country = [Int32](repeating: -1, count: cc.codes.count), continent = country
-        for (i, c) in cc.codes.enumerated() where c >= 0 {
-            if let r = countryRow[Int(c)] {
-                country[i] = names.codes[r]; continent[i] = conts.codes[r]
-            } else {
-                fail(def.file, Int(tables[Schema.city].lines[i]), i < countryCodeColumns.count ? Int(countryCodeColumns[i]) : 1,
-                     "unknown country code '\(shown(cc.dictionary[Int(c)]))' (not in \(cdef.file))"
-                     + (errors.count < Loader.maxErrors ? suggestion(cc.dictionary[Int(c)], ct.ids) : ""))
+    /// Computed fields, from the schema's roles: an id repeated as a field (`country.code`),
+    /// and fields copied through a reference (`city.country` and `city.continent` from the
+    /// country whose code is in `city.country_code`). Copied fields are string columns that
+    /// share the referenced column's dictionary.
+    mutating func fillComputed(_ tables: inout [NodeTable]) {
+        for (t, def) in schema.nodeTypes.enumerated() {
+            guard let idF = def.idField.flatMap(def.fieldIndex) else { continue }
+            var code = StringColumnBuilder()
+            for id in tables[t].ids { code.append(id) }
+            tables[t].columns[idF] = .string(code.column)
+        }
+        for (t, def) in schema.nodeTypes.enumerated() {
+            guard let ref = def.roles.reference, let refF = def.fieldIndex(ref.field),
+                  case .string(let cc) = tables[t].columns[refF] else { continue }
+            let target = tables[ref.type], tdef = schema.nodeTypes[ref.type]
+            var byID: [String: Int] = [:]
+            for (i, id) in target.ids.enumerated() { byID[id] = i }
+            // One lookup per distinct code, then a code-to-code map per row.
+            let targetRow = cc.dictionary.map { byID[$0] }
+            let copies: [(into: Int, from: StringColumn)] = ref.copies.compactMap { c in
+                guard let i = def.fieldIndex(c.into), let f = tdef.fieldIndex(c.from), case .string(let col) = target.columns[f] else { return nil }
+                return (i, col)
+            }
+            var codes = [[Int32]](repeating: [Int32](repeating: -1, count: cc.codes.count), count: copies.count)
+            let columns = referenceColumns[t] ?? []
+            for (i, c) in cc.codes.enumerated() where c >= 0 {
+                if let r = targetRow[Int(c)] {
+                    for k in copies.indices { codes[k][i] = copies[k].from.codes[r] }
+                } else {
+                    fail(def.file, Int(tables[t].lines[i]), i < columns.count ? Int(columns[i]) : 1,
+                         "unknown \(String(ref.field.map { $0 == "_" ? " " : $0 })) '\(shown(cc.dictionary[Int(c)]))' (not in \(tdef.file))"
+                         + (errors.count < Loader.maxErrors ? suggestion(cc.dictionary[Int(c)], target.ids) : ""))
+                }
+            }
+            for k in copies.indices {
+                tables[t].columns[copies[k].into] = .string(StringColumn(codes: codes[k], dictionary: copies[k].from.dictionary))
             }
         }
-        tables[Schema.city].columns[countryF] = .string(StringColumn(codes: country, dictionary: nameDict))
-        tables[Schema.city].columns[continentF] = .string(StringColumn(codes: continent, dictionary: contDict))
     }
 }
 
@@ -310,7 +324,7 @@ struct EdgeContext: Sendable {
         var from: [Int32] = [], to: [Int32] = []
         var builders = def.fields.map { ColumnBuilder($0) }
         let header = [def.fromColumn, def.toColumn] + def.fields.map(\.name)
-        let checkDuplicates = def.undirected || !def.fields.contains { $0.name == "year" || $0.name == "trip" }
+        let checkDuplicates = def.forbidsParallelEdges
         var seenPairs = PairSet(capacity: checkDuplicates ? 1024 : 0)
         let fromName = schema.nodeTypes[def.fromType].name, toName = schema.nodeTypes[def.toType].name
         var reader = FileReader(source: source, file: def.file)

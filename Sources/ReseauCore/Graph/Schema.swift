@@ -22,6 +22,62 @@ public struct FieldDef: Sendable {
     }
 }
 
+/// What some fields of a node type mean to the engine, beyond their value type. Code outside
+/// this file asks a type for its roles (`def.nameField`, `def.coordinates`…) instead of
+/// looking fields up by a literal name, so a new node type is a `NodeTypeDef` plus its file.
+public struct NodeRoles: Sendable {
+    /// The name: what a lookup (`city "Lyon"`) matches, what labels show, what "did you mean" offers.
+    public var name: String?
+    /// Other spellings a lookup also matches (a `.list` field).
+    public var aliases: String?
+    /// Latitude and longitude in degrees: `near`, `nearest`, `distance()`, maps. Checked at load
+    /// time to lie within ±90 and ±180.
+    public var latitude: String?
+    public var longitude: String?
+    /// Where the row comes from (`file:line` references): what `--cite` reads.
+    public var source: String?
+    /// A node field naming the place this node is at (`org.city`, `event.city`): maps draw the
+    /// node there.
+    public var place: String?
+    /// A code of another node type whose fields are copied in at load time: `city.country_code`
+    /// gives `city.country` and `city.continent` from `countries.csv`.
+    public var reference: NodeReference?
+
+    public init(name: String? = "name", aliases: String? = nil, latitude: String? = nil, longitude: String? = nil,
+                source: String? = "source", place: String? = nil, reference: NodeReference? = nil) {
+        self.name = name; self.aliases = aliases; self.latitude = latitude; self.longitude = longitude
+        self.source = source; self.place = place; self.reference = reference
+    }
+}
+
+/// A field that holds another node type's id, and the fields copied from that node
+/// (`into` here ← `from` there). The referenced type's id also becomes one of its fields
+/// when `idField` is set (`country.code`).
+public struct NodeReference: Sendable {
+    public let field: String
+    public let type: Int
+    public let copies: [(into: String, from: String)]
+    public init(field: String, type: Int, copies: [(into: String, from: String)]) {
+        self.field = field; self.type = type; self.copies = copies
+    }
+}
+
+/// The index of the field a role names; a role naming no field is a mistake in the schema
+/// itself, caught by every test that loads it.
+private func roleField(_ role: String?, in fields: [FieldDef], of type: String) -> Int? {
+    guard let role else { return nil }
+    guard let i = fields.firstIndex(where: { $0.name == role }) else {
+        preconditionFailure("schema: \(type) has no field '\(role)' for its role")
+    }
+    return i
+}
+
+/// A node's position, as two field indices of its type.
+public struct CoordinateFields: Sendable, Equatable {
+    public let lat: Int
+    public let lon: Int
+}
+
 /// A node type: `city` read from `cities.csv`, queried as `cities`.
 public struct NodeTypeDef: Sendable {
     public let name: String
@@ -30,9 +86,36 @@ public struct NodeTypeDef: Sendable {
     /// The CSV column holding the node id (`id`, or `code` for countries); `nil` when rows
     /// have no id of their own (claims), in which case the id is `TYPE-LINE`.
     public let idColumn: String?
-    /// Fields in CSV column order (computed fields last). `name` and `source` are always present.
+    /// The computed field that repeats the id (`country.code`), if any.
+    public let idField: String?
+    /// Fields in CSV column order (computed fields last).
     public let fields: [FieldDef]
+    public let roles: NodeRoles
     public let doc: String
+    /// The roles as field indices (nil: the type has no such field).
+    public let nameField: Int?
+    public let aliasField: Int?
+    public let coordinates: CoordinateFields?
+    public let sourceField: Int?
+    public let placeField: Int?
+
+    public init(name: String, source: String, file: String, idColumn: String?, idField: String? = nil,
+                roles: NodeRoles = NodeRoles(), fields: [FieldDef], doc: String) {
+        self.name = name; self.source = source; self.file = file; self.idColumn = idColumn
+        self.idField = idField; self.fields = fields; self.roles = roles; self.doc = doc
+        func index(_ role: String?) -> Int? { roleField(role, in: fields, of: name) }
+        nameField = index(roles.name)
+        aliasField = index(roles.aliases)
+        sourceField = index(roles.source)
+        placeField = index(roles.place)
+        if let la = index(roles.latitude), let lo = index(roles.longitude) {
+            coordinates = CoordinateFields(lat: la, lon: lo)
+        } else {
+            coordinates = nil
+        }
+        _ = index(idField)
+        if let r = roles.reference { _ = index(r.field); for c in r.copies { _ = index(c.into) } }
+    }
 
     public func fieldIndex(_ name: String) -> Int? { fields.firstIndex { $0.name == name } }
 }
@@ -50,7 +133,30 @@ public struct EdgeTypeDef: Sendable {
     public let undirected: Bool
     /// Attribute fields in CSV column order, after the two endpoint columns. `source` is last.
     public let fields: [FieldDef]
+    /// The fields that tell parallel edges apart: a type with such a key may hold several rows
+    /// between the same ends (`fundings` in several years, `visits` on several trips); one
+    /// without (and every undirected type) may not: a second row is a "duplicate edge" load error.
+    public let parallelKey: [String]
+    /// The field that tells kinds of this edge apart (`twinnings.kind`), which the `twins`
+    /// step reads.
+    public let kindField: Int?
+    public let sourceField: Int?
     public let doc: String
+
+    public init(name: String, source: String, file: String, fromColumn: String, toColumn: String,
+                fromType: Int, toType: Int, undirected: Bool, parallelKey: [String] = [], kind: String? = nil,
+                fields: [FieldDef], doc: String) {
+        self.name = name; self.source = source; self.file = file
+        self.fromColumn = fromColumn; self.toColumn = toColumn; self.fromType = fromType; self.toType = toType
+        self.undirected = undirected; self.parallelKey = parallelKey; self.fields = fields; self.doc = doc
+        func index(_ role: String?) -> Int? { roleField(role, in: fields, of: name) }
+        kindField = index(kind)
+        sourceField = index("source")
+        for k in parallelKey { _ = index(k) }
+    }
+
+    /// True when two edges between the same ends are a load error.
+    public var forbidsParallelEdges: Bool { undirected || parallelKey.isEmpty }
 
     public func fieldIndex(_ name: String) -> Int? { fields.firstIndex { $0.name == name } }
 }
@@ -59,6 +165,17 @@ public struct EdgeTypeDef: Sendable {
 public struct Schema: Sendable {
     public let nodeTypes: [NodeTypeDef]
     public let edgeTypes: [EdgeTypeDef]
+    /// The node type a bare name stands for (`"Lyon" | twins`, `path "Oyem" to "Lyon"`,
+    /// `near "Lyon"`), when no lookup keyword says otherwise.
+    public let placeType: Int
+    /// What the `twins` step walks: an edge type, in both directions, keeping the edges whose
+    /// kind field holds `kind`.
+    public let twinsStep: (edgeType: Int, kind: String)?
+
+    public init(nodeTypes: [NodeTypeDef], edgeTypes: [EdgeTypeDef], placeType: Int, twinsStep: (edgeType: Int, kind: String)?) {
+        self.nodeTypes = nodeTypes; self.edgeTypes = edgeTypes; self.placeType = placeType; self.twinsStep = twinsStep
+        if let t = twinsStep { precondition(edgeTypes[t.edgeType].kindField != nil, "schema: the twins step needs a kind field") }
+    }
 
     public func nodeType(named name: String) -> Int? { nodeTypes.firstIndex { $0.name == name } }
     public func nodeType(source: String) -> Int? { nodeTypes.firstIndex { $0.source == source } }
@@ -74,7 +191,11 @@ public struct Schema: Sendable {
     /// The schema of the bundled network (and of any folder in the same format).
     public static let shared = Schema(
         nodeTypes: [
-            NodeTypeDef(name: "city", source: "cities", file: "cities.csv", idColumn: "id", fields: [
+            NodeTypeDef(name: "city", source: "cities", file: "cities.csv", idColumn: "id",
+                        roles: NodeRoles(aliases: "aliases", latitude: "lat", longitude: "lon",
+                                         reference: NodeReference(field: "country_code", type: Schema.country,
+                                                                  copies: [(into: "country", from: "name"), (into: "continent", from: "continent")])),
+                        fields: [
                 FieldDef("name", .string, required: true, doc: "canonical name"),
                 FieldDef("country_code", .string, required: true, doc: "ISO 3166-1 alpha-2, a code of countries.csv"),
                 FieldDef("country", .string, inFile: false, doc: "English country name, through country_code"),
@@ -87,21 +208,21 @@ public struct Schema: Sendable {
                 FieldDef("geonames_id", .int, doc: "GeoNames id"),
                 FieldDef("source", .string, required: true, doc: "where the row comes from"),
             ], doc: "a city or town"),
-            NodeTypeDef(name: "country", source: "countries", file: "countries.csv", idColumn: "code", fields: [
+            NodeTypeDef(name: "country", source: "countries", file: "countries.csv", idColumn: "code", idField: "code", fields: [
                 FieldDef("name", .string, required: true, doc: "English name"),
                 FieldDef("name_fr", .string, doc: "French name"),
                 FieldDef("continent", .string, required: true, allowed: continents, doc: "continent"),
                 FieldDef("source", .string, required: true, doc: "where the row comes from"),
                 FieldDef("code", .string, inFile: false, doc: "ISO 3166-1 alpha-2 code (the id)"),
             ], doc: "a country"),
-            NodeTypeDef(name: "org", source: "orgs", file: "orgs.csv", idColumn: "id", fields: [
+            NodeTypeDef(name: "org", source: "orgs", file: "orgs.csv", idColumn: "id", roles: NodeRoles(aliases: "aliases", place: "city"), fields: [
                 FieldDef("name", .string, required: true, doc: "full name"),
                 FieldDef("kind", .string, required: true, allowed: ["network", "municipality", "company", "university", "school", "association", "ministry", "public_agency", "eu_institution", "cluster", "group"], doc: "what the org is"),
                 FieldDef("city", .node(Schema.city), doc: "the city it is based in"),
                 FieldDef("aliases", .list, doc: "other names, ';'-separated"),
                 FieldDef("source", .string, required: true, doc: "where the row comes from"),
             ], doc: "a funder, network, university, company, association, ministry…"),
-            NodeTypeDef(name: "project", source: "projects", file: "projects.csv", idColumn: "id", fields: [
+            NodeTypeDef(name: "project", source: "projects", file: "projects.csv", idColumn: "id", roles: NodeRoles(aliases: "aliases"), fields: [
                 FieldDef("name", .string, required: true, doc: "title"),
                 FieldDef("kind", .string, required: true, allowed: ["cooperation", "programme", "festival", "residency", "contest", "camp", "network", "subsidy", "governance"], doc: "what the project is"),
                 FieldDef("theme", .string, doc: "theme"),
@@ -112,7 +233,7 @@ public struct Schema: Sendable {
                 FieldDef("aliases", .list, doc: "other names, ';'-separated"),
                 FieldDef("source", .string, required: true, doc: "where the row comes from"),
             ], doc: "a cooperation project or programme"),
-            NodeTypeDef(name: "event", source: "events", file: "events.csv", idColumn: "id", fields: [
+            NodeTypeDef(name: "event", source: "events", file: "events.csv", idColumn: "id", roles: NodeRoles(aliases: "aliases", place: "city"), fields: [
                 FieldDef("name", .string, required: true, doc: "name"),
                 FieldDef("kind", .string, required: true, allowed: ["rencontres", "general_assembly", "conference", "lab", "meeting", "festival", "camp", "vote", "other"], doc: "what the event is"),
                 FieldDef("theme", .string, doc: "what it was about (French, as the seed says it)"),
@@ -128,14 +249,14 @@ public struct Schema: Sendable {
                 FieldDef("aliases", .list, doc: "other names, ';'-separated"),
                 FieldDef("source", .string, required: true, doc: "where the row comes from"),
             ], doc: "a Rencontres, assembly, lab, conference, festival, camp…"),
-            NodeTypeDef(name: "claim", source: "claims", file: "claims.csv", idColumn: nil, fields: [
+            NodeTypeDef(name: "claim", source: "claims", file: "claims.csv", idColumn: nil, roles: NodeRoles(name: nil), fields: [
                 FieldDef("subject", .node(nil), required: true, doc: "the node the figure is about"),
                 FieldDef("field", .string, required: true, doc: "the field the figure is for"),
                 FieldDef("value", .string, required: true, doc: "the figure as stated"),
                 FieldDef("note", .string, doc: "the wording of the source"),
                 FieldDef("source", .string, required: true, doc: "where the statement is made"),
             ], doc: "a figure stated about a node, one row per statement"),
-            NodeTypeDef(name: "schedule", source: "schedules", file: "schedules.csv", idColumn: nil, fields: [
+            NodeTypeDef(name: "schedule", source: "schedules", file: "schedules.csv", idColumn: nil, roles: NodeRoles(name: nil), fields: [
                 FieldDef("event", .node(Schema.event), required: true, doc: "the event"),
                 FieldDef("step", .int, required: true, doc: "order of the date in the event's history (1 = first plan; two rows with one step disagree)"),
                 FieldDef("start", .date, doc: "first day planned (or held)"),
@@ -148,7 +269,7 @@ public struct Schema: Sendable {
         ],
         edgeTypes: [
             EdgeTypeDef(name: "twin", source: "twinnings", file: "twinnings.csv", fromColumn: "from", toColumn: "to",
-                        fromType: Schema.city, toType: Schema.city, undirected: true, fields: [
+                        fromType: Schema.city, toType: Schema.city, undirected: true, kind: "kind", fields: [
                 FieldDef("since", .int, doc: "year the link was made"),
                 FieldDef("kind", .string, required: true, allowed: ["twinning", "solidarity", "partnership"], doc: "kind of link"),
                 FieldDef("source", .string, required: true, doc: "where the row comes from"),
@@ -164,7 +285,7 @@ public struct Schema: Sendable {
                 FieldDef("source", .string, required: true, doc: "where the row comes from"),
             ], doc: "a city takes part in a project"),
             EdgeTypeDef(name: "funds", source: "fundings", file: "fundings.csv", fromColumn: "org", toColumn: "project",
-                        fromType: Schema.org, toType: Schema.project, undirected: false, fields: [
+                        fromType: Schema.org, toType: Schema.project, undirected: false, parallelKey: ["year"], fields: [
                 FieldDef("amount", .decimal, required: true, doc: "euros"),
                 FieldDef("year", .int, doc: "year of the funding"),
                 FieldDef("note", .string, doc: "remark"),
@@ -179,7 +300,7 @@ public struct Schema: Sendable {
                 FieldDef("source", .string, required: true, doc: "where the row comes from"),
             ], doc: "a city takes part in an event"),
             EdgeTypeDef(name: "visit", source: "visits", file: "visits.csv", fromColumn: "from", toColumn: "to",
-                        fromType: Schema.city, toType: Schema.city, undirected: false, fields: [
+                        fromType: Schema.city, toType: Schema.city, undirected: false, parallelKey: ["trip"], fields: [
                 FieldDef("trip", .string, required: true, doc: "trip id, shared by the legs of one trip"),
                 FieldDef("purpose", .string, doc: "why"),
                 FieldDef("start", .date, doc: "first day"),
@@ -201,6 +322,8 @@ public struct Schema: Sendable {
                 FieldDef("note", .string, doc: "the wording of the source"),
                 FieldDef("source", .string, required: true, doc: "where the row comes from"),
             ], doc: "an event adopted, signed, decided or prepared a project"),
-        ]
+        ],
+        placeType: Schema.city,
+        twinsStep: (edgeType: Schema.twin, kind: "twinning")
     )
 }

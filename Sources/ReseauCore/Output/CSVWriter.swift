@@ -10,24 +10,12 @@
 /// - The header row holds the column names, unless `header == false`.
 /// - Values print as `Graph.displayText` does (lists joined by `; `, nodes by name).
 /// - Rows are written as they come. Several results are separated by a blank line.
-public final class CSVWriter: ResultWriter {
-    let options: OutputOptions
-    let graph: Graph
-    let output: TextOutput
-    var results = 0
-
+public final class CSVWriter: DelimitedWriter {
     public init(options: OutputOptions, graph: Graph, output: TextOutput) {
-        self.options = options; self.graph = graph; self.output = output
+        super.init(options: options, graph: graph, output: output, separator: ",", field: CSVWriter.field)
     }
 
-    public func begin(_ columns: [ResultColumn]) throws {
-        var text = results > 0 ? "\n" : ""
-        results += 1
-        if options.header { text += columns.map { CSVWriter.field($0.name) }.joined(separator: ",") + "\n" }
-        if !text.isEmpty { try output.write(text) }
-    }
-
-    public func row(_ values: [Value]) throws {
+    public override func row(_ values: [Value]) throws {
         var line = ""
         for (i, v) in values.enumerated() {
             if i > 0 { line += "," }
@@ -36,8 +24,6 @@ public final class CSVWriter: ResultWriter {
         }
         try output.write((line.isEmpty ? "\"\"" : line) + "\n")
     }
-
-    public func end() throws { try output.flush() }
 
     /// One CSV field, quoted when needed.
     public static func field(_ s: String) -> String {
@@ -63,28 +49,10 @@ public final class CSVWriter: ResultWriter {
 /// - The header row holds the column names (escaped the same way), unless `header == false`.
 /// - Values print as `Graph.displayText` does. Rows are written as they come; several results
 ///   are separated by a blank line.
-public final class TSVWriter: ResultWriter {
-    let options: OutputOptions
-    let graph: Graph
-    let output: TextOutput
-    var results = 0
-
+public final class TSVWriter: DelimitedWriter {
     public init(options: OutputOptions, graph: Graph, output: TextOutput) {
-        self.options = options; self.graph = graph; self.output = output
+        super.init(options: options, graph: graph, output: output, separator: "\t", field: TSVWriter.field)
     }
-
-    public func begin(_ columns: [ResultColumn]) throws {
-        var text = results > 0 ? "\n" : ""
-        results += 1
-        if options.header { text += columns.map { TSVWriter.field($0.name) }.joined(separator: "\t") + "\n" }
-        if !text.isEmpty { try output.write(text) }
-    }
-
-    public func row(_ values: [Value]) throws {
-        try output.write(values.map { isNullish($0) ? "" : TSVWriter.field(graph.displayText($0)) }.joined(separator: "\t") + "\n")
-    }
-
-    public func end() throws { try output.flush() }
 
     /// One TSV field, escaped.
     public static func field(_ s: String) -> String {
@@ -103,4 +71,33 @@ public final class TSVWriter: ResultWriter {
         }
         return out
     }
+}
+
+/// What CSV and TSV share: a header of escaped names, one line per row of escaped fields
+/// (null empty), rows written as they come, a blank line between results.
+public class DelimitedWriter: ResultWriter {
+    let options: OutputOptions
+    let graph: Graph
+    let output: TextOutput
+    let separator: String
+    let field: (String) -> String
+    var results = 0
+
+    init(options: OutputOptions, graph: Graph, output: TextOutput, separator: String, field: @escaping (String) -> String) {
+        self.options = options; self.graph = graph; self.output = output
+        self.separator = separator; self.field = field
+    }
+
+    public func begin(_ columns: [ResultColumn]) throws {
+        var text = results > 0 ? "\n" : ""
+        results += 1
+        if options.header { text += columns.map { field($0.name) }.joined(separator: separator) + "\n" }
+        if !text.isEmpty { try output.write(text) }
+    }
+
+    public func row(_ values: [Value]) throws {
+        try output.write(values.map { isNullish($0) ? "" : field(graph.displayText($0)) }.joined(separator: separator) + "\n")
+    }
+
+    public func end() throws { try output.flush() }
 }

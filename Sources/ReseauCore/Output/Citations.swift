@@ -92,8 +92,8 @@ final class Citer {
         self.graph = graph
         nodeRefs = graph.nodes.map { Array(repeating: nil, count: $0.count) }
         edgeRefs = graph.edges.map { Array(repeating: nil, count: $0.count) }
-        nodeSource = graph.schema.nodeTypes.map { $0.fieldIndex("source") }
-        edgeSource = graph.schema.edgeTypes.map { $0.fieldIndex("source") }
+        nodeSource = graph.schema.nodeTypes.map(\.sourceField)
+        edgeSource = graph.schema.edgeTypes.map(\.sourceField)
     }
 
     /// The `sources` value of a row: its citations, deduplicated, in file and line order.

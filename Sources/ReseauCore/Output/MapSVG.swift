@@ -73,9 +73,9 @@ public final class SVGMapWriter: NetworkWriter {
         }
     }
 
-    /// A city field named `name`.
+    /// A field named `name` of the places a map shows (cities: the schema's place type).
     func cityField(_ name: String) -> (index: Int, type: ValueType)? {
-        let def = graph.schema.nodeTypes[Schema.city]
+        let def = graph.schema.nodeTypes[graph.schema.placeType]
         guard let i = def.fieldIndex(name) else { return nil }
         return (i, def.fields[i].type)
     }
@@ -87,7 +87,7 @@ public final class SVGMapWriter: NetworkWriter {
         let index = columns.firstIndex { $0.name == name }
         let type = index.map { columns[$0].type } ?? cityField(name)?.type
         guard let type else {
-            let names = columns.map(\.name) + graph.schema.nodeTypes[Schema.city].fields.map(\.name)
+            let names = columns.map(\.name) + graph.schema.nodeTypes[graph.schema.placeType].fields.map(\.name)
             var seen = Set<String>()
             throw Diagnostic(.run, "\(flag) \(name): the result has no column '\(name)', and cities have no such field", at: query.span,
                              hint: "columns and city fields: " + names.filter { seen.insert($0).inserted }.joined(separator: ", "))
@@ -119,7 +119,7 @@ public final class SVGMapWriter: NetworkWriter {
     /// The value of `--map-size`/`--map-color` for `n`: its row's, else its city field.
     func value(_ n: NodeRef, _ table: [NodeRef: Value], _ name: String?) -> Value {
         if let v = table[n] { return v }
-        guard let name, Int(n.type) == Schema.city, let f = cityField(name) else { return .null }
+        guard let name, Int(n.type) == graph.schema.placeType, let f = cityField(name) else { return .null }
         return graph.field(n, f.index)
     }
 
@@ -186,7 +186,7 @@ struct MapDrawing {
         }
         for n in c.nodes where index[n] == nil {
             let def = graph.schema.nodeTypes[Int(n.type)]
-            if let f = def.fieldIndex("city"), case .node(let city) = graph.field(n, f), let p = MapDrawing.coordinates(city, graph) {
+            if let f = def.placeField, case .node(let city) = graph.field(n, f), let p = MapDrawing.coordinates(city, graph) {
                 index[n] = places.count
                 places.append(Place(node: n, at: p, isCity: false, label: MapDrawing.label(MapDrawing.shortName(n, graph))))
             } else {
@@ -229,9 +229,7 @@ struct MapDrawing {
     }
 
     static func coordinates(_ n: NodeRef, _ graph: Graph) -> LonLat? {
-        let def = graph.schema.nodeTypes[Int(n.type)]
-        guard let la = def.fieldIndex("lat"), let lo = def.fieldIndex("lon"),
-              let lat = graph.field(n, la).number, let lon = graph.field(n, lo).number,
+        guard let (lat, lon) = graph.position(of: n, graph.schema.nodeTypes.map(\.coordinates)),
               lat.isFinite, lon.isFinite, abs(lat) <= 90, abs(lon) <= 360 else { return nil }
         return LonLat(lon: lon, lat: lat)
     }
@@ -239,7 +237,7 @@ struct MapDrawing {
     /// A node's name, or for a name over 24 characters its shortest alias ("RIVM"), when it has one.
     static func shortName(_ n: NodeRef, _ graph: Graph) -> String {
         let name = graph.name(of: n)
-        guard name.count > 24, let f = graph.schema.nodeTypes[Int(n.type)].fieldIndex("aliases"),
+        guard name.count > 24, let f = graph.schema.nodeTypes[Int(n.type)].aliasField,
               case .list(let aliases) = graph.field(n, f) else { return name }
         let short = aliases.compactMap { v -> String? in if case .string(let a) = v, a.count >= 2 { a } else { nil } }
             .min { $0.count < $1.count || ($0.count == $1.count && $0 < $1) }

@@ -247,7 +247,7 @@ public final class TableWriter: ResultWriter {
 
     /// `text` in lines of at most `width` cells, broken at spaces (a word longer than a line
     /// stays whole); nil width: one line.
-    static func wrapped(_ text: String, width: Int?) -> [String] {
+    public static func wrapped(_ text: String, width: Int?) -> [String] {
         guard let width, width > 0, displayWidth(text) > width else { return [text] }
         var lines: [String] = []
         var current = ""

@@ -94,7 +94,9 @@ public enum Explain {
         case .nearest(_, _, let t, let f, let k): return "Nearest \(s.nodeTypes[t].source) k=\(k)\(f == nil ? "" : " with filter")"
         case .join: return "Join (unplanned)"
         case .hashJoin(let l, let r, let lk, let rk, let res, let outer):
-            let pairs = zip(lk, rk).map { "\(text($0, l.shape, g)) = right.\(text($1, r.shape, g))" }
+            // The right side's name: `right`, or the one `join … as NAME` gave it.
+            let side = p.shape.namespaces.keys.sorted().first { l.shape.namespaces[$0] == nil } ?? "right"
+            let pairs = zip(lk, rk).map { "\(text($0, l.shape, g)) = \(side).\(text($1, r.shape, g))" }
             return "HashJoin\(outer ? " left outer" : "") keys(\(pairs.joined(separator: ", ")))\(res == nil ? "" : " with residual filter")"
         case .nestedLoopJoin(_, _, _, let outer): return "NestedLoopJoin\(outer ? " left outer" : "")"
         }

@@ -128,13 +128,11 @@ enum MatchToEdgeScanRule {
         return result
     }
 
+    /// A constant as the query would write it (`"signed"`, `@2021-10`, `(-3)`).
     static func literal(_ v: Value) -> String {
         switch v {
-        case .int(let i): "\(i)"
-        case .decimal(let d): "\(d)"
-        case .bool(let b): b ? "true" : "false"
-        case .null: "null"
-        default: "…"
+        case .node, .edge: "…"
+        default: ASTPrinter.value(v)
         }
     }
 

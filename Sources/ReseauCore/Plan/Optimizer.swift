@@ -1,10 +1,11 @@
 /// The planner: rewrites the Checker's logical plan into the physical plan the Executor runs,
-/// with the same rows in the same order. Each rule (one file each in Plan/) looks at one node
+/// with the same rows in the same order (under a `count`, the same number of rows). Each rule (one file each in Plan/) looks at one node
 /// whose children are already rewritten; subqueries (`in (…)`, `exists(…)`) are planned the same way.
 ///
 /// Rules, in the order they are tried on a node:
 /// - `JoinKeysRule`: join → hash join on its equality keys, or nested-loop join;
 /// - `MatchToEdgeScanRule`: a one-edge match (and the `where` on it) → an adjacency walk of the edge table;
+/// - `MatchOrderRule`: a match under `count` (the rows' order unseen) binds its cheapest variables first;
 /// - `FilterIntoScanRule`: where on a scan → column scan;
 /// - `AggregateRule`: column aggregate, dense grouping or hash aggregate;
 /// - `TopKRule`: sort | take → top-k.
@@ -18,7 +19,8 @@ public enum Optimizer {
         public static let filterIntoScan = Rules(rawValue: 4)
         public static let aggregate = Rules(rawValue: 8)
         public static let topK = Rules(rawValue: 16)
-        public static let all: Rules = [.joinKeys, .matchToEdgeScan, .filterIntoScan, .aggregate, .topK]
+        public static let matchOrder = Rules(rawValue: 32)
+        public static let all: Rules = [.joinKeys, .matchToEdgeScan, .matchOrder, .filterIntoScan, .aggregate, .topK]
     }
 
     /// The physical plan of a checked plan. With no rule, every operator runs as the Checker
@@ -30,6 +32,7 @@ public enum Optimizer {
             n = PlanNode(op, n.shape, at: n.span)
             if rules.contains(.joinKeys) { n = JoinKeysRule.apply(n) }
             if rules.contains(.matchToEdgeScan) { n = MatchToEdgeScanRule.apply(n, graph) }
+            if rules.contains(.matchOrder) { n = MatchOrderRule.apply(n, graph) }
             if rules.contains(.filterIntoScan) { n = FilterIntoScanRule.apply(n, graph) }
             if rules.contains(.aggregate) { n = AggregateRule.apply(n, graph) }
             if rules.contains(.topK) { n = TopKRule.apply(n) }

@@ -245,101 +245,104 @@ extension PlanOp {
 }
 
 extension TypedExpr {
-    /// The expression with `f` applied to the plans of its `in (…)` and `exists(…)` subqueries.
-    public func mappingSubplans(_ f: (PlanNode) -> PlanNode) -> TypedExpr {
-        func m(_ e: TypedExpr) -> TypedExpr { e.mappingSubplans(f) }
+    /// The sub-expressions it reads, left to right (the subplans of `in (…)` and `exists(…)`
+    /// are not among them). Every traversal below goes through this and `replacingOperands`,
+    /// so a new `TypedExpr` case is added in these two switches only.
+    public var operands: [TypedExpr] {
         switch self {
-        case .constant, .access, .aggregateResult: return self
-        case .dynamicField(let b, let n, let t): return .dynamicField(m(b), n, t)
-        case .nodeField(let b, let ty, let fi, let t): return .nodeField(m(b), type: ty, field: fi, t)
-        case .nodeID(let b): return .nodeID(m(b))
-        case .nodeTypeName(let b): return .nodeTypeName(m(b))
-        case .edgeField(let b, let ty, let fi, let t): return .edgeField(m(b), type: ty, field: fi, t)
-        case .edgeEnd(let b, let to, let t): return .edgeEnd(m(b), to: to, t)
-        case .edgeTypeName(let b): return .edgeTypeName(m(b))
-        case .list(let xs): return .list(xs.map(m))
-        case .unary(let o, let x, let t): return .unary(o, m(x), t)
-        case .binary(let o, let a, let b, let t): return .binary(o, m(a), m(b), t)
-        case .inQuery(let x, let p): return .inQuery(m(x), f(p))
-        case .exists(let s, let p): return .exists(slot: s, f(p))
-        case .call(let b, let xs, let t): return .call(b, xs.map(m), t)
-        case .ifThen(let a, let b, let c, let t): return .ifThen(m(a), m(b), m(c), t)
+        case .constant, .access, .aggregateResult, .exists: []
+        case .dynamicField(let b, _, _), .nodeField(let b, _, _, _), .nodeID(let b), .nodeTypeName(let b),
+             .edgeField(let b, _, _, _), .edgeEnd(let b, _, _), .edgeTypeName(let b), .unary(_, let b, _), .inQuery(let b, _): [b]
+        case .list(let xs), .call(_, let xs, _): xs
+        case .binary(_, let a, let b, _): [a, b]
+        case .ifThen(let a, let b, let c, _): [a, b, c]
         }
     }
 
-    /// The subplans of its `in (…)` and `exists(…)`, outermost first.
-    public var subplans: [(kind: String, plan: PlanNode)] {
-        var out: [(kind: String, plan: PlanNode)] = []
-        func walk(_ e: TypedExpr) {
+    /// The same expression reading `x` instead of its operands.
+    public func replacingOperands(_ x: [TypedExpr]) -> TypedExpr {
+        switch self {
+        case .constant, .access, .aggregateResult, .exists: self
+        case .dynamicField(_, let n, let t): .dynamicField(x[0], n, t)
+        case .nodeField(_, let ty, let fi, let t): .nodeField(x[0], type: ty, field: fi, t)
+        case .nodeID: .nodeID(x[0])
+        case .nodeTypeName: .nodeTypeName(x[0])
+        case .edgeField(_, let ty, let fi, let t): .edgeField(x[0], type: ty, field: fi, t)
+        case .edgeEnd(_, let to, let t): .edgeEnd(x[0], to: to, t)
+        case .edgeTypeName: .edgeTypeName(x[0])
+        case .list: .list(x)
+        case .unary(let o, _, let t): .unary(o, x[0], t)
+        case .binary(let o, _, _, let t): .binary(o, x[0], x[1], t)
+        case .inQuery(_, let p): .inQuery(x[0], p)
+        case .call(let b, _, let t): .call(b, x, t)
+        case .ifThen(_, _, _, let t): .ifThen(x[0], x[1], x[2], t)
+        }
+    }
+
+    /// The expression rebuilt bottom-up: operands first, then `f` on the node they make.
+    public func transformedUp(_ f: (TypedExpr) -> TypedExpr) -> TypedExpr {
+        let xs = operands
+        return f(xs.isEmpty ? self : replacingOperands(xs.map { $0.transformedUp(f) }))
+    }
+
+    /// Calls `f` on every node, operands before the node that reads them.
+    public func visitUp(_ f: (TypedExpr) -> Void) {
+        for x in operands { x.visitUp(f) }
+        f(self)
+    }
+
+    /// The expression with each subplan (`in (…)`, `exists(…)`) replaced by `f`'s.
+    public func mappingSubplans(_ f: (PlanNode) -> PlanNode) -> TypedExpr {
+        transformedUp { e in
             switch e {
-            case .constant, .access, .aggregateResult: break
-            case .dynamicField(let b, _, _), .nodeField(let b, _, _, _), .nodeID(let b), .nodeTypeName(let b),
-                 .edgeField(let b, _, _, _), .edgeEnd(let b, _, _), .edgeTypeName(let b), .unary(_, let b, _): walk(b)
-            case .list(let xs), .call(_, let xs, _): xs.forEach(walk)
-            case .binary(_, let a, let b, _): walk(a); walk(b)
-            case .ifThen(let a, let b, let c, _): walk(a); walk(b); walk(c)
-            case .inQuery(let x, let p): walk(x); out.append(("in", p))
-            case .exists(_, let p): out.append(("exists", p))
+            case .inQuery(let x, let p): .inQuery(x, f(p))
+            case .exists(let s, let p): .exists(slot: s, f(p))
+            default: e
             }
         }
-        walk(self)
+    }
+
+    /// The subplans of its `in (…)` and `exists(…)`, in the order they appear.
+    public var subplans: [(kind: String, plan: PlanNode)] {
+        var out: [(kind: String, plan: PlanNode)] = []
+        visitUp { e in
+            switch e {
+            case .inQuery(_, let p): out.append(("in", p))
+            case .exists(_, let p): out.append(("exists", p))
+            default: break
+            }
+        }
         return out
     }
 
     /// Slots of the row the expression reads (subplans included: `exists` reads its slot).
     var slotsRead: Set<Int> {
         var out = Set<Int>()
-        func acc(_ a: Access) {
-            switch a {
-            case .slot(let x), .nodeField(let x, _, _), .nodeID(let x), .edgeField(let x, _, _), .edgeEnd(let x, _): out.insert(x)
-            }
-        }
-        func walk(_ e: TypedExpr) {
+        visitUp { e in
             switch e {
-            case .constant, .aggregateResult: break
-            case .access(let a, _): acc(a)
-            case .dynamicField(let b, _, _), .nodeField(let b, _, _, _), .nodeID(let b), .nodeTypeName(let b),
-                 .edgeField(let b, _, _, _), .edgeEnd(let b, _, _), .edgeTypeName(let b), .unary(_, let b, _): walk(b)
-            case .list(let xs), .call(_, let xs, _): xs.forEach(walk)
-            case .binary(_, let a, let b, _): walk(a); walk(b)
-            case .ifThen(let a, let b, let c, _): walk(a); walk(b); walk(c)
-            case .inQuery(let x, _): walk(x)
-            case .exists(let s, _): out.insert(s)
+            case .access(.slot(let x), _), .access(.nodeField(let x, _, _), _), .access(.nodeID(let x), _),
+                 .access(.edgeField(let x, _, _), _), .access(.edgeEnd(let x, _), _), .exists(let x, _): out.insert(x)
+            default: break
             }
         }
-        walk(self)
         return out
     }
 
     /// The expression with every slot it reads moved by `k` (a join's right-side keys).
     func shiftingSlots(by k: Int) -> TypedExpr {
-        func acc(_ a: Access) -> Access {
-            switch a {
-            case .slot(let s): .slot(s + k)
-            case .nodeField(let s, let t, let f): .nodeField(slot: s + k, type: t, field: f)
-            case .nodeID(let s): .nodeID(slot: s + k)
-            case .edgeField(let s, let t, let f): .edgeField(slot: s + k, type: t, field: f)
-            case .edgeEnd(let s, let to): .edgeEnd(slot: s + k, to: to)
+        transformedUp { e in
+            switch e {
+            case .access(let a, let t):
+                switch a {
+                case .slot(let s): .access(.slot(s + k), t)
+                case .nodeField(let s, let ty, let f): .access(.nodeField(slot: s + k, type: ty, field: f), t)
+                case .nodeID(let s): .access(.nodeID(slot: s + k), t)
+                case .edgeField(let s, let ty, let f): .access(.edgeField(slot: s + k, type: ty, field: f), t)
+                case .edgeEnd(let s, let to): .access(.edgeEnd(slot: s + k, to: to), t)
+                }
+            case .exists(let s, let p): .exists(slot: s + k, p)
+            default: e
             }
-        }
-        func m(_ e: TypedExpr) -> TypedExpr { e.shiftingSlots(by: k) }
-        switch self {
-        case .constant, .aggregateResult: return self
-        case .access(let a, let t): return .access(acc(a), t)
-        case .dynamicField(let b, let n, let t): return .dynamicField(m(b), n, t)
-        case .nodeField(let b, let ty, let fi, let t): return .nodeField(m(b), type: ty, field: fi, t)
-        case .nodeID(let b): return .nodeID(m(b))
-        case .nodeTypeName(let b): return .nodeTypeName(m(b))
-        case .edgeField(let b, let ty, let fi, let t): return .edgeField(m(b), type: ty, field: fi, t)
-        case .edgeEnd(let b, let to, let t): return .edgeEnd(m(b), to: to, t)
-        case .edgeTypeName(let b): return .edgeTypeName(m(b))
-        case .list(let xs): return .list(xs.map(m))
-        case .unary(let o, let x, let t): return .unary(o, m(x), t)
-        case .binary(let o, let a, let b, let t): return .binary(o, m(a), m(b), t)
-        case .inQuery(let x, let p): return .inQuery(m(x), p)
-        case .exists(let s, let p): return .exists(slot: s + k, p)
-        case .call(let b, let xs, let t): return .call(b, xs.map(m), t)
-        case .ifThen(let a, let b, let c, let t): return .ifThen(m(a), m(b), m(c), t)
         }
     }
 }

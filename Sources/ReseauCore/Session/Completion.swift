@@ -108,8 +108,8 @@ public struct Completion {
         var out: [String] = []
         var seen = Set<String>()
         for t in type.map({ [$0] }) ?? Array(g.nodes.indices) {
-            guard let f = g.schema.nodeTypes[t].fieldIndex("name"), case .string(let names) = g.nodes[t].columns[f] else { continue }
-            let aliases: [[String]]? = g.schema.nodeTypes[t].fieldIndex("aliases").flatMap { if case .list(let l) = g.nodes[t].columns[$0] { l } else { nil } }
+            guard let f = g.schema.nodeTypes[t].nameField, case .string(let names) = g.nodes[t].columns[f] else { continue }
+            let aliases: [[String]]? = g.schema.nodeTypes[t].aliasField.flatMap { if case .list(let l) = g.nodes[t].columns[$0] { l } else { nil } }
             for i in 0..<g.nodes[t].count {
                 guard let name = names.string(i) else { continue }
                 let keys = [name] + (aliases?[i] ?? [])
