@@ -54,7 +54,7 @@ struct DotCommand: Sendable {
         DotCommand(name: "read", arguments: "FILE", summary: "run the queries of FILE",
                    details: "The file runs as `reseau FILE` would run it: statement after statement, stopping at the first error.",
                    argument: .file),
-        DotCommand(name: "show", arguments: "", summary: "the current settings", details: "", argument: .none),
+        DotCommand(name: "show", arguments: "", summary: "the current settings, and the limits on one query (--max-memory, --max-rows, --timeout…)", details: "", argument: .none),
         DotCommand(name: "schema", arguments: "[TYPE]", summary: "node and edge types and their fields; with TYPE, its fields in detail",
                    details: "TYPE is a type name (city, twin) or a source name (cities, twinnings).", argument: .type),
         DotCommand(name: "tables", arguments: "", summary: "node and edge types with their row counts (.schema: their fields)", details: "", argument: .none),
@@ -354,6 +354,8 @@ extension Repl {
             ["nullvalue", runner.nullText],
             ["timer", runner.timer ? "on" : "off"],
             ["cite", session.cite ? "on" : "off"],
+            ["limits", "max-memory \(Limits.describeBytes(session.limits.maxMemory)), max-rows \(session.limits.maxRows), "
+                + "timeout \(runner.timeout.map { "\($0)s" } ?? "none"), max-path \(session.limits.maxPathLength), max-depth \(session.limits.maxFollowDepth)"],
             ["output", runner.file?.target ?? "the terminal"],
             ["data", Network.describe(session.graph)],
         ]
@@ -390,7 +392,7 @@ extension Repl {
     func read(_ argument: String) {
         guard !argument.isEmpty else { Console.errorLine("error: .read expects a FILE"); return }
         do {
-            let source = try readSource(expandTilde(argument))
+            let source = try readSource(expandTilde(argument), maxBytes: session.limits.maxQueryBytes)
             runQuery(source)
         } catch {
             Console.errorLine(error.description)

@@ -20,11 +20,14 @@ public enum CLIError: Error, CustomStringConvertible, Equatable {
     case usage(String)
     /// The data failed to load (exit 3); the text is `LoadFailure.description`.
     case data(String)
+    /// A query text over `--max-query-bytes`, found while it was read (exit 1).
+    case tooLong(String)
 
     public var description: String {
         switch self {
         case .usage(let m): "error: \(m)"
         case .data(let m): m
+        case .tooLong(let m): "error: \(m)"
         }
     }
 
@@ -32,6 +35,7 @@ public enum CLIError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .usage: .usage
         case .data: .dataFailed
+        case .tooLong: .queryFailed
         }
     }
 }

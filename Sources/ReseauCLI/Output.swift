@@ -87,6 +87,24 @@ public class DescriptorOutput: TextOutput {
     }
 }
 
+extension StdoutOutput {
+    /// True when descriptor 1 was not open at start (`reseau … >&-`). /dev/null is then opened
+    /// on it (and on 0 and 2 when they are closed too), so that no file opened later takes
+    /// descriptor 1 and gets the results, or makes writing them fail with an error that depends
+    /// on what took it.
+    static func reserveClosedDescriptors() -> Bool {
+        var stdoutClosed = false
+        for fd: Int32 in [0, 1, 2] where fcntl(fd, F_GETFD) < 0 && errno == EBADF {
+            if fd == 1 { stdoutClosed = true }
+            let null = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY)
+            if null >= 0 && null != fd { dup2(null, fd); close(null) }
+        }
+        return stdoutClosed
+    }
+
+    static let closedMessage = "error: standard output is closed, so no result can be written (redirect it, or write them to a file with -o FILE)"
+}
+
 /// Results on standard output. A closed pipe (EPIPE; SIGPIPE is ignored) becomes `OutputClosed`
 /// and sets `StdoutOutput.closed`, which ends the run quietly with status 0.
 public final class StdoutOutput: DescriptorOutput {
@@ -213,6 +231,18 @@ public final class AtomicFileOutput: DescriptorOutput {
             let mode: mode_t
             if stat(destination, &st) == 0 {
                 mode = st.st_mode & 0o7777
+                // A file with other hard links, or one whose owner or group the new file cannot
+                // be given, is rewritten in place: a rename would cut the links or change hands.
+                var inPlace = st.st_nlink > 1
+                if !inPlace && (st.st_uid != geteuid() || st.st_gid != getegid()) && fchown(fd, st.st_uid, st.st_gid) != 0 {
+                    inPlace = true
+                }
+                if inPlace {
+                    try copyInPlace()
+                    close(fd)
+                    unlink(temporary)
+                    return
+                }
             } else {
                 let mask = umask(0o022); umask(mask)
                 mode = 0o666 & ~mask
@@ -226,6 +256,27 @@ public final class AtomicFileOutput: DescriptorOutput {
             unlink(temporary)
             throw error
         }
+    }
+
+    /// The temporary file's contents written over `destination` itself (O_TRUNC), which keeps
+    /// its inode — its hard links, owner, group and mode (the caller deletes the temporary file).
+    /// Only once the run succeeded: a failed or interrupted run never gets here.
+    private func copyInPlace() throws {
+        if fsync(fd) != 0 && errno != EINVAL { throw OutputFailed(path: target, code: errno) }
+        let out = open(destination, O_WRONLY | O_TRUNC | O_CLOEXEC)
+        if out < 0 { throw OutputFailed(path: target, code: errno) }
+        defer { close(out) }
+        lseek(fd, 0, SEEK_SET)
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 { throw OutputFailed(path: target, code: errno) }
+            if n == 0 { break }
+            let e = chunk.withUnsafeBytes { writeAll(out, UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+            if e != 0 { throw OutputFailed(path: target, code: e) }
+        }
+        if fsync(out) != 0 && errno != EINVAL { throw OutputFailed(path: target, code: errno) }
     }
 
     /// Deletes the temporary file; the target is left untouched.

@@ -70,10 +70,13 @@ public struct ReseauCommand: StatusCommand {
           0 6 * * 1 reseau -f q/fund.rql --param year=2024 -o fund.csv
 
         Pipes: results go to stdout, diagnostics to stderr; a closed pipe ends the run quietly with \
-        status 0:
+        status 0. Queries on a pipe run as they come: each once it ends with `;` or the next one starts:
           reseau -e 'fundings' --format jsonl | jq .amount
           echo 'cities | count' | reseau
           reseau -e 'cities' | head -1
+
+        Memory: --max-memory SIZE (512M, 4G, none) bounds what the rows, lists and strings of one \
+        query keep (default half the machine's memory); over it the query fails at that step (status 1).
 
         Exit status: 0 success; 1 a query failed (lex, parse, check or run error, or --timeout); \
         2 usage error; 3 the data failed to load; 130 interrupted (Ctrl-C, SIGTERM, SIGHUP). An -o \
@@ -134,6 +137,9 @@ public struct ReseauCommand: StatusCommand {
     @Option(name: .customLong("max-rows"), help: ArgumentHelp("Rows a sort, group, distinct, join side or path search may hold (default 10000000).", valueName: "N"))
     public var maxRows: Int?
 
+    @Option(name: .customLong("max-memory"), help: ArgumentHelp("Memory the rows, lists and strings one query keeps may take: 512M, 4G, 0 or none for no bound (default half the machine's memory, here \(Limits.describeBytes(Limits.defaultMaxMemory))).", valueName: "SIZE"))
+    public var maxMemory: String?
+
     @Option(name: .customLong("max-path"), help: ArgumentHelp("Longest 'path … max N' allowed (default 6).", valueName: "N"))
     public var maxPath: Int?
 
@@ -165,6 +171,9 @@ public struct ReseauCommand: StatusCommand {
         if let t = timeout, !(t > 0 && t.isFinite) { throw ValidationError("--timeout expects a positive number of seconds") }
         for (name, v) in [("--max-rows", maxRows), ("--max-path", maxPath), ("--max-depth", maxDepth), ("--max-nesting", maxNesting), ("--max-query-bytes", maxQueryBytes)] {
             if let v, v < 1 { throw ValidationError("\(name) expects a positive number") }
+        }
+        if let m = maxMemory, Limits.parseBytes(m) == nil {
+            throw ValidationError("--max-memory expects a size such as 512M or 4G (0 or none: no bound), not '\(m)'")
         }
         if let n = maxNesting, n > Limits.maxNestingCeiling {
             throw ValidationError("--max-nesting can be at most \(Limits.maxNestingCeiling)")
@@ -199,6 +208,11 @@ public struct ReseauCommand: StatusCommand {
             check.data = data
             return check.execute()
         }
+        // `reseau … >&-`: one message, whatever descriptor 1 would have become.
+        if StdoutOutput.reserveClosedDescriptors() && output == nil {
+            Console.errorLine(StdoutOutput.closedMessage)
+            return .usage
+        }
         Console.color = Terminal.useColor(color, toTerminal: Terminal.isTerminal(2))
         let hasQueries = !(queries.isEmpty && scriptFiles.isEmpty && files.isEmpty)
         let interactive = !hasQueries && Terminal.isTerminal(0)
@@ -207,18 +221,22 @@ public struct ReseauCommand: StatusCommand {
 
         // 1. Read every query before loading anything: a missing file is a usage error (2).
         var sources: [SourceText] = []
+        let queryBytes = maxQueryBytes ?? Limits().maxQueryBytes
+        let streamStdin = !hasQueries && !interactive && !StatementStream.isRegularFile(0)
         do {
             let numbered = queries.count > 1
             var k = 0
             for item in commandLineOrder() {
                 switch item {
-                case .file(let f): sources.append(try readSource(f))
+                case .file(let f): sources.append(try readSource(f, maxBytes: queryBytes))
                 case .query(let q):
                     k += 1
                     sources.append(SourceText(name: numbered ? "-e#\(k)" : "-e", text: q))
                 }
             }
-            if !hasQueries && !interactive { sources.append(try readSource("-")) }
+            // Stdin that is a file is read whole; a pipe, FIFO or device is read as a stream of
+            // statements once the network is loaded (`runStream`): each runs when complete.
+            if !hasQueries && !interactive && !streamStdin { sources.append(try readSource("-", maxBytes: queryBytes)) }
         } catch {
             if SignalState.isInterrupted { return .interrupted }
             Console.errorLine(error.description)
@@ -229,7 +247,8 @@ public struct ReseauCommand: StatusCommand {
         // A --param that no statement uses is a typo: a cron report would silently use the default.
         var bindings: [ParamBinding] = []
         for p in params { if let b = try? ParamBinding(parsing: p) { bindings.append(b) } }
-        if !interactive, let message = unusedParamMessage(bindings.map(\.name), sources: sources) {
+        // (Stdin read as a stream is checked at its end: `runStream`.)
+        if !interactive && !streamStdin, let message = unusedParamMessage(bindings.map(\.name), sources: sources) {
             Console.errorLine(message)
             return .usage
         }
@@ -254,6 +273,7 @@ public struct ReseauCommand: StatusCommand {
         let session = Session(graph: graph)
         for b in bindings { session.setParam(b.name, b.value) }
         if let maxRows { session.limits.maxRows = maxRows }
+        if let maxMemory, let m = Limits.parseBytes(maxMemory) { session.limits.maxMemory = m }
         if let maxPath { session.limits.maxPathLength = maxPath }
         if let maxDepth { session.limits.maxFollowDepth = maxDepth }
         if let maxNesting { session.limits.maxNesting = maxNesting }
@@ -281,6 +301,10 @@ public struct ReseauCommand: StatusCommand {
             if !noInit { repl.initFile = `init`.map(expandTilde) ?? Repl.defaultInitFile() }
             return repl.run()
         }
+        if streamStdin {
+            return runStream(StatementStream(fd: 0, name: "<stdin>", maxBytes: queryBytes), runner: runner, keepGoing: keepGoing,
+                             dataFolder: data, params: bindings.map(\.name))
+        }
         return runScript(sources, runner: runner, keepGoing: keepGoing, dataFolder: data)
     }
 }
@@ -289,61 +313,87 @@ public struct ReseauCommand: StatusCommand {
 /// of every source runs); `-o` is renamed into place only when every query succeeded, or under
 /// `--keep-going` with the results of those that did (and a line on stderr says so).
 func runScript(_ sources: [SourceText], runner: Runner, keepGoing: Bool, dataFolder: String? = nil) -> ExitStatus {
+    let script = ScriptRun(runner: runner, keepGoing: keepGoing, dataFolder: dataFolder)
+    for source in sources {
+        for piece in ScriptPiece.split(source) {
+            switch script.run(piece) {
+            case .next: continue
+            case .finish: return script.finish()
+            case .exit(let status): return status
+            }
+        }
+    }
+    return script.finish()
+}
+
+/// The pieces of a script run one after the other (from files and -e, or read from a stream).
+final class ScriptRun {
+    let runner: Runner
+    let keepGoing: Bool
+    let dataFolder: String?
     var failed = false
     // Dot commands in a script or on stdin (`echo .schema | reseau`) run as at the prompt,
     // through a REPL that reads nothing itself; their messages go to stdout.
     var repl: Repl? = nil
-    var pieces: [ScriptPiece] = []
-    for source in sources { pieces += ScriptPiece.split(source) }
-    run: for piece in pieces {
+
+    init(runner: Runner, keepGoing: Bool, dataFolder: String?) {
+        self.runner = runner; self.keepGoing = keepGoing; self.dataFolder = dataFolder
+    }
+
+    enum Step { case next, finish, exit(ExitStatus) }
+
+    /// Runs one piece: go on, stop and `finish()`, or exit now with a status.
+    func run(_ piece: ScriptPiece) -> Step {
         let source: SourceText
         switch piece {
         case .dot(let line):
             if repl == nil {
                 let r = Repl(runner: runner, dataFolder: dataFolder, reader: PlainLineReader())
-                r.messages = { runner.stdout.print($0) }
+                r.messages = { [runner] in runner.stdout.print($0) }
                 repl = r
             }
-            if !repl!.dotCommand(line) { break run }
-            continue
+            return repl!.dotCommand(line) ? .next : .finish
         case .query(let s): source = s
         }
         switch runner.run(source) {
-        case .success: continue
+        case .success: return .next
         case .failed:
             failed = true
-            if keepGoing { continue }
+            return keepGoing ? .next : .finish
         case .interrupted:
             runner.file?.discard()
-            return .interrupted
+            return .exit(.interrupted)
         case .outputClosed:
             runner.file?.discard()
-            return .success
+            return .exit(.success)
         }
-        break
     }
-    if SignalState.isInterrupted {
-        runner.file?.discard()
-        return .interrupted
-    }
-    if failed && !keepGoing {
-        if let file = runner.file {
-            file.discard()
-            Console.errorLine("nothing written to \(file.target)" + (file.temporary == nil ? "" : "; it is as it was"))
+
+    /// The status of the whole run; `-o` is written or discarded.
+    func finish() -> ExitStatus {
+        if SignalState.isInterrupted {
+            runner.file?.discard()
+            return .interrupted
         }
-        return .queryFailed
-    }
-    if let file = runner.file {
-        do { try file.commit() } catch {
-            Console.errorLine("error: \(error)")
+        if failed && !keepGoing {
+            if let file = runner.file {
+                file.discard()
+                Console.errorLine("nothing written to \(file.target)" + (file.temporary == nil ? "" : "; it is as it was"))
+            }
             return .queryFailed
         }
-        if failed {
-            let ok = runner.statementsRun - runner.statementsFailed
-            Console.errorLine("wrote \(file.target) with the results of \(ok) of \(runner.statementsRun) queries (\(runner.statementsFailed) failed)")
+        if let file = runner.file {
+            do { try file.commit() } catch {
+                Console.errorLine("error: \(error)")
+                return .queryFailed
+            }
+            if failed {
+                let ok = runner.statementsRun - runner.statementsFailed
+                Console.errorLine("wrote \(file.target) with the results of \(ok) of \(runner.statementsRun) queries (\(runner.statementsFailed) failed)")
+            }
         }
+        return failed ? .queryFailed : .success
     }
-    return failed ? .queryFailed : .success
 }
 
 /// A query file or an `-e` text, in the order of the command line.
@@ -364,7 +414,7 @@ extension ReseauCommand {
         var out: [ScriptItem] = []
         var q = queries[...], f = scriptFiles[...], a = files[...]
         let valued: Set<String> = ["--data", "--format", "--param", "-o", "--color", "--timeout", "--max-rows",
-                                   "--max-path", "--max-depth", "--max-nesting", "--max-query-bytes", "--init"]
+                                   "--max-memory", "--max-path", "--max-depth", "--max-nesting", "--max-query-bytes", "--init"]
         var args = ReseauCommand.arguments[...]
         var onlyArguments = false
         while let x = args.popFirst() {
@@ -391,12 +441,25 @@ extension ReseauCommand {
         guard !names.isEmpty else { return nil }
         var used = Set<String>()
         for source in sources {
-            guard let tokens = try? Lexer.tokenize(source) else { return nil }
-            for (i, t) in tokens.enumerated() {
-                if case .param(let p) = t.kind { used.insert(p) }
-                if t.isWord("param"), i + 2 < tokens.count, let n = tokens[i + 1].ident, tokens[i + 2].isSymbol("=") { used.insert(n) }
-            }
+            guard let u = Self.usedParams(source) else { return nil }
+            used.formUnion(u)
         }
+        return Self.unusedParamMessage(names, used: used)
+    }
+
+    /// The parameters `source` uses (as `$NAME` or in `param NAME = …`); nil when it does not lex.
+    static func usedParams(_ source: SourceText) -> Set<String>? {
+        guard let tokens = try? Lexer.tokenize(source) else { return nil }
+        var used = Set<String>()
+        for (i, t) in tokens.enumerated() {
+            if case .param(let p) = t.kind { used.insert(p) }
+            if t.isWord("param"), i + 2 < tokens.count, let n = tokens[i + 1].ident, tokens[i + 2].isSymbol("=") { used.insert(n) }
+        }
+        return used
+    }
+
+    /// The error for `--param` names not in `used`; nil when all are used.
+    static func unusedParamMessage(_ names: [String], used: Set<String>) -> String? {
         let unused = names.filter { !used.contains($0) }
         guard let first = unused.first else { return nil }
         let close = closestNames(to: first, in: used.sorted(), limit: 1)
@@ -443,13 +506,15 @@ enum ScriptPiece {
     }
 }
 
-/// Reads a query file (`-`: all of stdin) as one source text.
-func readSource(_ path: String) throws(CLIError) -> SourceText {
+/// Reads a query file (`-`: all of stdin) as one source text. Any file that can be read works —
+/// a FIFO (`<(echo …)`), `/dev/stdin` — read with read(2) and stopped as soon as it holds more
+/// than `maxBytes` (`/dev/zero` fails at once, not at the end of memory).
+func readSource(_ path: String, maxBytes: Int = Limits().maxQueryBytes) throws(CLIError) -> SourceText {
     let bytes: [UInt8]
     let name: String
     if path == "-" {
         name = "<stdin>"
-        bytes = readAll(0)
+        bytes = try readAll(0, name: name, maxBytes: maxBytes)
     } else {
         name = path
         var isDir: ObjCBool = false
@@ -457,10 +522,13 @@ func readSource(_ path: String) throws(CLIError) -> SourceText {
             throw .usage("\(path): no such file")
         }
         guard !isDir.boolValue else { throw .usage("\(path): is a folder, not a query file") }
-        guard let d = FileManager.default.contents(atPath: path) else {
-            throw .usage("\(path): cannot read the file (permissions?)")
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            let e = errno
+            throw .usage("\(path): cannot read the file (\(e == EACCES ? "permission denied" : String(cString: strerror(e))))")
         }
-        bytes = [UInt8](d)
+        defer { close(fd) }
+        bytes = try readAll(fd, name: name, maxBytes: maxBytes)
     }
     // A UTF-8 byte order mark (Windows editors write one) is not part of the query.
     let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
@@ -470,15 +538,22 @@ func readSource(_ path: String) throws(CLIError) -> SourceText {
     return SourceText(name: name, text: text)
 }
 
-/// Everything left on `fd`.
-func readAll(_ fd: Int32) -> [UInt8] {
+/// The message for a query text found longer than `maxBytes` while it was read.
+func tooLongMessage(_ name: String, _ maxBytes: Int) -> String {
+    "\(name): the query text is over the limit of \(maxBytes) bytes (raise it with --max-query-bytes)"
+}
+
+/// Everything left on `fd`, at most `maxBytes` (more is an error, thrown as soon as it is read).
+func readAll(_ fd: Int32, name: String, maxBytes: Int) throws(CLIError) -> [UInt8] {
     var out: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 65536)
     while true {
         let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
         if n < 0 && errno == EINTR { if SignalState.isInterrupted { break } else { continue } }
-        if n <= 0 { break }
+        if n < 0 { throw .usage("\(name): cannot read the file (\(String(cString: strerror(errno))))") }
+        if n == 0 { break }
         out.append(contentsOf: chunk[0..<n])
+        if out.count > maxBytes { throw .tooLong(tooLongMessage(name, maxBytes)) }
     }
     return out
 }

@@ -15,7 +15,7 @@ enum ShellCompletion {
 
     /// Options that take a value, and flags, of the root command.
     static let valued = ["-e", "-f", "--data", "--format", "--map-size", "--map-color", "--param", "-o", "--color",
-                         "--timeout", "--max-rows", "--max-path", "--max-depth", "--max-nesting", "--max-query-bytes", "--init"]
+                         "--timeout", "--max-rows", "--max-memory", "--max-path", "--max-depth", "--max-nesting", "--max-query-bytes", "--init"]
     static let flags = ["--no-header", "--timer", "--cite", "--keep-going", "--no-cache", "--no-init", "--version", "-h", "--help",
                         "--generate-completion-script"]
     static var formats: String { OutputFormat.allCases.map(\.rawValue).joined(separator: " ") }
@@ -91,6 +91,7 @@ enum ShellCompletion {
                 '--cite[add a sources column: the seed lines behind each row]' \\
                 '--timeout[stop a query after SECONDS]:seconds: ' \\
                 '--max-rows[rows a sort, group, … may hold]:rows: ' \\
+                '--max-memory[memory one query may keep]:size: ' \\
                 '--max-path[longest path … max N]:length: ' \\
                 '--max-depth[deepest follow … depth]:depth: ' \\
                 '--max-nesting[nesting depth of expressions]:depth: ' \\
@@ -133,7 +134,7 @@ enum ShellCompletion {
         complete -c reseau -l generate-completion-script -x -a '\(shells.joined(separator: " "))' -d 'print a completion script'
 
         """
-        for o in ["map-size", "map-color", "timeout", "max-rows", "max-path", "max-depth", "max-nesting", "max-query-bytes"] {
+        for o in ["map-size", "map-color", "timeout", "max-rows", "max-memory", "max-path", "max-depth", "max-nesting", "max-query-bytes"] {
             s += "complete -c reseau -l \(o) -x\n"
         }
         for f in ["no-header", "timer", "cite", "keep-going", "no-cache", "no-init", "version", "help"] {

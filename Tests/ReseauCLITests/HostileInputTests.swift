@@ -142,6 +142,205 @@ final class BigNetwork: Sendable {
         #expect(r.stdout.isEmpty)
     }
 
+    /// Issue 16 item 3: a `let` of a cartesian product ignored `--max-rows` and grew until the
+    /// process aborted (5.7 GB). It is bounded by rows and, whatever --max-rows says, by bytes.
+    @Test func aLetOfACartesianProductIsBounded() throws {
+        let q = "let x = match (a:city),(b:city),(c:city),(d:city),(e:city); x | count"
+        let rows = try reseau(["--max-rows", "1000", "-e", q])
+        #expect(rows.status == 1)
+        #expect(rows.stderr.contains("error: 'let x' holds more than 1000 rows"), "\(rows.stderr)")
+        let bytes = try reseau(["--max-memory", "4M", "-e", q])
+        #expect(bytes.status == 1)
+        #expect(bytes.stderr.contains("error: 'let x' takes the query over its memory budget of 4M"), "\(bytes.stderr)")
+        #expect(bytes.stderr.contains("raise the bound with --max-memory"))
+        #expect(bytes.stdout.isEmpty)
+    }
+
+    /// `list()` over a big match (3.2 GB in the issue), with string concatenation inside it
+    /// (SIGSEGV): each kept item counts, and the aggregate's step is underlined.
+    @Test func listAggregatesAreBoundedByBytes() throws {
+        for q in ["match (a:city), (b:city), (c:city), (d:city) | aggregate l = list(a.name)",
+                  "match (a:city), (b:city), (c:city), (d:city) | aggregate l = list(a.name + \" \" + b.name + \" \" + c.name)"] {
+            let r = try reseau(["--max-memory", "8M", "-e", q])
+            #expect(r.status == 1, "\(q)")
+            #expect(r.stderr.contains("error: 'group' takes the query over its memory budget of 8M"), "\(r.stderr)")
+            #expect(r.stderr.contains("^^^"))
+        }
+    }
+
+    /// `--max-memory` takes sizes with units; 0 and none lift the bound; nonsense is a usage error.
+    @Test func maxMemoryTakesSizes() throws {
+        let q = "match (a:city), (b:city) | sort a.name, b.name | count"
+        #expect(try reseau(["--max-memory", "none", "-e", q]).status == 0)
+        #expect(try reseau(["--max-memory", "0", "-e", q]).status == 0)
+        #expect(try reseau(["--max-memory", "1G", "-e", q]).stdout.hasSuffix("\n"))
+        let small = try reseau(["--max-memory", "64K", "-e", q])
+        #expect(small.status == 1)
+        #expect(small.stderr.contains("'sort' takes the query over its memory budget of 64K"), "\(small.stderr)")
+        let bad = try reseau(["--max-memory", "lots", "-e", q])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("--max-memory expects a size such as 512M or 4G"))
+        #expect(try reseau(["--help"]).stdout.contains("--max-memory"))
+    }
+
+    /// Issue 16 item 3: a table (or markdown) to a pipe or file held every row before printing
+    /// any. A result that fails late shows it without timing: its first rows are already out.
+    /// (The session holds 100 000 rows before output starts; the table then holds 1 000.)
+    @Test func aTableToAPipeStreamsAfterItsFirstRows() throws {
+        let q = "match (a:city), (b:city), (c:city), (d:city) | select a.name as a, b.name as b, c.name as c, d.name as d | distinct"
+        for format in ["table", "markdown"] {
+            let r = try reseau(["--max-rows", "150000", "--format", format, "-e", q])
+            #expect(r.status == 1)
+            #expect(r.stderr.contains("'distinct' holds more than 150000 rows"), "\(r.stderr)")
+            let lines = r.stdout.split(separator: "\n")
+            #expect(lines.count >= 100_000, "\(format): \(lines.count) lines written before the failure")
+            #expect(lines.first.map { $0.hasPrefix(format == "table" ? "a " : "| a |") } == true, "\(lines.first ?? "")")
+        }
+    }
+
+    /// Reads `fd` until what was read contains `text` or `fd` ends; `timeout` guards a hang
+    /// (poll's timeout, never a sleep: the answer is what wakes the test up).
+    func readUntil(_ fd: Int32, contains text: String, timeout: Double = 60) -> String {
+        var got: [UInt8] = []
+        let deadline = Date().addingTimeInterval(timeout)
+        while !String(decoding: got, as: UTF8.self).contains(text), deadline.timeIntervalSinceNow > 0 {
+            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&p, 1, Int32(max(1, deadline.timeIntervalSinceNow * 1000))) == 1 else { break }
+            var buf = [UInt8](repeating: 0, count: 4096)
+            let n = read(fd, &buf, buf.count)
+            if n <= 0 { break }
+            got += buf[0..<n]
+        }
+        return String(decoding: got, as: UTF8.self)
+    }
+
+    /// Issue 16 item 3: stdin was read to its end before anything ran, so a program feeding
+    /// reseau through a pipe got no answer until it closed it. Each statement now runs when it
+    /// is complete: ended by `;`, or followed by the first line of another statement.
+    @Test func aQueryOnAPipeRunsBeforeItsEnd() throws {
+        // Stdin is a named pipe, its ends opened close-on-exec at once: neither reseau nor a
+        // process another test starts meanwhile may hold the write end, or the end of input
+        // would never come. (spawnReseau's dup2 clears the flag on reseau's 0 and 1.)
+        #expect(mkfifo(tmp.file("in"), 0o600) == 0)
+        var input: [Int32] = [open(tmp.file("in"), O_RDONLY | O_NONBLOCK | O_CLOEXEC), 0], output: [Int32] = [0, 0]
+        input[1] = open(tmp.file("in"), O_WRONLY | O_CLOEXEC)
+        _ = fcntl(input[0], F_SETFL, fcntl(input[0], F_GETFL) & ~O_NONBLOCK)
+        #expect(input[0] >= 0 && input[1] >= 0 && pipe(&output) == 0)
+        let null = open("/dev/null", O_WRONLY | O_CLOEXEC)
+        defer { for fd in input + output + [null] where fd >= 0 { close(fd) } }
+        let pid = try spawnReseau([], environment: ProcessInfo.processInfo.environment, stdio: (input[0], output[1], null))
+        close(input[0]); input[0] = -1
+        close(output[1]); output[1] = -1
+        func send(_ s: String) { var b = Array(s.utf8); _ = write(input[1], &b, b.count) }
+        send("cities | count;\n")
+        #expect(readUntil(output[0], contains: "38\n") == "count\n38\n")
+        // Without `;` a statement runs when the next one starts (a line starting with `|` would
+        // have continued it), and the last one at the end of input.
+        send("countries\n| count\ntwinnings | count\n")
+        #expect(readUntil(output[0], contains: "20\n") == "\ncount\n20\n")
+        close(input[1]); input[1] = -1
+        #expect(readUntil(output[0], contains: "8\n") == "\ncount\n8\n")
+        #expect(waitForExit(pid, timeout: 30) == 0)
+    }
+
+    /// `reseau < /dev/zero` read 1 GB before the byte limit was checked; it fails at once now,
+    /// as does a FIFO or device given with -f. Errors in a stream keep the stream's line numbers.
+    @Test func theQueryByteLimitHoldsWhileReading() throws {
+        let zero = open("/dev/zero", O_RDONLY), out = open(tmp.file("out"), O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let err = open(tmp.file("err"), O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        defer { close(zero); close(out); close(err) }
+        let pid = try spawnReseau([], environment: ProcessInfo.processInfo.environment, stdio: (zero, out, err))
+        #expect(waitForExit(pid, timeout: 60) == 1)
+        #expect(tmp.read("err") == "error: <stdin>: the query text is over the limit of 1000000 bytes (raise it with --max-query-bytes)\n")
+        let dev = try reseau(["--max-query-bytes", "1000", "-f", "/dev/zero"])
+        #expect(dev.status == 1)
+        #expect(dev.stderr.contains("/dev/zero: the query text is over the limit of 1000 bytes"), "\(dev.stderr)")
+        let lines = try reseau(["--max-query-bytes", "100", "-f", "/dev/stdin"], stdin: "cities | count\n" + String(repeating: "x", count: 200))
+        #expect(lines.status == 1)
+    }
+
+    /// Runs `script` with bash (process substitution, closed descriptors), `$RESEAU` the binary.
+    func bash(_ script: String) throws -> RunResult {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/bash")
+        p.arguments = ["-c", script]
+        var env = ProcessInfo.processInfo.environment
+        env["RESEAU"] = Binary.path
+        env["HOME"] = tmp.path
+        env["XDG_CACHE_HOME"] = tmp.file("cache")
+        p.environment = env
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return RunResult(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    /// Issue 16 item 10: `-f /dev/stdin`, `-f <(echo …)` and `reseau <(echo …)` said "cannot
+    /// read the file (permissions?)": a FIFO or device is read with read(2) like any file.
+    @Test func queryFilesThatAreNotRegularFiles() throws {
+        let r = try reseau(["-f", "/dev/stdin"], stdin: "cities | count\n")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == "count\n38\n")
+        for form in ["-f <(echo 'cities | count')", "<(echo 'cities | count')", "-f /dev/stdin < <(echo 'cities | count')"] {
+            let b = try bash("\"$RESEAU\" \(form)")
+            #expect(b.status == 0, "\(form): \(b.stderr)")
+            #expect(b.stdout == "count\n38\n", "\(form)")
+        }
+        // A statement read from a pipe reports errors at its line in the stream.
+        let piped = try bash("printf 'cities | count\\n\\ncities | wher x\\n' | \"$RESEAU\"")
+        #expect(piped.status == 1)
+        #expect(piped.stdout == "count\n38\n")
+        #expect(piped.stderr.contains("--> <stdin>:3:10"), "\(piped.stderr)")
+    }
+
+    /// Issue 16 item 10: with stdout closed the error was "Bad file descriptor" or "Invalid
+    /// argument" depending on which file took descriptor 1. It is one message, status 2, before
+    /// anything loads — with the bundled network or a data folder whose files are opened.
+    @Test func aClosedStdoutIsOneClearMessage() throws {
+        for args in ["-e 'cities | count'", "--data \(FixtureNetwork.shared.path) --no-cache -e 'cities | count'"] {
+            let r = try bash("\"$RESEAU\" \(args) >&-")
+            #expect(r.status == 2, "\(args)")
+            #expect(r.stderr == "error: standard output is closed, so no result can be written (redirect it, or write them to a file with -o FILE)\n", "\(r.stderr)")
+        }
+        // With -o the results need no stdout.
+        let o = try bash("\"$RESEAU\" -e 'cities | count' -o \(tmp.file("closed.tsv")) >&-")
+        #expect(o.status == 0, "\(o.stderr)")
+        #expect(tmp.read("closed.tsv") == "count\n38\n")
+    }
+
+    /// Issue 16 item 9: -o kept the mode of the file it replaced but not its owner, group or
+    /// hard links. A file with other links is rewritten in place (the links keep seeing it);
+    /// the owner and group are given to the new file, or, when that is not allowed, the file is
+    /// rewritten in place too.
+    @Test func outputKeepsOwnerGroupAndHardLinks() throws {
+        tmp.write("report.tsv", "old\n")
+        #expect(link(tmp.file("report.tsv"), tmp.file("alias.tsv")) == 0)
+        var before = stat(), after = stat()
+        stat(tmp.file("report.tsv"), &before)
+        let r = try reseau(["-e", "cities | count", "-o", tmp.file("report.tsv")])
+        #expect(r.status == 0, "\(r.stderr)")
+        stat(tmp.file("report.tsv"), &after)
+        #expect(after.st_ino == before.st_ino)
+        #expect(tmp.read("alias.tsv") == "count\n38\n")
+        #expect(tmp.read("report.tsv") == "count\n38\n")
+        // A failed run leaves the linked file as it was.
+        #expect(try reseau(["-e", "cities | wher x", "-o", tmp.file("report.tsv")]).status == 1)
+        #expect(tmp.read("alias.tsv") == "count\n38\n")
+        guard geteuid() == 0 else { return }   // only root can give a file away
+        tmp.write("owned.tsv", "old\n")
+        #expect(chown(tmp.file("owned.tsv"), 4321, 8765) == 0)
+        #expect(chmod(tmp.file("owned.tsv"), 0o640) == 0)
+        #expect(try reseau(["-e", "cities | count", "-o", tmp.file("owned.tsv")]).status == 0)
+        var st = stat()
+        stat(tmp.file("owned.tsv"), &st)
+        #expect(st.st_uid == 4321 && st.st_gid == 8765 && st.st_mode & 0o7777 == 0o640)
+        #expect(tmp.read("owned.tsv") == "count\n38\n")
+    }
+
     @Test func queryLengthAndNestingLimits() throws {
         let long = "cities | where name == \"" + String(repeating: "x", count: 2_000_000) + "\" | count"
         tmp.write("long.rql", long)

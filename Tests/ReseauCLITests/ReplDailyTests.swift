@@ -94,7 +94,9 @@ import Glibc
         try p.run(".nullvalue NULL")
         #expect(try p.run("cities | where name == \"Maebashi\" | select population").contains("NULL"))
         let show = try p.run(".show")
-        for s in ["format", "nullvalue", "NULL", "maxrows", "timer"] { #expect(show.contains(s), "no \(s) in .show") }
+        for s in ["format", "nullvalue", "NULL", "maxrows", "timer", "limits", "max-memory \(Limits.describeBytes(Limits.defaultMaxMemory))", "max-rows 10000000"] {
+            #expect(show.contains(s), "no \(s) in .show")
+        }
         #expect(try p.run(".once \(dir.file("once.json"))").isEmpty)
         #expect(try p.run("cities | count").contains("wrote"))
         #expect(dir.read("once.json") == "[\n  {\"count\": 3}\n]\n")

@@ -345,3 +345,48 @@ import Glibc
         #expect(r.complete(".nosuch x") == nil)
     }
 }
+
+/// How a stream on stdin is cut into pieces (`StatementStream`): what runs together, and from
+/// which line of the stream.
+@Suite struct StatementStreamTests {
+    func pieces(_ text: String, maxBytes: Int = 1_000_000) -> [String] {
+        pieces(Array(text.utf8), maxBytes: maxBytes)
+    }
+
+    func pieces(_ bytes: [UInt8], maxBytes: Int = 1_000_000) -> [String] {
+        let tmp = TemporaryFolder()
+        _ = FileManager.default.createFile(atPath: tmp.file("in"), contents: Data(bytes))
+        let fd = open(tmp.file("in"), O_RDONLY)
+        defer { close(fd) }
+        var stream = StatementStream(fd: fd, name: "<stdin>", maxBytes: maxBytes)
+        var out: [String] = []
+        while true {
+            switch stream.next() {
+            case .piece(.query(let s)): out.append("\(s.firstLine): \(s.text)")
+            case .piece(.dot(let d)): out.append("dot \(d)")
+            case .tooLong(let m), .unreadable(let m): out.append("error \(m)"); return out
+            case .interrupted: out.append("interrupted"); return out
+            case .end: return out
+            }
+        }
+    }
+
+    @Test func piecesAndLines() {
+        #expect(pieces("cities | count;\nfundings\n# a comment\n| count\n.tables\n\ntwinnings\n") ==
+                ["1: cities | count;", "2: fundings\n# a comment\n| count", "dot .tables", "6: \ntwinnings"])
+        #expect(pieces("cities | where name ==\n\"Oyem\"\ncountries") == ["1: cities | where name ==\n\"Oyem\"", "3: countries"])
+        #expect(pieces("\u{FEFF}cities\r\n") == ["1: cities\r"])
+        #expect(pieces(String(repeating: "x", count: 200), maxBytes: 100) == ["error <stdin>: the query text is over the limit of 100 bytes (raise it with --max-query-bytes)"])
+        // (A statement waiting for its next line does not run when that line is not text.)
+        #expect(pieces(Array("cities;\n".utf8) + [0xFF]) == ["1: cities;", "error <stdin>: not UTF-8 text"])
+        #expect(pieces(Array("cities\n".utf8) + [0xFF]) == ["error <stdin>: not UTF-8 text"])
+    }
+
+    /// A statement of 100 000 lines is read in linear time (its text is not joined per line).
+    @Test func aLongStatementIsReadOnce() {
+        let text = "cities | where " + Array(repeating: "true", count: 100_000).joined(separator: " and\n") + "\n| count\n"
+        let p = pieces(text, maxBytes: 10_000_000)
+        #expect(p.count == 1)
+        #expect(p.first?.hasSuffix("| count") == true)
+    }
+}

@@ -5,7 +5,7 @@ import ReseauCore
 /// Golden tests: each `.rql` file under Tests/Golden/ runs against the bundled network and its
 /// output (results as plain tables, then any error as printed) must equal the `.out` file beside
 /// it. The saved queries of Queries/ run the same way, their outputs in Tests/Golden/saved/.
-/// A `# limits: …` line sets limits; a `# cite` line runs the case as under `--cite`.
+/// A `# limits: …` line sets limits (`--max-rows`, `--max-depth`, `--max-path`, `--max-memory`); a `# cite` line runs the case as under `--cite`.
 ///
 /// To rewrite the expectations on purpose: `RESEAU_UPDATE_GOLDEN=1 swift test --filter Golden`,
 /// then review the diff.
@@ -27,6 +27,9 @@ struct GoldenCase: CustomTestStringConvertible, Sendable {
                 case "--max-rows": l.maxRows = n
                 case "--max-depth": l.maxFollowDepth = n
                 case "--max-path": l.maxPathLength = n
+                case "--max-memory":
+                    guard let m = Limits.parseBytes(words[i + 1]) else { Issue.record("bad size \(words[i + 1]) in a golden file"); break }
+                    l.maxMemory = m
                 default: Issue.record("unknown limit \(words[i]) in a golden file")
                 }
                 any = true

@@ -696,3 +696,56 @@ func parseGraphML(_ text: String) throws -> GraphMLReader {
         #expect(type(of: w) == kinds[f], "\(f)")
     }
 }
+
+/// Issue 16 item 3: table and markdown held every row until the end of a result written to a
+/// pipe or file. Past the first batch (`streamAfter`, 1 000 rows by default) rows go out as they
+/// come; the batch decides widths and alignment, and a later, wider cell is written whole.
+@Test func tableAndMarkdownStreamAfterTheFirstBatch() throws {
+    let g = try miniGraph()
+    let expected: [OutputFormat: String] = [
+        .table: "name    n\n─────  ──\nOyem    1\nCuneo  22\nClermont-Ferrand  333\n",
+        .markdown: "| name | n |\n|---|---:|\n| Oyem | 1 |\n| Cuneo | 22 |\n| Clermont-Ferrand | 333 |\n",
+    ]
+    for format in [OutputFormat.table, .markdown] {
+        let out = StringOutput()
+        let w = makeWriter(OutputOptions(format: format), graph: g, output: out)
+        (w as? TableWriter)?.streamAfter = 2
+        (w as? MarkdownWriter)?.streamAfter = 2
+        try w.begin([col("name", .string), col("n", .int)])
+        try w.row([.string("Oyem"), .int(1)])
+        #expect(out.text.isEmpty)
+        try w.row([.string("Cuneo"), .int(22)])
+        #expect(out.text.contains("Cuneo"), "\(format): the first batch is written before the end")
+        try w.row([.string("Clermont-Ferrand"), .int(333)])
+        #expect(out.text.contains("Clermont-Ferrand"))
+        try w.end()
+        expectBytes(out.text, expected[format]!)
+    }
+    // A result no longer than the batch is written as before, byte for byte.
+    for format in [OutputFormat.table, .markdown] {
+        let whole = try render(format, [citiesResult(g), citiesResult(g)], graph: g)
+        let out = StringOutput()
+        let w = makeWriter(OutputOptions(format: format), graph: g, output: out)
+        (w as? TableWriter)?.streamAfter = 5
+        (w as? MarkdownWriter)?.streamAfter = 5
+        for r in [citiesResult(g), citiesResult(g)] {
+            try w.begin(r.columns)
+            for row in r.rows { try w.row(row) }
+            try w.end()
+        }
+        expectBytes(out.text, whole)
+    }
+    // On a terminal with every row shown (.maxrows 0), a later cell too wide for a column fitted
+    // to the width is cut with …, as the first rows are.
+    let out = StringOutput()
+    var options = OutputOptions(format: .table)
+    options.isTerminal = true
+    options.terminalWidth = 24
+    let w = makeWriter(options, graph: g, output: out)
+    (w as? TableWriter)?.streamAfter = 1
+    try w.begin([col("name", .string), col("country", .string)])
+    try w.row([.string("Santiago de Querétaro"), .string("Mexico")])
+    try w.row([.string("Clermont-Ferrand, Puy-de-Dôme"), .string("France")])
+    try w.end()
+    expectBytes(out.text, "name             country\n───────────────  ───────\nSantiago de Qu…  Mexico\nClermont-Ferra…  France\n(2 rows)\n")
+}

@@ -54,3 +54,53 @@ struct RuntimeErrorTests {
         #expect(run(Self.places[1].1, trip: false).0 == "\(Value.int(29))")
     }
 }
+
+/// `--max-memory`: the budget is hit inside subqueries at their step, like `--max-rows`, and a
+/// step gives its bytes back when it is done (an `exists` subquery that sorts runs once per city
+/// and must not add up).
+@Suite("Memory budget")
+struct MemoryBudgetTests {
+    func run(_ text: String, maxMemory: Int) -> (String, QueryError?) {
+        let session = Session(graph: bundledGraph)
+        session.limits.maxMemory = maxMemory
+        let w = CollectingWriter()
+        do {
+            try session.run(SourceText(name: "-e", text: text), to: w)
+            return (w.result.rows.map { $0.map { "\($0)" }.joined(separator: ",") }.joined(separator: "\n"), nil)
+        } catch {
+            return (error.rendered, error)
+        }
+    }
+
+    @Test(arguments: RuntimeErrorTests.places.map(\.0))
+    func theBudgetInsideASubqueryFailsAtTheStep(_ place: String) {
+        let text = RuntimeErrorTests.places.first { $0.0 == place }!.1
+        let (out, error) = run(text, maxMemory: 1_000)
+        guard case .failed(let d, _)? = error else { Issue.record("\(place): did not fail: \(out)"); return }
+        #expect(d.message == "'sort' takes the query over its memory budget of 1000 bytes", "\(place): \(out)")
+        let b = Array(text.utf8)
+        #expect(String(decoding: b[d.span.start..<d.span.end], as: UTF8.self) == "sort name", "\(place): \(out)")
+    }
+
+    @Test func stepsGiveTheirBytesBack() {
+        // Each city's subquery sorts a few rows; 60 runs of it would not fit if they added up.
+        let text = "cities | where exists(follow twin depth 1..2 | sort name) | count"
+        #expect(run(text, maxMemory: 64 << 10).1 == nil)
+        #expect(run(text, maxMemory: Int.max).0 == run(text, maxMemory: 64 << 10).0)
+    }
+
+    @Test func sizes() {
+        #expect(Limits.parseBytes("512M") == 512 << 20)
+        #expect(Limits.parseBytes("4G") == 4 << 30)
+        #expect(Limits.parseBytes("4gib") == 4 << 30)
+        #expect(Limits.parseBytes("1.5K") == 1536)
+        #expect(Limits.parseBytes("100000") == 100_000)
+        #expect(Limits.parseBytes("0") == Int.max)
+        #expect(Limits.parseBytes("none") == Int.max)
+        for bad in ["", "M", "-1M", "lots", "1..2G", "0.1"] { #expect(Limits.parseBytes(bad) == nil, "\(bad)") }
+        #expect(Limits.describeBytes(512 << 20) == "512M")
+        #expect(Limits.describeBytes(1536) == "1.5K")
+        #expect(Limits.describeBytes(Int.max) == "none")
+        #expect(Limits.defaultMaxMemory > 0)
+    }
+}

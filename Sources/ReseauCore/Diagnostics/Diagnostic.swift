@@ -13,12 +13,15 @@ public struct SourceText: Sendable {
     public let name: String
     public let text: String
     public let bytes: [UInt8]
-    public init(name: String, text: String) { self.name = name; self.text = text; self.bytes = Array(text.utf8) }
+    /// The line number of the text's first line (a statement read from a stream starts where
+    /// the stream was).
+    public var firstLine = 1
+    public init(name: String, text: String, firstLine: Int = 1) { self.name = name; self.text = text; self.bytes = Array(text.utf8); self.firstLine = firstLine }
 
     /// 1-based line and column (in characters) of byte offset `offset`.
     public func location(of offset: Int) -> (line: Int, column: Int, lineStart: Int, lineEnd: Int) {
         let o = Swift.min(Swift.max(offset, 0), bytes.count)
-        var line = 1, start = 0
+        var line = firstLine, start = 0
         for i in 0..<o where bytes[i] == 0x0A { line += 1; start = i + 1 }
         var end = start
         while end < bytes.count, bytes[end] != 0x0A { end += 1 }

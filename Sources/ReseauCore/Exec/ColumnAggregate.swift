@@ -27,7 +27,7 @@ extension ColumnPredicates {
 }
 
 extension Executor {
-    func columnAggregate(_ input: PlanNode, _ keys: [TypedExpr], _ aggs: [AggregateSpec]) -> Producer? {
+    func columnAggregate(_ input: PlanNode, _ keys: [TypedExpr], _ aggs: [AggregateSpec], _ span: Span) -> Producer? {
         let cp = ColumnPredicates(graph: graph)
         guard let (target, n, test) = cp.aggregateScan(input) else { return nil }
 
@@ -71,7 +71,10 @@ extension Executor {
             sumColumn = arr
         }
 
+        let groupBytes = 4 + fns.count * MemoryLayout<Accumulator>.stride
         return { sink in
+            var held = Held(self.memory, "'group'", span)
+            defer { held.release() }
             var slot = [Int32](repeating: -1, count: slots)
             var keyOf: [Int32] = []
             var accs: [Accumulator] = [] // group g's accumulators at g * fns.count …
@@ -109,17 +112,19 @@ extension Executor {
                     if i & 1023 == 0 { try self.cancellation.check() }
                     if !test(i) { continue }
                     let (g, isNew) = group(i)
-                    if isNew { accs.append(Accumulator(fns[0])) }
-                    accs[g].add(read(i))
+                    if isNew { accs.append(Accumulator(fns[0])); try held.add(groupBytes) }
+                    let kept = accs[g].add(read(i))
+                    if kept != 0 { try held.add(kept) }
                 }
             } else {
                 for i in 0..<n {
                     if i & 1023 == 0 { try self.cancellation.check() }
                     if !test(i) { continue }
                     let (g, isNew) = group(i)
-                    if isNew { for f in fns { accs.append(Accumulator(f)) } }
+                    if isNew { for f in fns { accs.append(Accumulator(f)) }; try held.add(groupBytes) }
                     for k in 0..<width {
-                        accs[g * width + k].add(reads[k]?(i) ?? .bool(true))
+                        let kept = accs[g * width + k].add(reads[k]?(i) ?? .bool(true))
+                        if kept != 0 { try held.add(kept) }
                     }
                 }
             }

@@ -13,12 +13,15 @@ public final class Executor {
     let input: InputBox?
     /// Set by `explain analyze`: every operator counts its rows and times itself.
     let profile: Profile?
+    /// The bytes the query's steps hold (`--max-memory`), shared with its subqueries' executors.
+    let memory: MemoryBudget
     var ticks = 0
     /// Notes for the user about an answer that is right but may surprise (an empty `path`).
     var notes: [Diagnostic] = []
 
-    init(graph: Graph, cancellation: CancellationFlag, limits: Limits, input: InputBox? = nil, profile: Profile? = nil) {
+    init(graph: Graph, cancellation: CancellationFlag, limits: Limits, memory: MemoryBudget? = nil, input: InputBox? = nil, profile: Profile? = nil) {
         self.graph = graph; self.cancellation = cancellation; self.limits = limits; self.input = input; self.profile = profile
+        self.memory = memory ?? MemoryBudget(limit: limits.maxMemory)
     }
 
     /// Counts work and polls the cancellation flag every 1024 calls.
@@ -215,11 +218,14 @@ public final class Executor {
             return { sink in
                 if k == 0 { return true }
                 var counts: [[Value]: Int] = [:]
+                var held = Held(self.memory, "'take … per'", span)
+                defer { held.release() }
                 return try child { row in
                     let key = try cs.map { normalize(try $0(row)) }
                     let n = counts[key, default: 0]
                     guard n < k else { return true }
                     counts[key] = n + 1
+                    if n == 0 { try held.add(approximateBytes(key) + Executor.entryBytes) }
                     try self.checkRows(counts.count, "'take … per'", span)
                     return try sink(row)
                 }
@@ -245,8 +251,12 @@ public final class Executor {
             if !distinct { return { sink in try l(sink) && r(sink) } }
             return { sink in
                 var seen = Set<[Value]>()
+                var held = Held(self.memory, "'union'", span)
+                defer { held.release() }
                 func keep(_ row: Row, _ sink: Sink) throws -> Bool {
-                    guard seen.insert(row.map(normalize)).inserted else { return true }
+                    let key = row.map(normalize)
+                    guard seen.insert(key).inserted else { return true }
+                    try held.add(approximateBytes(key) + Executor.entryBytes)
                     try self.checkRows(seen.count, "'union'", span)
                     return try sink(row)
                 }
@@ -265,8 +275,12 @@ public final class Executor {
             let child = try producer(input), cs = accesses.map { compileAccess($0) }
             return { sink in
                 var seen = Set<[Value]>()
+                var held = Held(self.memory, "'distinct'", span)
+                defer { held.release() }
                 return try child { row in
-                    if seen.insert(try cs.map { normalize(try $0(row)) }).inserted {
+                    let key = try cs.map { normalize(try $0(row)) }
+                    if seen.insert(key).inserted {
+                        try held.add(approximateBytes(key) + Executor.entryBytes)
                         try self.checkRows(seen.count, "'distinct'", span)
                         return try sink(row)
                     }
@@ -285,7 +299,7 @@ public final class Executor {
         case .denseAggregate(let input, let keys, let aggs, _, let type):
             return try aggregateProducer(input, keys, aggs, dense: type, span)
         case .columnAggregate(let input, let keys, let aggs, _):
-            if let p = columnAggregate(input, keys, aggs) { return p }
+            if let p = columnAggregate(input, keys, aggs, span) { return p }
             throw Diagnostic(.run, "internal error: a column aggregate does not run on columns", at: span)
         case .expand(let input, let slot, let types, let direction, let kind):
             return try expandProducer(input, slot: slot, types: types, direction: direction, kind: kind)
@@ -304,10 +318,13 @@ public final class Executor {
             return { sink in
                 var table: [[Value]: [Row]] = [:]
                 var n = 0
+                var held = Held(self.memory, "the right side of 'join'", span)
+                defer { held.release() }
                 _ = try r { row in
                     let key = try rks.map { normalize(try $0(row)) }
                     if key.contains(where: \.isNull) { return true }
                     table[key, default: []].append(row)
+                    try held.add(approximateBytes(row) + approximateBytes(key) + Executor.entryBytes)
                     n += 1
                     try self.checkRows(n, "the right side of 'join'", span)
                     return true
@@ -330,7 +347,14 @@ public final class Executor {
             let nulls = Row(repeating: .null, count: right.shape.width)
             return { sink in
                 var rows: [Row] = []
-                _ = try r { row in rows.append(row); try self.checkRows(rows.count, "the right side of 'join'", span); return true }
+                var held = Held(self.memory, "the right side of 'join'", span)
+                defer { held.release() }
+                _ = try r { row in
+                    rows.append(row)
+                    try held.add(approximateBytes(row))
+                    try self.checkRows(rows.count, "the right side of 'join'", span)
+                    return true
+                }
                 return try l { row in
                     var matched = false
                     for m in rows {
@@ -349,6 +373,15 @@ public final class Executor {
     }
 
     // MARK: sort
+
+    /// Bytes a hash table entry costs beyond its key and value (bucket, hash, load factor).
+    static let entryBytes = 16
+
+    /// Bytes of a row a sort keeps: its key, the row and the sequence number.
+    @inline(__always)
+    static func sortItemBytes(_ item: (key: [Value], seq: Int, row: Row)) -> Int {
+        approximateBytes(item.key) + approximateBytes(item.row) + 8
+    }
 
     func sortProducer(_ input: PlanNode, _ keys: [SortSpec], k: Int?, _ span: Span) throws -> Producer {
         let child = try producer(input)
@@ -386,6 +419,8 @@ public final class Executor {
                 var top: [(key: [Value], seq: Int, row: Row)] = []
                 top.reserveCapacity(k + 1)
                 var seq = 0
+                var held = Held(self.memory, "'sort'", span)
+                defer { held.release() }
                 _ = try child { row in
                     try self.tick()
                     guard k > 0 else { return true }
@@ -393,8 +428,10 @@ public final class Executor {
                     seq += 1
                     if top.count == k {
                         if !less(item, top[k - 1]) { return true }
-                        top.removeLast()
+                        let last = top.removeLast()
+                        held.remove(Executor.sortItemBytes(last))
                     }
+                    try held.add(Executor.sortItemBytes(item))
                     var lo = 0, hi = top.count
                     while lo < hi {
                         let mid = (lo + hi) / 2
@@ -411,11 +448,16 @@ public final class Executor {
         return { sink in
             var buf: [(key: [Value], seq: Int, row: Row)] = []
             var seq = 0
+            var held = Held(self.memory, "'sort'", span)
+            defer { held.release() }
             _ = try child { row in
-                buf.append((try key(row), seq, row))
+                let item = (key: try key(row), seq: seq, row: row)
+                buf.append(item)
+                try held.add(Executor.sortItemBytes(item))
                 seq += 1
                 if let k, buf.count >= max(k > Int.max / 2 ? Int.max : 2 * k, 1024) {
                     buf.sort(by: less)
+                    for dropped in buf[k...] { held.remove(Executor.sortItemBytes(dropped)) }
                     buf.removeLast(buf.count - k)
                 }
                 try self.checkRows(buf.count, "'sort'", span)
@@ -444,7 +486,10 @@ public final class Executor {
         // Dense grouping (chosen by the planner): one key that is a node of a known type, its
         // groups found through an array indexed by the node's row, not through hashing.
         let denseCount = denseType.map { graph.nodes[$0].count } ?? 0
+        let groupBytes = 32 + fns.count * MemoryLayout<Accumulator>.stride + Executor.entryBytes
         return { sink in
+            var held = Held(self.memory, "'group'", span)
+            defer { held.release() }
             var groups: [(key: [Value], acc: [Accumulator])] = []
             var dense = [Int32](repeating: -1, count: denseCount)
             var single: [Value: Int] = [:]
@@ -483,9 +528,12 @@ public final class Executor {
             }
             _ = try child { row in
                 try self.tick()
+                let n = groups.count
                 let g = try group(row)
+                if g == n { try held.add(approximateBytes(groups[g].key) + groupBytes) }
                 for i in 0..<fns.count {
-                    groups[g].acc[i].add(try args[i]?(row) ?? .bool(true))
+                    let kept = groups[g].acc[i].add(try args[i]?(row) ?? .bool(true))
+                    if kept != 0 { try held.add(kept) }
                 }
                 return true
             }
@@ -514,8 +562,10 @@ struct Accumulator {
 
     init(_ f: AggregateFunction) { function = f }
 
-    mutating func add(_ v: Value) {
-        if v.isNull { return }
+    /// Adds `v`; returns the approximate bytes kept for it (a `list` item, a new distinct value).
+    @discardableResult
+    mutating func add(_ v: Value) -> Int {
+        if v.isNull { return 0 }
         count += 1
         switch function {
         case .count: break
@@ -530,9 +580,15 @@ struct Accumulator {
             }
         case .min: if best.isNull || (Semantics.compare(v, best) ?? 0) < 0 { best = v }
         case .max: if best.isNull || (Semantics.compare(v, best) ?? 0) > 0 { best = v }
-        case .list: items.append(v)
-        case .count_distinct: distinct.insert(normalize(v))
+        case .list:
+            items.append(v)
+            // Two slots: the array doubles as it grows, so up to half of it is spare room.
+            return 2 * MemoryLayout<Value>.stride + v.approximateBytes
+        case .count_distinct:
+            let n = normalize(v)
+            if distinct.insert(n).inserted { return MemoryLayout<Value>.stride + Executor.entryBytes + n.approximateBytes }
         }
+        return 0
     }
 
     func result(_ type: ValueType) -> Value {

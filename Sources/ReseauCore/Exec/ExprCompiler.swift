@@ -88,7 +88,8 @@ extension Executor {
                 let v = normalize(row[0])
                 if case .decimal = v { hasNumbers = true }
                 if case .int = v { hasNumbers = true }
-                set.insert(v)
+                // The set lives as long as the query: charged, never given back.
+                if set.insert(v).inserted { try self.memory.charge(MemoryLayout<Value>.stride + Executor.entryBytes + v.approximateBytes, "'in (…)'", plan.span) }
                 return true
             }
             _ = hasNumbers
@@ -99,7 +100,7 @@ extension Executor {
             }
         case .exists(let slot, let plan):
             let box = InputBox()
-            let sub = try Executor(graph: graph, cancellation: cancellation, limits: limits, input: box, profile: profile).producer(plan)
+            let sub = try Executor(graph: graph, cancellation: cancellation, limits: limits, memory: memory, input: box, profile: profile).producer(plan)
             // The subplan reads nothing but the row's node, so its answer for a node is known
             // after the first time: 0 not yet run, 1 false, 2 true (one byte per node, an
             // array per node type made when first needed).

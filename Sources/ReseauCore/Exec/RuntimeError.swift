@@ -10,6 +10,8 @@ public struct RuntimeError: Error, Sendable {
         case timedOut
         /// `what` would hold more than `limit` rows (`--max-rows`).
         case limitExceeded(what: String, limit: Int)
+        /// The query would hold more than `limit` bytes (`--max-memory`) when `what` kept more.
+        case memoryExceeded(what: String, limit: Int)
         /// The writer failed (a closed pipe).
         case outputFailed(any Error)
     }
@@ -25,6 +27,9 @@ public struct RuntimeError: Error, Sendable {
         case .limitExceeded(let what, let limit):
             Diagnostic(.run, "\(what) holds more than \(limit) rows", at: span,
                        hint: "narrow the query, or raise the bound with --max-rows")
+        case .memoryExceeded(let what, let limit):
+            Diagnostic(.run, "\(what) takes the query over its memory budget of \(Limits.describeBytes(limit))", at: span,
+                       hint: "narrow the query (a 'where' or 'take' before this step), or raise the bound with --max-memory")
         case .timedOut:
             Diagnostic(.run, "time limit exceeded", at: span, hint: "the query was here; raise the bound with --timeout")
         case .interrupted, .outputFailed: nil

@@ -11,8 +11,9 @@
 /// - In cells, `|` is written `\|` and line breaks (LF, CR, CRLF) `<br>`; nothing else is
 ///   escaped, so Markdown in the data renders as Markdown.
 /// - Null and the empty string are both an empty cell. Values print as `Graph.displayText` does.
-/// - Rows are buffered until `end()` (to decide the alignment). Several results are separated
-///   by a blank line.
+/// - The alignment is decided from the first `TableWriter.widthRows` rows, held until then (or
+///   until `end()`); later rows are written as they come. Several results are separated by a
+///   blank line.
 public final class MarkdownWriter: ResultWriter {
     let graph: Graph
     let output: TextOutput
@@ -24,26 +25,50 @@ public final class MarkdownWriter: ResultWriter {
         self.graph = graph; self.output = output
     }
 
+    /// Set by tests to make the first batch smaller.
+    public var streamAfter = TableWriter.widthRows
+    /// The alignment row was written and rows go out as they come.
+    var streaming = false
+
     public func begin(_ columns: [ResultColumn]) throws {
         self.columns = columns
         rows = []
+        streaming = false
     }
 
-    public func row(_ values: [Value]) throws { rows.append(values) }
+    public func row(_ values: [Value]) throws {
+        if streaming { try output.write(line(cells(values))); return }
+        rows.append(values)
+        if rows.count >= streamAfter {
+            streaming = true
+            try output.write(head() + rows.map { line(cells($0)) }.joined())
+            rows = []
+        }
+    }
 
-    public func end() throws {
+    func line(_ cells: [String]) -> String {
+        cells.isEmpty ? "||\n" : "| " + cells.joined(separator: " | ") + " |\n"
+    }
+
+    func cells(_ r: [Value]) -> [String] { r.map { isNullish($0) ? "" : MarkdownWriter.cell(graph.displayText($0)) } }
+
+    /// The blank line before a second result, the header and the alignment row (from the rows held).
+    func head() -> String {
         var text = results > 0 ? "\n" : ""
         results += 1
-        func line(_ cells: [String]) -> String {
-            cells.isEmpty ? "||\n" : "| " + cells.joined(separator: " | ") + " |\n"
-        }
         text += line(columns.map { MarkdownWriter.cell($0.name) })
         text += "|" + columns.indices.map { isNumericColumn(columns[$0], rows: rows, index: $0) ? "---:|" : "---|" }.joined() + "\n"
-        for r in rows {
-            text += line(r.map { isNullish($0) ? "" : MarkdownWriter.cell(graph.displayText($0)) })
+        return text
+    }
+
+    public func end() throws {
+        if !streaming {
+            var text = head()
+            for r in rows { text += line(cells(r)) }
+            try output.write(text)
         }
+        streaming = false
         rows = []
-        try output.write(text)
         try output.flush()
     }
 

@@ -23,8 +23,12 @@
 ///   memory.
 /// - With `isTerminal`, a footer `(N rows)` / `(1 row)` follows the table.
 /// - With `header == false`, neither the header nor the underline is printed.
-/// - No line ends with a space. Rows are buffered until `end()` and written line by line.
-///   Several results are separated by a blank line.
+/// - No line ends with a space. Rows are buffered until `end()` and written line by line —
+///   except when every row is written (no `maxRows`: a pipe, a file): then only the first
+///   `widthRows` rows are held; they decide the widths and alignment, and later rows are
+///   written as they come. A later cell wider than its column is written whole (its line is
+///   pushed right), never cut — except in a column fitted to `terminalWidth`, which cuts it
+///   with `…` as it cuts the first rows. Several results are separated by a blank line.
 public final class TableWriter: ResultWriter {
     let options: OutputOptions
     let graph: Graph
@@ -55,17 +59,55 @@ public final class TableWriter: ResultWriter {
     var headCapacity: Int { options.maxRows.map { max(1, ($0 + 1) / 2) } ?? Int.max }
     var tailCapacity: Int { options.maxRows.map { max(0, $0 - ($0 + 1) / 2) } ?? 0 }
 
+    /// Rows that decide the columns' widths and alignment when every row is written (no
+    /// `maxRows`: pipes, files, `.maxrows 0`). A longer result is written as it comes after
+    /// them, so that a table holds at most this many rows, like the other formats hold none.
+    public static let widthRows = 1_000
+    /// Set by tests to make the first batch smaller.
+    public var streamAfter = TableWriter.widthRows
+
+    /// How the columns are laid out, decided once from the rows held (all of them, or the
+    /// first `streamAfter` of a longer result).
+    struct Layout {
+        var keep: [Int]
+        var gapAfter: Int?
+        var widths: [Int]
+        var right: [Bool]
+        /// Columns cut to fit a terminal (text) may cut a later, wider cell; the others never.
+        var rigid: [Bool]
+        var footer: [String]
+    }
+    /// The layout of the result being streamed (nil while its rows are held).
+    var layout: Layout?
+
     public func begin(_ columns: [ResultColumn]) throws {
         self.columns = columns
         rows = []
         tail = []
         tailStart = 0
         total = 0
+        layout = nil
     }
 
     public func row(_ values: [Value]) throws {
         total += 1
-        if rows.count < headCapacity { rows.append(values); return }
+        if let layout {
+            try output.write(line(cells(values), layout, bold: false))
+            return
+        }
+        if rows.count < headCapacity {
+            rows.append(values)
+            // Every row is written (no cap): past the first batch, stop holding them.
+            if options.maxRows == nil && rows.count >= streamAfter {
+                let cells = rows.map(cells)
+                let l = makeLayout(cells, rows)
+                layout = l
+                rows = []
+                try writeHead(l)
+                for c in cells { try output.write(line(c, l, bold: false)) }
+            }
+            return
+        }
         let cap = tailCapacity
         guard cap > 0 else { return }
         if tail.count < cap { tail.append(values) } else {
@@ -74,79 +116,103 @@ public final class TableWriter: ResultWriter {
         }
     }
 
-    public func end() throws {
-        if results > 0 { try output.write("\n") }
-        results += 1
-        let tailRows = Array(tail[tailStart...] + tail[..<tailStart])
-        let shown = rows + tailRows
-        let hidden = total - shown.count
+    /// The texts of a row's cells (nil: null).
+    func cells(_ r: [Value]) -> [String?] { r.map { isNullish($0) ? nil : TableWriter.visible(graph.displayText($0)) } }
+
+    /// Widths, alignment and the columns that fit, from `shown` (their `cells`).
+    func makeLayout(_ cells: [[String?]], _ shown: [[Value]]) -> Layout {
         let n = columns.count
         var footer: [String] = []
-        if n > 0 {
-            let cells: [[String?]] = shown.map { r in r.map { isNullish($0) ? nil : TableWriter.visible(graph.displayText($0)) } }
-            let heads = columns.map { TableWriter.visible($0.name) }
-            let right = (0..<n).map { isNumericColumn(columns[$0], rows: shown, index: $0) }
-            let nullWidth = displayWidth(options.nullText)
-            var widths = [Int](repeating: 0, count: n)
-            var valueWidths = [Int](repeating: 0, count: n)
-            for r in cells { for i in 0..<n { valueWidths[i] = max(valueWidths[i], r[i].map { displayWidth($0) } ?? nullWidth) } }
-            let headWidths = heads.map { displayWidth($0) }
-            for i in 0..<n { widths[i] = max(valueWidths[i], options.header ? headWidths[i] : 0) }
-            var keep = Array(0..<n)
-            var gapAfter: Int? = nil   // the `…` column stands after this position of `keep`
-            if let limit = options.terminalWidth {
-                let rigid = (0..<n).map { i -> Bool in
-                    switch columns[i].type {
-                    case .int, .decimal, .date, .bool: return true
-                    default: return right[i] || valueWidths[i] <= TableWriter.rigidWidth
-                    }
-                }
-                let floors = (0..<n).map { i in
-                    rigid[i] ? widths[i] : min(widths[i], max(options.header ? headWidths[i] : 0, TableWriter.textFloor))
-                }
-                (keep, gapAfter) = TableWriter.columnsThatFit(floors, into: limit)
-                let room = limit - (gapAfter == nil ? 0 : 3)
-                let fitted = TableWriter.fit(keep.map { widths[$0] }, floors: keep.map { floors[$0] }, into: room)
-                for (k, i) in keep.enumerated() { widths[i] = fitted[k] }
-                if keep.count == 1 && widths[keep[0]] > limit { widths[keep[0]] = max(1, limit) }
-                let dropped = (0..<n).filter { !keep.contains($0) }
-                if !dropped.isEmpty {
-                    footer.append("\(dropped.count) column\(dropped.count == 1 ? "" : "s") not shown: "
-                                  + dropped.map { heads[$0] }.joined(separator: ", ") + " (.format line shows them all)")
+        let heads = columns.map { TableWriter.visible($0.name) }
+        let right = (0..<n).map { isNumericColumn(columns[$0], rows: shown, index: $0) }
+        let nullWidth = displayWidth(options.nullText)
+        var widths = [Int](repeating: 0, count: n)
+        var valueWidths = [Int](repeating: 0, count: n)
+        for r in cells { for i in 0..<n { valueWidths[i] = max(valueWidths[i], r[i].map { displayWidth($0) } ?? nullWidth) } }
+        let headWidths = heads.map { displayWidth($0) }
+        for i in 0..<n { widths[i] = max(valueWidths[i], options.header ? headWidths[i] : 0) }
+        var keep = Array(0..<n)
+        var gapAfter: Int? = nil   // the `…` column stands after this position of `keep`
+        var rigid = [Bool](repeating: true, count: n)
+        if let limit = options.terminalWidth {
+            rigid = (0..<n).map { i -> Bool in
+                switch columns[i].type {
+                case .int, .decimal, .date, .bool: return true
+                default: return right[i] || valueWidths[i] <= TableWriter.rigidWidth
                 }
             }
+            let floors = (0..<n).map { i in
+                rigid[i] ? widths[i] : min(widths[i], max(options.header ? headWidths[i] : 0, TableWriter.textFloor))
+            }
+            (keep, gapAfter) = TableWriter.columnsThatFit(floors, into: limit)
+            let room = limit - (gapAfter == nil ? 0 : 3)
+            let fitted = TableWriter.fit(keep.map { widths[$0] }, floors: keep.map { floors[$0] }, into: room)
+            for (k, i) in keep.enumerated() { widths[i] = fitted[k] }
+            if keep.count == 1 && widths[keep[0]] > limit { widths[keep[0]] = max(1, limit); rigid[keep[0]] = false }
+            let dropped = (0..<n).filter { !keep.contains($0) }
+            if !dropped.isEmpty {
+                footer.append("\(dropped.count) column\(dropped.count == 1 ? "" : "s") not shown: "
+                              + dropped.map { heads[$0] }.joined(separator: ", ") + " (.format line shows them all)")
+            }
+        }
+        return Layout(keep: keep, gapAfter: gapAfter, widths: widths, right: right, rigid: rigid, footer: footer)
+    }
 
-            func line(_ texts: [String?], bold: Bool, filler: String = "…") -> String {
-                var s = ""
-                for (k, i) in keep.enumerated() {
-                    if k > 0 { s += "  " }
-                    var t = texts[i] ?? options.nullText
-                    var w = displayWidth(t)
-                    if w > widths[i] { t = truncated(t, toWidth: widths[i]); w = displayWidth(t) }
-                    let pad = String(repeating: " ", count: max(0, widths[i] - w))
-                    var styled = t
-                    if options.color {
-                        if texts[i] == nil { styled = "\u{1B}[2m" + t + "\u{1B}[0m" }
-                        else if bold && !t.isEmpty { styled = "\u{1B}[1m" + t + "\u{1B}[0m" }
-                    }
-                    s += right[i] ? pad + styled : styled + pad
-                    if k == gapAfter { s += "  " + filler }
-                }
-                while s.last == " " { s.removeLast() }
-                return s + "\n"
+    /// One line of the table. A cell wider than its column is cut with `…` only in a column
+    /// fitted to the terminal's width; elsewhere (a row after the first batch that is wider)
+    /// it is written whole and pushes the rest of its line to the right.
+    func line(_ texts: [String?], _ l: Layout, bold: Bool, filler: String = "…") -> String {
+        var s = ""
+        for (k, i) in l.keep.enumerated() {
+            if k > 0 { s += "  " }
+            var t = texts[i] ?? options.nullText
+            var w = displayWidth(t)
+            if w > l.widths[i], !l.rigid[i] { t = truncated(t, toWidth: l.widths[i]); w = displayWidth(t) }
+            let pad = String(repeating: " ", count: max(0, l.widths[i] - w))
+            var styled = t
+            if options.color {
+                if texts[i] == nil { styled = "\u{1B}[2m" + t + "\u{1B}[0m" }
+                else if bold && !t.isEmpty { styled = "\u{1B}[1m" + t + "\u{1B}[0m" }
             }
+            s += l.right[i] ? pad + styled : styled + pad
+            if k == l.gapAfter { s += "  " + filler }
+        }
+        while s.last == " " { s.removeLast() }
+        return s + "\n"
+    }
 
-            if options.header {
-                try output.write(line(heads, bold: true))
-                try output.write(line((0..<n).map { String(repeating: "─", count: widths[$0]) }, bold: false, filler: "─"))
+    /// The blank line before a second result, the header and its underline.
+    func writeHead(_ l: Layout) throws {
+        if results > 0 { try output.write("\n") }
+        results += 1
+        guard !columns.isEmpty, options.header else { return }
+        try output.write(line(columns.map { TableWriter.visible($0.name) }, l, bold: true))
+        try output.write(line((0..<columns.count).map { String(repeating: "─", count: l.widths[$0]) }, l, bold: false, filler: "─"))
+    }
+
+    public func end() throws {
+        var footer: [String] = []
+        var hidden = 0
+        if let layout {
+            footer = layout.footer
+            self.layout = nil
+        } else {
+            let tailRows = Array(tail[tailStart...] + tail[..<tailStart])
+            let shown = rows + tailRows
+            hidden = total - shown.count
+            let cells = shown.map(cells)
+            let l = makeLayout(cells, shown)
+            footer = l.footer
+            try writeHead(l)
+            if !columns.isEmpty {
+                for r in cells.prefix(rows.count) { try output.write(line(r, l, bold: false)) }
+                if hidden > 0 { try output.write(line([String?](repeating: "⋮", count: columns.count), l, bold: false, filler: "⋮")) }
+                for r in cells.dropFirst(rows.count) { try output.write(line(r, l, bold: false)) }
             }
-            for r in cells.prefix(rows.count) { try output.write(line(r, bold: false)) }
-            if hidden > 0 { try output.write(line([String?](repeating: "⋮", count: n), bold: false, filler: "⋮")) }
-            for r in cells.dropFirst(rows.count) { try output.write(line(r, bold: false)) }
         }
         if options.isTerminal || hidden > 0 {
             let count = total == 1 ? "1 row" : "\(total) rows"
-            footer.insert(hidden > 0 ? "\(count) (\(shown.count) shown; .maxrows changes it)" : "(\(count))", at: 0)
+            footer.insert(hidden > 0 ? "\(count) (\(total - hidden) shown; .maxrows changes it)" : "(\(count))", at: 0)
         }
         rows = []
         tail = []

@@ -9,6 +9,8 @@
     ]
     /// Rows an intermediate result may hold (the default is 10 million: too slow for fuzzing).
     public static let maxRows = 100_000
+    /// Bytes one input's query may keep (libFuzzer's own limit is 2 GB of RSS).
+    public static let maxMemory = 256 << 20
     /// Seconds one input may run before the executor is interrupted.
     public static let timeout = 0.5
 
@@ -22,6 +24,7 @@
         let source = SourceText(name: "<fuzz>", text: text)
         var limits = Limits()
         limits.maxRows = maxRows
+        limits.maxMemory = maxMemory
 
         let compiler = Compiler(graph: graph, params: params, limits: limits)
         do {
@@ -97,6 +100,7 @@
         }
         let session = Session(graph: graph)
         session.limits.maxRows = maxRows
+        session.limits.maxMemory = maxMemory
         session.cancellation.setTimeout(timeout)
         defer { session.cancellation.reset() }
         for (query, format) in queries(for: file, graph.schema) {

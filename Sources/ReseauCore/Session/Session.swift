@@ -128,19 +128,27 @@ public final class Session {
         defer { deliver(warnings, source); currentWarnings = nil }
         var compiler = self.compiler
         compiler.warnings = warnings
+        // One budget for everything this statement keeps (--max-memory).
+        let memory = MemoryBudget(limit: limits.maxMemory)
         switch try compiler.compile(tokens, source) {
         case .param(let name, let v):
             if !overriddenParams.contains(name.text) { params[name.text] = v }
         case .bind(let name, let plan, let q):
             var rows: [Row] = []
-            try execute(plan, q.span, source) { row in rows.append(row); return true }
+            let what = "'let \(name.text)'", maxRows = limits.maxRows
+            try execute(plan, q.span, source, memory: memory) { row in
+                rows.append(row)
+                if rows.count > maxRows { throw RuntimeError(.limitExceeded(what: what, limit: maxRows), at: q.span) }
+                try memory.charge(approximateBytes(row), what, q.span)
+                return true
+            }
             bindings[name.text] = Binding_(shape: plan.shape, rows: rows)
         case .explain(let plan, let q, let analyze):
             var profile: Profile? = nil
             if analyze {
                 // Runs the query to the end, its rows counted and dropped.
                 let p = Profile()
-                try execute(plan, q.span, source, profile: p) { _ in true }
+                try execute(plan, q.span, source, memory: memory, profile: p) { _ in true }
                 profile = p
             }
             do {
@@ -150,7 +158,7 @@ public final class Session {
             } catch { throw .output(error) }
         case .query(let plan, let q):
             let columns = plan.shape.columns
-            let ex = Executor(graph: graph, cancellation: cancellation, limits: limits)
+            let ex = Executor(graph: graph, cancellation: cancellation, limits: limits, memory: memory)
             // A network writer (dot, graphml, svg) also gets the hidden node/prev/edge/km columns.
             let network = writer as? NetworkWriter
             let extra = network == nil ? [] : networkHiddenColumns.compactMap { plan.shape.hidden[$0] }
@@ -170,17 +178,22 @@ public final class Session {
             var buffer: [Row] = []
             var streaming = false
             let limit = bufferRows
-            try execute(plan, q.span, source) { row in
+            // The rows held before output starts count against the budget, at the query.
+            var held = Held(memory, "the result held before it is written", q.span)
+            defer { held.release() }
+            try execute(plan, q.span, source, memory: memory) { row in
                 var values = try project.map { try $0(row) }
                 if let citer { values.insert(citer.cite(row), at: columns.count) }
                 do {
                     if streaming { try writer.row(values); return true }
                     buffer.append(values)
+                    try held.add(approximateBytes(values))
                     if buffer.count > limit {
                         streaming = true
                         try begin()
                         for b in buffer { try writer.row(b) }
                         buffer = []
+                        held.remove(held.bytes)
                     }
                 } catch let d as Diagnostic {
                     throw d  // a result the format cannot show (svg: --map-size names no column)
@@ -204,8 +217,8 @@ public final class Session {
     }
 
     /// Runs a plan, turning run-time failures into `QueryError`s located at the query.
-    func execute(_ plan: PlanNode, _ span: Span, _ source: SourceText, profile: Profile? = nil, _ sink: @escaping Executor.Sink) throws(QueryError) {
-        let ex = Executor(graph: graph, cancellation: cancellation, limits: limits, profile: profile)
+    func execute(_ plan: PlanNode, _ span: Span, _ source: SourceText, memory: MemoryBudget, profile: Profile? = nil, _ sink: @escaping Executor.Sink) throws(QueryError) {
+        let ex = Executor(graph: graph, cancellation: cancellation, limits: limits, memory: memory, profile: profile)
         do {
             do { try cancellation.check() } catch { throw RuntimeError(error.timedOut ? .timedOut : .interrupted, at: span) }
             _ = try ex.run(plan, sink)
@@ -214,7 +227,7 @@ public final class Session {
             switch e.kind {
             case .interrupted: throw .interrupted(Interrupted(timedOut: false))
             case .outputFailed(let error): throw .output(error)
-            case .timedOut, .limitExceeded: throw .failed(e.diagnostic!, source)
+            case .timedOut, .limitExceeded, .memoryExceeded: throw .failed(e.diagnostic!, source)
             }
         } catch let e as Interrupted {
             // (Every producer reports its interrupts as RuntimeError; this is a safety net.)
@@ -272,5 +285,8 @@ public struct Limits: Sendable {
     public static let maxNestingCeiling = 5_000
     /// Bytes of query text.
     public var maxQueryBytes = 1_000_000
+    /// Bytes the rows, lists and strings one query keeps may take (`Int.max`: no bound);
+    /// counted as `MemoryBudget` says. The default is half the memory of the machine.
+    public var maxMemory = Limits.defaultMaxMemory
     public init() {}
 }
