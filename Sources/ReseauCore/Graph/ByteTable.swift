@@ -83,11 +83,18 @@ struct ByteTable: Sendable {
         }
     }
 
+    /// Makes room for `n` keys in all, so that inserting them does not rehash.
+    mutating func reserve(_ n: Int) {
+        var size = slots.count
+        while n * 2 >= size { size <<= 1 }
+        if size > slots.count { grow(to: size) }
+    }
+
     /// Inserts `key → payload` unless present; returns the payload already stored, or nil when inserted.
     @discardableResult
     mutating func insert(_ key: UnsafeRawBufferPointer, _ payload: UInt32) -> UInt32? {
         if let v = find(key) { return v }
-        if (count + 1) * 2 >= slots.count { grow() }
+        if (count + 1) * 2 >= slots.count { grow(to: slots.count * 2) }
         let h = ByteTable.hash(key)
         var aux = ByteTable.pack(key)
         if key.count > 8 {
@@ -109,9 +116,8 @@ struct ByteTable: Sendable {
     }
 
     /// Rehashes every key (recovered from `aux`, or from the arena when longer than 8 bytes).
-    private mutating func grow() {
+    private mutating func grow(to n: Int) {
         let old = zip(slots, used).filter { $0.1 }.map(\.0)
-        let n = slots.count * 2
         slots = [Slot](repeating: Slot(), count: n)
         used = [Bool](repeating: false, count: n)
         mask = n - 1
