@@ -67,6 +67,33 @@ struct ByteTable: Sendable {
         }
     }
 
+    /// The hash of `key` and the slot where its probe starts, read now: a batch of lookups
+    /// reads all its first slots in one pass (their cache misses overlap), then finishes each
+    /// with `find(_:hash:first:)`.
+    @inline(__always)
+    func start(_ key: UnsafeRawBufferPointer) -> (hash: UInt64, first: Slot) {
+        let h = ByteTable.hash(key)
+        return (h, slots.withUnsafeBufferPointer { $0[Int(truncatingIfNeeded: h) & mask] })
+    }
+
+    /// `find(key)` for the `hash` and `first` slot `start(key)` gave.
+    @inline(__always)
+    func find(_ key: UnsafeRawBufferPointer, hash h: UInt64, first: Slot) -> UInt32? {
+        let tag = ByteTable.tag(h, key.count), packed = key.count <= 8 ? ByteTable.pack(key) : 0
+        var i = Int(truncatingIfNeeded: h) & mask
+        if first.meta & 0xFFFF_FFFF_0000_0000 == tag, matches(first, key, packed) { return UInt32(truncatingIfNeeded: first.meta) }
+        if first.meta == 0, !used[i] { return nil }
+        i = (i + 1) & mask
+        return slots.withUnsafeBufferPointer { slots in
+            while true {
+                let s = slots[i]
+                if s.meta & 0xFFFF_FFFF_0000_0000 == tag, matches(s, key, packed) { return UInt32(truncatingIfNeeded: s.meta) }
+                if s.meta == 0, !used[i] { return nil }
+                i = (i + 1) & mask
+            }
+        }
+    }
+
     /// Replaces the payload of `key`, which must be present.
     mutating func replace(_ key: UnsafeRawBufferPointer, _ payload: UInt32) {
         let h = ByteTable.hash(key)

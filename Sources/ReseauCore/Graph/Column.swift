@@ -68,6 +68,9 @@ struct StringColumnBuilder {
     var codes: [Int32] = []
     var dictionary: [String] = []
     var table = ByteTable()
+    /// The bytes and code of the last value appended (`lastCode` -1: none, or too long to keep).
+    var last: [UInt8] = []
+    var lastCode: Int32 = -1
 
     mutating func appendNull() { codes.append(-1) }
 
@@ -76,11 +79,20 @@ struct StringColumnBuilder {
     @inline(__always)
     @discardableResult
     mutating func append(_ raw: UnsafeRawBufferPointer, make: () -> String) -> (code: Int32, isNew: Bool) {
-        if let c = table.find(raw) { codes.append(Int32(c)); return (Int32(c), false) }
+        // The previous row's value again (a `source` column, sorted data): no hashing.
+        if lastCode >= 0, raw.count == last.count, last.withUnsafeBytes({ $0.elementsEqual(raw) }) {
+            codes.append(lastCode); return (lastCode, false)
+        }
+        if raw.count <= 32 { last.removeAll(keepingCapacity: true); last.append(contentsOf: raw) } else { last = [] }
+        if let c = table.find(raw) {
+            lastCode = raw.count <= 32 ? Int32(c) : -1
+            codes.append(Int32(c)); return (Int32(c), false)
+        }
         let c = Int32(dictionary.count)
         dictionary.append(make())
         table.insert(raw, UInt32(c))
         codes.append(c)
+        lastCode = raw.count <= 32 ? c : -1
         return (c, true)
     }
 

@@ -172,7 +172,7 @@ struct FileReader {
 /// reader, so that every message, its order and its `file:line:col` are those of one pass.
 enum Chunks {
     /// Files of fewer bytes are read in one piece (`RESEAU_TEST_CHUNK_BYTES` lowers it in tests).
-    static let minimumBytes: Int = ProcessInfo.processInfo.environment["RESEAU_TEST_CHUNK_BYTES"].flatMap { Int($0) }.map { max(1, $0) } ?? (2 << 20)
+    static let minimumBytes: Int = ProcessInfo.processInfo.environment["RESEAU_TEST_CHUNK_BYTES"].flatMap { Int($0) }.map { max(1, $0) } ?? (1 << 20)
     /// At most this many chunks per file: a few per core, so that a core slowed by another
     /// program does not hold up the others.
     static let maximumCount = max(1, ProcessInfo.processInfo.activeProcessorCount * 4)
@@ -602,20 +602,46 @@ struct EdgeContext: Sendable {
     func parseChunk(_ def: EdgeTypeDef, _ data: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, line: Int, columns: Int) -> EdgeRows? {
         var reader = CSVReader(data, range: range, line: line)
         var rows = EdgeRows(def)
-        var fr = FileReader(source: source, file: def.file)
-        fr.quiet = true
         var fields: [CSVReader.Field] = []
         fields.reserveCapacity(columns + 2)
+        // Endpoints are looked up a batch at a time, in a loop of lookups alone: their cache
+        // misses in the id table then overlap instead of waiting one by one between rows.
+        let batch = 256
+        var ends = [Int](repeating: 0, count: 4 * batch)
+        var starts = [(hash: UInt64, first: ByteTable.Slot)](repeating: (0, ByteTable.Slot()), count: 2 * batch)
+        var pending = 0
+        let selfLoops = def.undirected && def.fromType == def.toType
+        let raw = UnsafeRawBufferPointer(data)
+        func resolve() -> Bool {
+            ends.withUnsafeBufferPointer { ends in
+                starts.withUnsafeMutableBufferPointer { starts in
+                    // First every probe's first slot (independent reads, in flight together)…
+                    for k in 0..<(2 * pending) { starts[k] = ids.start(UnsafeRawBufferPointer(rebasing: raw[ends[2 * k]..<ends[2 * k + 1]])) }
+                    // …then the lookups, mostly on cached lines.
+                    for i in 0..<pending {
+                        guard let a = ids.find(UnsafeRawBufferPointer(rebasing: raw[ends[4 * i]..<ends[4 * i + 1]]), hash: starts[2 * i].hash, first: starts[2 * i].first),
+                              let b = ids.find(UnsafeRawBufferPointer(rebasing: raw[ends[4 * i + 2]..<ends[4 * i + 3]]), hash: starts[2 * i + 1].hash, first: starts[2 * i + 1].first),
+                              Int(a >> 27) == def.fromType, Int(b >> 27) == def.toType, !(selfLoops && a == b) else { return false }
+                        rows.from.append(Int32(a & 0x07FF_FFFF)); rows.to.append(Int32(b & 0x07FF_FFFF))
+                    }
+                    pending = 0
+                    return true
+                }
+            }
+        }
         do {
             while try reader.nextRecord(into: &fields) {
                 guard fields.count == columns else { return nil }
-                row(def, &rows, &fr, reader, fields, fields[0].line, nil)
-                if !fr.errors.isEmpty { return nil }
+                for fi in 0..<rows.builders.count where rows.builders[fi].append(reader, fields[2 + fi]) != nil { return nil }
+                ends[4 * pending] = fields[0].start; ends[4 * pending + 1] = fields[0].end
+                ends[4 * pending + 2] = fields[1].start; ends[4 * pending + 3] = fields[1].end
+                pending += 1
+                if pending == batch, !resolve() { return nil }
             }
         } catch {
             return nil
         }
-        return rows
+        return resolve() ? rows : nil
     }
 
     /// Reads one record into `rows`, or reports why it cannot. `seen` (the sequential reader's,
