@@ -32,7 +32,8 @@ public struct LoadFailure: Error, Sendable, CustomStringConvertible {
 /// its file, line and column (up to `maxErrors`), and nothing half-loaded is returned.
 ///
 /// Node files are read first, one after another (their ids go into one table shared by all
-/// types); edge files are then read in parallel, each looking its endpoints up in that table.
+/// types); edge files are then read one after another, each looking its endpoints up in that
+/// table. A big file is parsed in chunks on every core (`Chunks`).
 public enum Loader {
     public static let maxErrors = 50
 
@@ -41,14 +42,12 @@ public enum Loader {
         var run = NodePass(source: source, schema: schema)
         let nodes = run.run()
         let ctx = EdgeContext(source: source, schema: schema, ids: run.ids, nodes: nodes, failedTypes: run.failedTypes)
-        let results = ResultBox<(EdgeTable, [DataError])>(count: schema.edgeTypes.count)
-        DispatchQueue.concurrentPerform(iterations: schema.edgeTypes.count) { t in
-            results.set(t, ctx.loadEdges(t))
-        }
+        // One edge file after another, each big one on every core (`Chunks`): the text of only
+        // one file is in memory at a time.
         var errors = run.errors
         var edges: [EdgeTable] = []
         for t in 0..<schema.edgeTypes.count {
-            let (table, errs) = results.get(t)
+            let (table, errs) = ctx.loadEdges(t)
             edges.append(table)
             errors += errs
         }
@@ -268,6 +267,12 @@ struct NodePass {
         var idRanges: [Range<Int>] = []
         init(_ def: NodeTypeDef) { builders = def.fields.map { ColumnBuilder($0) } }
 
+        /// Makes room for `n` rows in all.
+        mutating func reserve(_ n: Int) {
+            ids.reserveCapacity(n); lines.reserveCapacity(n)
+            for i in builders.indices { builders[i].reserve(n) }
+        }
+
         /// Appends the rows of `o`, read after these.
         mutating func append(_ o: Rows) {
             let offset = ids.count
@@ -286,9 +291,14 @@ struct NodePass {
             var reader = FileReader(source: source, file: def.file)
             var rows = Rows(def)
             var readable = false
-            if let bytes = reader.bytes(header: shape.header) {
-                if bytes.count >= 2 * Chunks.minimumBytes, let r = loadChunked(shape, bytes) {
-                    rows = r; readable = true
+            if var bytes = reader.bytes(header: shape.header) {
+                if bytes.count >= 2 * Chunks.minimumBytes, var parts = loadChunked(shape, bytes) {
+                    bytes = []  // the text is no longer needed: its memory goes before the merge
+                    rows = parts[0]
+                    parts[0] = Rows(def)
+                    rows.reserve(rows.ids.count + parts.dropFirst().reduce(0) { $0 + $1.ids.count })
+                    for i in 1..<parts.count { rows.append(parts[i]); parts[i] = Rows(def) }
+                    readable = true
                 } else {
                     var table: ByteTable? = ids
                     ids = ByteTable()
@@ -312,11 +322,12 @@ struct NodePass {
     }
 
     /// A big node file parsed in chunks on every core, then its ids put into the id table in
-    /// file order; nil (the id table unchanged) when the file cannot be split, is not valid, a
-    /// row has an error or an id is taken (the sequential reader then says where).
-    mutating func loadChunked(_ shape: Shape, _ bytes: [UInt8]) -> Rows? {
+    /// file order; the chunks' rows in file order, or nil (the id table unchanged) when the file
+    /// cannot be split, is not valid, a row has an error or an id is taken (the sequential
+    /// reader then says where).
+    mutating func loadChunked(_ shape: Shape, _ bytes: [UInt8]) -> [Rows]? {
         let source = self.source, schema = self.schema
-        return bytes.withUnsafeBufferPointer { data -> Rows? in
+        return bytes.withUnsafeBufferPointer { data -> [Rows]? in
             var reader = CSVReader(data)
             var fields: [CSVReader.Field] = []
             var fr = FileReader(source: source, file: shape.def.file)
@@ -346,24 +357,30 @@ struct NodePass {
                 return rows
             }
             DispatchQueue.concurrentPerform(iterations: chunks.count) { c in results.set(c, parse(c)) }
-            var rows = Rows(shape.def)
+            var parts: [Rows] = []
             for c in chunks.indices {
                 guard let r = results.get(c) else { return nil }
-                rows.append(r)
+                parts.append(r)
                 results.set(c, nil)
             }
             // The ids, in file order: the first taken id sends the file to the sequential reader.
             if shape.def.idColumn != nil {
                 let saved = ids
-                ids.reserve(ids.count + rows.idRanges.count)
+                ids.reserve(ids.count + parts.reduce(0) { $0 + $1.idRanges.count })
                 let raw = UnsafeRawBufferPointer(data)
-                for (row, range) in rows.idRanges.enumerated() where ids.insert(UnsafeRawBufferPointer(rebasing: raw[range]), packNode(shape.t, row)) != nil {
-                    ids = saved
-                    return nil
+                var row = 0
+                for p in parts.indices {
+                    for range in parts[p].idRanges {
+                        if ids.insert(UnsafeRawBufferPointer(rebasing: raw[range]), packNode(shape.t, row)) != nil {
+                            ids = saved
+                            return nil
+                        }
+                        row += 1
+                    }
+                    parts[p].idRanges = []
                 }
-                rows.idRanges = []
             }
-            return rows
+            return parts
         }
     }
 
@@ -499,6 +516,12 @@ struct EdgeRows {
     var builders: [ColumnBuilder]
     init(_ def: EdgeTypeDef) { builders = def.fields.map { ColumnBuilder($0) } }
 
+    /// Makes room for `n` rows in all.
+    mutating func reserve(_ n: Int) {
+        from.reserveCapacity(n); to.reserveCapacity(n)
+        for i in builders.indices { builders[i].reserve(n) }
+    }
+
     /// Appends the rows of `o`, read after these.
     mutating func append(_ o: EdgeRows) {
         from += o.from; to += o.to
@@ -528,6 +551,7 @@ struct EdgeContext: Sendable {
             bytes = []  // the text is no longer needed: its memory goes before the table is built
             var rows = parts[0]
             parts[0] = EdgeRows(def)
+            rows.reserve(rows.from.count + parts.dropFirst().reduce(0) { $0 + $1.from.count })
             for i in 1..<parts.count { rows.append(parts[i]); parts[i] = EdgeRows(def) }
             let table = table(t, rows)
             if !checksDuplicates(def) || !hasDuplicatePairs(table, def) { return (table, []) }
@@ -741,6 +765,18 @@ struct ColumnBuilder {
         case .list: .list(lists)
         case .node: .node(nodes)
         default: .string(strings.column)
+        }
+    }
+
+    /// Makes room for `n` cells in all.
+    mutating func reserve(_ n: Int) {
+        switch type {
+        case .int: ints.reserveCapacity(n)
+        case .decimal: decimals.reserveCapacity(n)
+        case .bool: bools.reserveCapacity(n)
+        case .list: lists.reserveCapacity(n)
+        case .node: nodes.reserveCapacity(n)
+        default: strings.codes.reserveCapacity(n)
         }
     }
 
