@@ -118,6 +118,14 @@ struct SnapshotTests {
         }
     }
 
+    /// The image's buffer is reserved whole before it is written (no doubling): the estimate
+    /// covers the image, and not by much.
+    @Test func theImageSizeEstimateCoversTheImage() {
+        let size = Snapshot.encode(bundledGraph, key: 3).count, estimate = Snapshot.estimatedSize(bundledGraph)
+        #expect(estimate >= size)
+        #expect(estimate < size + size / 4 + 4096, "\(estimate) for \(size)")
+    }
+
     /// The stream hash does not depend on how the stream is cut into pieces.
     @Test func theStreamHashIgnoresHowBytesArriveInPieces() {
         let bytes = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }

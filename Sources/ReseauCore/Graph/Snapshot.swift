@@ -50,6 +50,9 @@ public enum Snapshot {
     /// The image of `graph`, built for `key`.
     public static func encode(_ graph: Graph, key: UInt64) -> [UInt8] {
         var w = Writer()
+        // Room for the whole image at once: grown by doubling, the buffer of a large image
+        // would take up to twice its size while it is written.
+        w.bytes.reserveCapacity(estimatedSize(graph))
         w.u32(magic); w.u32(version); w.u64(key); w.u64(fingerprint(graph.schema))
         w.u64(UInt64(graph.nodes.count))
         for t in graph.nodes { w.u64(UInt64(t.count)) }
@@ -70,6 +73,28 @@ public enum Snapshot {
         w.bytes.withUnsafeBytes { h.add($0) }
         w.u64(h.value)
         return w.bytes
+    }
+
+    /// About the size of the image of `graph` (at least it, give or take a few headers).
+    static func estimatedSize(_ graph: Graph) -> Int {
+        func strings(_ s: [String]) -> Int { 16 + 8 * (s.count + 1) + s.reduce(0) { $0 + $1.utf8.count } }
+        func column(_ c: Column) -> Int {
+            switch c {
+            case .int(let a): 9 + 8 * a.count
+            case .decimal(let a): 9 + 8 * a.count
+            case .string(let s): 9 + 4 * s.codes.count + strings(s.dictionary)
+            case .bool(let a): 9 + a.count
+            case .list(let l): 9 + 4 * l.count + 16 + 8 * (l.reduce(0) { $0 + $1.count } + 1) + l.reduce(0) { $0 + $1.reduce(0) { $0 + $1.utf8.count } }
+            case .node(let a): 9 + 8 * a.count
+            }
+        }
+        var n = 1024
+        for t in graph.nodes { n += 32 + strings(t.ids) + 4 * t.lines.count + t.columns.reduce(0) { $0 + column($1) } }
+        for e in graph.edges {
+            n += 64 + 8 * e.count + e.columns.reduce(0) { $0 + column($1) }
+            n += 4 * (e.outgoing.offsets.count + e.incoming.offsets.count) + 16 * e.count
+        }
+        return n
     }
 
     // MARK: reading
