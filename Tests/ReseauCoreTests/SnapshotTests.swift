@@ -97,6 +97,58 @@ struct SnapshotTests {
         }
     }
 
+    /// Issue 14 item 3: the image is read from its file piece by piece into the graph's arrays.
+    /// A file that shrinks after its size was taken (another program truncating it) is a short
+    /// read, rejected, never a crash (no mapping, so no SIGBUS); the file read gives the graph the
+    /// bytes give.
+    @Test func anImageFileShrunkWhileReadIsRejected() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let bytes = Snapshot.encode(bundledGraph, key: 9)
+        let path = dir + "/image"
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let fd = open(path, O_RDONLY)
+        #expect(fd >= 0)
+        defer { close(fd) }
+        let whole = Snapshot.decode(file: fd, size: bytes.count, key: 9, schema: .shared, origin: "t")
+        #expect(whole.map { same($0, bundledGraph) } == true)
+        for cut in [0, 24, 100, bytes.count / 3, bytes.count - 9, bytes.count - 1] {
+            #expect(truncate(path, off_t(cut)) == 0)
+            #expect(Snapshot.decode(file: fd, size: bytes.count, key: 9, schema: .shared, origin: "t") == nil, "cut at \(cut)")
+        }
+    }
+
+    /// The image's buffer is reserved whole before it is written (no doubling): the estimate
+    /// covers the image, and not by much.
+    @Test func theImageSizeEstimateCoversTheImage() {
+        let size = Snapshot.encode(bundledGraph, key: 3).count, estimate = Snapshot.estimatedSize(bundledGraph)
+        #expect(estimate >= size)
+        #expect(estimate < size + size / 4 + 4096, "\(estimate) for \(size)")
+    }
+
+    /// The stream hash does not depend on how the stream is cut into pieces.
+    @Test func theStreamHashIgnoresHowBytesArriveInPieces() {
+        let bytes = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+        var whole = StreamHash(seed: 5)
+        bytes.withUnsafeBytes { whole.add($0) }
+        for step in [1, 3, 7, 31, 32, 33, 100, 999] {
+            var h = StreamHash(seed: 5)
+            bytes.withUnsafeBytes { b in
+                var i = 0
+                while i < b.count { let n = min(step, b.count - i); h.add(UnsafeRawBufferPointer(rebasing: b[i..<(i + n)])); i += n }
+            }
+            #expect(h.value == whole.value, "pieces of \(step)")
+        }
+        var other = StreamHash(seed: 5)
+        var changed = bytes
+        changed[500] ^= 1
+        changed.withUnsafeBytes { other.add($0) }
+        #expect(other.value != whole.value)
+        var shorter = StreamHash(seed: 5)
+        bytes.dropLast().withUnsafeBytes { shorter.add($0) }
+        #expect(shorter.value != whole.value)
+    }
+
     // MARK: issue 16 item 8: where the cache lives and what it trusts
 
     @Test func theImageOfASymbolicLinkIsTheImageOfItsTarget() throws {

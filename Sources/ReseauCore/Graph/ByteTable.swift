@@ -67,6 +67,33 @@ struct ByteTable: Sendable {
         }
     }
 
+    /// The hash of `key` and the slot where its probe starts, read now: a batch of lookups
+    /// reads all its first slots in one pass (their cache misses overlap), then finishes each
+    /// with `find(_:hash:first:)`.
+    @inline(__always)
+    func start(_ key: UnsafeRawBufferPointer) -> (hash: UInt64, first: Slot) {
+        let h = ByteTable.hash(key)
+        return (h, slots.withUnsafeBufferPointer { $0[Int(truncatingIfNeeded: h) & mask] })
+    }
+
+    /// `find(key)` for the `hash` and `first` slot `start(key)` gave.
+    @inline(__always)
+    func find(_ key: UnsafeRawBufferPointer, hash h: UInt64, first: Slot) -> UInt32? {
+        let tag = ByteTable.tag(h, key.count), packed = key.count <= 8 ? ByteTable.pack(key) : 0
+        var i = Int(truncatingIfNeeded: h) & mask
+        if first.meta & 0xFFFF_FFFF_0000_0000 == tag, matches(first, key, packed) { return UInt32(truncatingIfNeeded: first.meta) }
+        if first.meta == 0, !used[i] { return nil }
+        i = (i + 1) & mask
+        return slots.withUnsafeBufferPointer { slots in
+            while true {
+                let s = slots[i]
+                if s.meta & 0xFFFF_FFFF_0000_0000 == tag, matches(s, key, packed) { return UInt32(truncatingIfNeeded: s.meta) }
+                if s.meta == 0, !used[i] { return nil }
+                i = (i + 1) & mask
+            }
+        }
+    }
+
     /// Replaces the payload of `key`, which must be present.
     mutating func replace(_ key: UnsafeRawBufferPointer, _ payload: UInt32) {
         let h = ByteTable.hash(key)
@@ -83,11 +110,18 @@ struct ByteTable: Sendable {
         }
     }
 
+    /// Makes room for `n` keys in all, so that inserting them does not rehash.
+    mutating func reserve(_ n: Int) {
+        var size = slots.count
+        while n * 2 >= size { size <<= 1 }
+        if size > slots.count { grow(to: size) }
+    }
+
     /// Inserts `key → payload` unless present; returns the payload already stored, or nil when inserted.
     @discardableResult
     mutating func insert(_ key: UnsafeRawBufferPointer, _ payload: UInt32) -> UInt32? {
         if let v = find(key) { return v }
-        if (count + 1) * 2 >= slots.count { grow() }
+        if (count + 1) * 2 >= slots.count { grow(to: slots.count * 2) }
         let h = ByteTable.hash(key)
         var aux = ByteTable.pack(key)
         if key.count > 8 {
@@ -109,9 +143,8 @@ struct ByteTable: Sendable {
     }
 
     /// Rehashes every key (recovered from `aux`, or from the arena when longer than 8 bytes).
-    private mutating func grow() {
+    private mutating func grow(to n: Int) {
         let old = zip(slots, used).filter { $0.1 }.map(\.0)
-        let n = slots.count * 2
         slots = [Slot](repeating: Slot(), count: n)
         used = [Bool](repeating: false, count: n)
         mask = n - 1

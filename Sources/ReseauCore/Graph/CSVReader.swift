@@ -25,13 +25,30 @@ struct CSVReader {
     private var pos: Int
     private(set) var line = 1
     private var lineStart: Int
+    /// Where reading stops: the end of the buffer, or of the chunk this reader parses.
+    private let end: Int
 
     init(_ data: UnsafeBufferPointer<UInt8>) {
         self.data = data
         let bom = data.count >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF
         pos = bom ? 3 : 0
         lineStart = pos
+        end = data.count
     }
+
+    /// A reader of the records in `range` of `data` only: `range` must start at the start of a
+    /// record (and of a line: `line` is its number), so that fields keep their positions in the
+    /// whole buffer and messages their line and column.
+    init(_ data: UnsafeBufferPointer<UInt8>, range: Range<Int>, line: Int) {
+        self.data = data
+        pos = range.lowerBound
+        lineStart = pos
+        end = range.upperBound
+        self.line = line
+    }
+
+    /// The offset of the next byte to read.
+    var position: Int { pos }
 
     /// Calls `body` with a reader over `bytes`.
     static func withReader<R>(_ bytes: [UInt8], _ body: (inout CSVReader) throws -> R) rethrows -> R {
@@ -113,11 +130,58 @@ struct CSVReader {
         }
     }
 
+    /// Checks `range` of `data` as `validate` does (valid UTF-8, no NUL byte), eight bytes at a
+    /// time while they are ASCII, and counts its quotes and line feeds; nil when a byte is wrong
+    /// (`validate` on the whole file then says which). `range` must start and end at line
+    /// boundaries, so that no UTF-8 sequence is cut.
+    static func scan(_ data: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> (quotes: Int, newlines: Int)? {
+        guard let base = data.baseAddress else { return (0, 0) }
+        let raw = UnsafeRawPointer(base)
+        let ones: UInt64 = 0x0101_0101_0101_0101, high: UInt64 = 0x8080_8080_8080_8080, low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        /// 0x80 in each byte of `x` that is zero, exactly (no borrow between bytes).
+        @inline(__always) func zeros(_ x: UInt64) -> UInt64 { ~(((x & low7) &+ low7) | x | low7) }
+        var i = range.lowerBound, quotes = 0, newlines = 0
+        let n = range.upperBound
+        while i < n {
+            if i + 8 <= n {
+                let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                if w & high == 0 {
+                    if zeros(w) != 0 { return nil }
+                    quotes &+= zeros(w ^ (0x22 &* ones)).nonzeroBitCount
+                    newlines &+= zeros(w ^ (0x0A &* ones)).nonzeroBitCount
+                    i += 8
+                    continue
+                }
+            }
+            let b = data[i]
+            if b < 0x80 {
+                if b == 0 { return nil }
+                if b == 0x22 { quotes += 1 } else if b == 0x0A { newlines += 1 }
+                i += 1
+                continue
+            }
+            var len = 0
+            if b & 0xE0 == 0xC0, b >= 0xC2 { len = 2 } else if b & 0xF0 == 0xE0 { len = 3 } else if b & 0xF8 == 0xF0, b <= 0xF4 { len = 4 }
+            guard len > 0, i + len <= n else { return nil }
+            for k in 1..<len where data[i + k] & 0xC0 != 0x80 { return nil }
+            if len == 3 {
+                let cp = (UInt32(b & 0x0F) << 12) | (UInt32(data[i + 1] & 0x3F) << 6)
+                if cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF) { return nil }
+            }
+            if len == 4 {
+                let cp = (UInt32(b & 0x07) << 18) | (UInt32(data[i + 1] & 0x3F) << 12)
+                if cp < 0x10000 || cp > 0x10FFFF { return nil }
+            }
+            i += len
+        }
+        return (quotes, newlines)
+    }
+
     /// Reads the next record into `fields` (reused); false at the end of the input.
     /// Blank lines are skipped.
     mutating func nextRecord(into fields: inout [Field]) throws(Failure) -> Bool {
         let data = self.data
-        let n = data.count
+        let n = end
         while pos < n, data[pos] == 0x0A || (data[pos] == 0x0D && pos + 1 < n && data[pos + 1] == 0x0A) {
             pos += data[pos] == 0x0D ? 2 : 1
             line += 1

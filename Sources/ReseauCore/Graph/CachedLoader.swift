@@ -89,9 +89,15 @@ public enum CachedLoader {
     struct Digest { var hash: UInt64; var bytes: Int }
 
     static func digest(_ file: String, _ data: [UInt8]) -> Digest {
-        var meta = Array("\(file)|\(data.count)".utf8)
-        let m = meta.withUnsafeMutableBytes { Snapshot.checksum(UnsafeRawBufferPointer($0)) }
-        return Digest(hash: data.withUnsafeBytes { Snapshot.checksum($0, seed: m) }, bytes: data.count)
+        var h = StreamHash(seed: seed(file, data.count))
+        data.withUnsafeBytes { h.add($0) }
+        return Digest(hash: h.value, bytes: data.count)
+    }
+
+    /// The seed of the hash of `file`'s contents: its name and size.
+    static func seed(_ file: String, _ size: Int) -> UInt64 {
+        var meta = Array("\(file)|\(size)".utf8)
+        return meta.withUnsafeMutableBytes { Snapshot.checksum(UnsafeRawBufferPointer($0)) }
     }
 
     /// The key of the files whose digests `digests` gives (nil: a file is missing), in schema order.
@@ -105,19 +111,29 @@ public enum CachedLoader {
         return Key(hash: h, bytes: total)
     }
 
-    /// The key of the files in `folder` as they are now (each read whole, one at a time); nil
-    /// when one is missing or unreadable (the loader then reports it). Throws when a file
-    /// changed while it was read.
+    /// The key of the files in `folder` as they are now (each read through a small buffer, the
+    /// files shared among the cores); nil when one is missing or unreadable (the loader then
+    /// reports it). Throws when a file changed while it was read.
     static func key(folder: String, schema: Schema) throws(DataError) -> Key? {
-        var changed: DataError?
-        let k = key(schema: schema) { file in
-            do throws(DataError) { return try DataFile.read(folder + "/" + file, hookName: file).map { digest(file, $0) } } catch {
-                if error.message == DataFile.changedMessage { changed = error }
-                return nil
+        let files = schema.nodeTypes.map(\.file) + schema.edgeTypes.map(\.file)
+        let results = ResultBox<Result<Digest?, DataError>>(count: files.count)
+        DispatchQueue.concurrentPerform(iterations: files.count) { i in
+            let file = files[i]
+            do throws(DataError) {
+                let h = try DataFile.hash(folder + "/" + file, hookName: file) { seed(file, $0) }
+                results.set(i, .success(h.map { Digest(hash: $0.hash, bytes: $0.bytes) }))
+            } catch {
+                results.set(i, .failure(error))
             }
         }
-        if let changed { throw changed }
-        return k
+        var digests: [String: Digest] = [:]
+        for (i, file) in files.enumerated() {
+            switch results.get(i) {
+            case .success(let d): digests[file] = d
+            case .failure(let error): if error.message == DataFile.changedMessage { throw error }
+            }
+        }
+        return key(schema: schema) { digests[$0] }
     }
 
     /// A folder source that keeps the digest of the bytes of every file the loader read.
@@ -166,7 +182,7 @@ public enum CachedLoader {
     }
 
     /// The image at `path` when it is a regular file of ours built for `key`, else nil. Read with
-    /// read(2), never mapped; an image larger than any image of `csvBytes` of CSV can be (a sparse
+    /// pread(2), never mapped (a file shrunk meanwhile is a short read, never a SIGBUS); an image larger than any image of `csvBytes` of CSV can be (a sparse
     /// or planted file) is rejected from its size alone, without reading it.
     static func readImage(_ path: String, key: UInt64, csvBytes: Int, schema: Schema, origin: String) -> ImageCheck {
         let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
@@ -178,18 +194,8 @@ public enum CachedLoader {
         var header = [UInt8](repeating: 0, count: Snapshot.headerSize)
         guard pread(fd, &header, header.count, 0) == header.count,
               header.withUnsafeBytes({ Snapshot.headerMatches($0, key: key, schema: schema) }) else { return .otherKey }
-        let size = Int(st.st_size)
-        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buf, done in
-            var n = 0
-            while n < size {
-                let r = pread(fd, buf.baseAddress! + n, size - n, off_t(n))
-                if r < 0 && errno == EINTR { continue }
-                if r <= 0 { break }
-                n += r
-            }
-            done = n
-        }
-        guard bytes.count == size, let g = bytes.withUnsafeBytes({ Snapshot.decode($0, key: key, schema: schema, origin: origin) }) else {
+        // Read piece by piece straight into the graph's arrays (no copy of the whole image).
+        guard let g = Snapshot.decode(file: fd, size: Int(st.st_size), key: key, schema: schema, origin: origin) else {
             return .damaged
         }
         return .used(g)

@@ -68,6 +68,9 @@ struct StringColumnBuilder {
     var codes: [Int32] = []
     var dictionary: [String] = []
     var table = ByteTable()
+    /// The bytes and code of the last value appended (`lastCode` -1: none, or too long to keep).
+    var last: [UInt8] = []
+    var lastCode: Int32 = -1
 
     mutating func appendNull() { codes.append(-1) }
 
@@ -76,11 +79,20 @@ struct StringColumnBuilder {
     @inline(__always)
     @discardableResult
     mutating func append(_ raw: UnsafeRawBufferPointer, make: () -> String) -> (code: Int32, isNew: Bool) {
-        if let c = table.find(raw) { codes.append(Int32(c)); return (Int32(c), false) }
+        // The previous row's value again (a `source` column, sorted data): no hashing.
+        if lastCode >= 0, raw.count == last.count, last.withUnsafeBytes({ $0.elementsEqual(raw) }) {
+            codes.append(lastCode); return (lastCode, false)
+        }
+        if raw.count <= 32 { last.removeAll(keepingCapacity: true); last.append(contentsOf: raw) } else { last = [] }
+        if let c = table.find(raw) {
+            lastCode = raw.count <= 32 ? Int32(c) : -1
+            codes.append(Int32(c)); return (Int32(c), false)
+        }
         let c = Int32(dictionary.count)
         dictionary.append(make())
         table.insert(raw, UInt32(c))
         codes.append(c)
+        lastCode = raw.count <= 32 ? c : -1
         return (c, true)
     }
 
@@ -88,6 +100,26 @@ struct StringColumnBuilder {
         guard let s else { codes.append(-1); return }
         var bytes = s
         bytes.withUTF8 { p in _ = append(UnsafeRawBufferPointer(p), make: { s }) }
+    }
+
+    /// Appends the rows of `o` (read after these), mapping its codes to this dictionary.
+    mutating func append(contentsOf o: StringColumnBuilder) {
+        if codes.isEmpty && dictionary.isEmpty { self = o; return }
+        let map = o.dictionary.map { s -> Int32 in
+            var bytes = s
+            return bytes.withUTF8 { p in
+                let raw = UnsafeRawBufferPointer(p)
+                if let c = table.find(raw) { return Int32(c) }
+                let c = Int32(dictionary.count)
+                dictionary.append(s)
+                table.insert(raw, UInt32(c))
+                return c
+            }
+        }
+        codes.reserveCapacity(codes.count + o.codes.count)
+        map.withUnsafeBufferPointer { map in
+            for c in o.codes { codes.append(c < 0 ? c : map[Int(c)]) }
+        }
     }
 
     var column: StringColumn { StringColumn(codes: codes, dictionary: dictionary) }
@@ -103,19 +135,34 @@ public struct Adjacency: Sendable {
     /// instead of jumping to the edge's endpoint: one cache miss less per edge).
     public var others: [Int32]
 
-    /// Builds the adjacency of `count` nodes from each edge's endpoint and its other end.
+    /// Builds the adjacency of `count` nodes from each edge's endpoint and its other end: a
+    /// counting sort by endpoint (stable: each node's edges stay in edge order).
     public init(count: Int, endpoints: [Int32], otherEnds: [Int32]) {
+        let m = endpoints.count
         var offsets = [Int32](repeating: 0, count: count + 1)
-        for e in endpoints { offsets[Int(e) + 1] += 1 }
-        for i in 0..<count { offsets[i + 1] += offsets[i] }
-        var fill = offsets
-        var edges = [Int32](repeating: 0, count: endpoints.count)
-        var others = [Int32](repeating: 0, count: endpoints.count)
-        for (i, e) in endpoints.enumerated() {
-            let k = Int(fill[Int(e)])
-            edges[k] = Int32(i)
-            others[k] = otherEnds[i]
-            fill[Int(e)] += 1
+        var edges = [Int32](repeating: 0, count: m)
+        var others = [Int32](repeating: 0, count: m)
+        endpoints.withUnsafeBufferPointer { ends in
+            otherEnds.withUnsafeBufferPointer { otherEnds in
+                offsets.withUnsafeMutableBufferPointer { offsets in
+                    for e in ends { offsets[Int(e) + 1] &+= 1 }
+                    for i in 0..<count { offsets[i + 1] &+= offsets[i] }
+                    var fill = [Int32](offsets.prefix(count))
+                    fill.withUnsafeMutableBufferPointer { fill in
+                        edges.withUnsafeMutableBufferPointer { edges in
+                            others.withUnsafeMutableBufferPointer { others in
+                                for i in 0..<m {
+                                    let e = Int(ends[i])
+                                    let k = Int(fill[e])
+                                    fill[e] = Int32(truncatingIfNeeded: k + 1)
+                                    edges[k] = Int32(truncatingIfNeeded: i)
+                                    others[k] = otherEnds[i]
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
         self.offsets = offsets
         self.edges = edges

@@ -75,6 +75,51 @@ public enum DataFile {
         return bytes
     }
 
+    /// The size of the regular file at `path` and the hash of its bytes (`StreamHash` seeded by
+    /// `seed(size)`), or nil when nothing is there: what `read` reads, with the same checks (a
+    /// file that changed while it was read is an error), but read through one small buffer, so
+    /// that hashing a big file costs neither its size in memory nor the page faults of it.
+    public static func hash(_ path: String, hookName: String? = nil, seed: (Int) -> UInt64) throws(DataError) -> (hash: UInt64, bytes: Int)? {
+        func fail(_ message: String) -> DataError { DataError(file: path, line: 0, column: 0, message: message) }
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        if fd < 0 {
+            let e = errno
+            if e == ENOENT { return nil }
+            throw fail("cannot open the file: \(String(cString: strerror(e)))")
+        }
+        defer { close(fd) }
+        var before = stat()
+        guard fstat(fd, &before) == 0 else { throw fail("cannot read the file: \(String(cString: strerror(errno)))") }
+        if let what = notRegular(before.st_mode) {
+            throw fail("\(what), not a CSV file (data files must be regular files)")
+        }
+        if let hookName { LoadHook.fire("before-read", file: hookName) }
+        let size = Int(before.st_size)
+        var h = StreamHash(seed: seed(size))
+        var total = 0, failure: Int32 = 0
+        let block = 1 << 20
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: block, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let r = Glibc.read(fd, buffer, block)
+            if r < 0 {
+                if errno == EINTR { continue }
+                failure = errno; break
+            }
+            if r == 0 { break }
+            h.add(UnsafeRawBufferPointer(start: buffer, count: r))
+            total += r
+        }
+        if failure != 0 { throw fail("cannot read the file: \(String(cString: strerror(failure)))") }
+        var after = stat()
+        guard fstat(fd, &after) == 0 else { throw fail("cannot read the file: \(String(cString: strerror(errno)))") }
+        if total != size || after.st_size != before.st_size
+            || after.st_mtim.tv_sec != before.st_mtim.tv_sec || after.st_mtim.tv_nsec != before.st_mtim.tv_nsec {
+            throw fail(changedMessage)
+        }
+        return (h.value, size)
+    }
+
     static let changedMessage = "the file changed while it was read (is another program writing it?); run again once it is written"
 
     /// What a file of mode `mode` is, when it is not a regular file: "it is a folder", ….
