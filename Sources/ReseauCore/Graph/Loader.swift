@@ -336,7 +336,10 @@ struct NodePass {
             var fields: [CSVReader.Field] = []
             var fr = FileReader(source: source, file: shape.def.file)
             fr.quiet = true
-            guard (try? fr.checkHeader(&reader, &fields, shape.header)) == true,
+            // A header that does not parse or match is not lost: the sequential reader reports it.
+            let headerMatches: Bool
+            do { headerMatches = try fr.checkHeader(&reader, &fields, shape.header) } catch { headerMatches = false }
+            guard headerMatches,
                   let chunks = Chunks.split(data, start: reader.position, startLine: reader.line) else { return nil }
             let results = ResultBox<Rows?>(count: chunks.count)
             let shared = SharedBytes(data: data)
@@ -622,7 +625,10 @@ struct EdgeContext: Sendable {
             var fields: [CSVReader.Field] = []
             var fr = FileReader(source: source, file: def.file)
             fr.quiet = true
-            guard (try? fr.checkHeader(&reader, &fields, header)) == true,
+            // A header that does not parse or match is not lost: the sequential reader reports it.
+            let headerMatches: Bool
+            do { headerMatches = try fr.checkHeader(&reader, &fields, header) } catch { headerMatches = false }
+            guard headerMatches,
                   let chunks = Chunks.split(data, start: reader.position, startLine: reader.line) else { return nil }
             let results = ResultBox<EdgeRows?>(count: chunks.count)
             let shared = SharedBytes(data: data)
