@@ -1,5 +1,5 @@
 @preconcurrency import CEditLine
-import Foundation
+import FoundationEssentials
 import ReseauCore
 #if canImport(Glibc)
 @preconcurrency import Glibc

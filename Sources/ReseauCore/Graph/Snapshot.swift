@@ -1,4 +1,7 @@
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A compact binary image of a loaded network, so that a second run on the same data reads it
 /// instead of parsing CSV.
