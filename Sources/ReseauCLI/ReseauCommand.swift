@@ -512,7 +512,7 @@ extension ReseauCommand {
         if args.first == "check" {
             Glibc.exit(execute(CheckCommand.self, Array(args.dropFirst())))
         }
-        // The two commonest command lines skip ArgumentParser, whose reflection over the options
+        // The commonest command lines skip ArgumentParser, whose reflection over the options
         // was half of a start (docs/architecture.md, "Start-up"); they mean the same either way.
         if args == ["--version"] {
             print("reseau \(version)")
@@ -522,12 +522,13 @@ extension ReseauCommand {
         Glibc.exit(execute(ReseauCommand.self, args))
     }
 
-    /// The command `-e QUERY [-e QUERY …]` parses to, every other option at its default, built
-    /// without ArgumentParser; nil for any other command line (and for a query starting with
+    /// The command `-e QUERY [-e QUERY …]`, or no argument at all (the prompt, or queries on
+    /// stdin), parses to, every other option at its default, built without ArgumentParser; nil
+    /// for any other command line (and for a query starting with
     /// `-`, which ArgumentParser may read as a flag such as --help). Every option must be set
     /// here: `QuickParseTests` compares this command with ArgumentParser's, option by option.
     static func quickParse(_ args: [String]) -> ReseauCommand? {
-        guard !args.isEmpty, args.count % 2 == 0 else { return nil }
+        guard args.count % 2 == 0 else { return nil }
         var queries: [String] = []
         for i in stride(from: 0, to: args.count, by: 2) {
             guard args[i] == "-e", !args[i + 1].hasPrefix("-") else { return nil }

@@ -2,7 +2,7 @@ import ArgumentParser
 import Testing
 @testable import ReseauCLI
 
-/// `reseau -e QUERY` skips ArgumentParser at start (issue 14, W0): the command built by hand
+/// `reseau -e QUERY` and `reseau` alone skip ArgumentParser at start (issue 14, W0): the command built by hand
 /// must be the one ArgumentParser builds, option by option, and every other command line must
 /// still go through ArgumentParser.
 @Suite struct QuickParseTests {
@@ -13,6 +13,7 @@ import Testing
     }
 
     @Test(arguments: [
+        [],
         ["-e", "cities | count"],
         ["-e", "cities", "-e", "twinnings | count"],
         ["-e", ""],
@@ -28,7 +29,7 @@ import Testing
     }
 
     @Test(arguments: [
-        [], ["-e"], ["-e", "-1"], ["-e", "--help"], ["-e", "cities", "file.rql"], ["--data", "x", "-e", "q"],
+        ["-e"], ["-e", "-1"], ["-e", "--help"], ["-e", "cities", "file.rql"], ["--data", "x", "-e", "q"],
         ["-e=cities"], ["-ecities", "x"], ["--timer", "-e"], ["-f", "q.rql"], ["-e", "q", "--format", "csv"],
     ])
     func otherCommandLinesAreParsed(_ args: [String]) {
