@@ -71,6 +71,17 @@ public enum BundledImage {
                 var n = 0, acc: UInt32 = 0, k = 0, i = 0
                 var padding = 0
                 while i < src.count {
+                    // Whole groups of four digits first (all but the last group of a line).
+                    while k == 0, padding == 0, i + 4 <= src.count {
+                        let a = table[Int(src[i])], b = table[Int(src[i + 1])], c = table[Int(src[i + 2])], d = table[Int(src[i + 3])]
+                        if a | b | c | d == 0xFF || (a | b | c | d) & 0xC0 != 0 { break }
+                        let v = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+                        out[n] = UInt8(truncatingIfNeeded: v >> 16)
+                        out[n + 1] = UInt8(truncatingIfNeeded: v >> 8)
+                        out[n + 2] = UInt8(truncatingIfNeeded: v)
+                        n += 3; i += 4
+                    }
+                    if i >= src.count { break }
                     let c = src[i]
                     i += 1
                     if c == 0x0A { continue }
