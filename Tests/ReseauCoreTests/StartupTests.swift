@@ -253,3 +253,26 @@ private func regenerate(_ path: String, _ text: String) -> Bool {
         #expect("say \"x\"".replacingScalar("\"", with: "\\\"") == "say \\\"x\\\"")
     }
 }
+
+/// No source of the binary imports Foundation: it would link FoundationInternationalization and
+/// ICU back in (tens of MB, and most of `reseau`'s start-up; docs/architecture.md, "Start-up").
+@Suite struct NoFoundationTests {
+    @Test func sourcesImportOnlyFoundationEssentials() throws {
+        var offenders: [String] = []
+        for module in ["Sources/ReseauCore", "Sources/ReseauCLI", "Sources/reseau"] {
+            let root = Repo.path(module)
+            guard let files = FileManager.default.enumerator(atPath: root) else { continue }
+            for case let f as String in files where f.hasSuffix(".swift") {
+                let text = try String(contentsOfFile: root + "/" + f, encoding: .utf8)
+                for line in text.split(separator: "\n") {
+                    let words = line.split(separator: " ")
+                    if let i = words.firstIndex(of: "import"), i + 1 < words.count,
+                       ["Foundation", "FoundationInternationalization"].contains(String(words[i + 1])) {
+                        offenders.append("\(module)/\(f): \(line)")
+                    }
+                }
+            }
+        }
+        #expect(offenders.isEmpty, "import FoundationEssentials instead (and Glibc, Dispatch): \(offenders)")
+    }
+}
