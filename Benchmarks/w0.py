@@ -4,6 +4,9 @@
     w0.py --out W0.json [--reseau BIN] [--e0 BIN] [--runs N]
 
 - `reseau -e 'cities | count'` (the command line; skipped with a note when it lacks -e),
+  and beside it `reseau --version` (the process and argument parsing alone, no network
+  loaded) and `reseau` reading `.quit` from a pipe (the start of a session on stdin: the
+  network loaded, no query),
 - `reseau-e0 'cities | count'` (a stand-in: ReseauCore loads the bundled network, runs the
   query, prints a table),
 - `sqlite3 :memory: 'select 1'` (the issue's reference) and `sqlite3 bundled.db 'select count(*)
@@ -24,11 +27,11 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "pee
 from peers import sqlite_script, stats  # noqa: E402
 
 
-def timed(argv, runs):
+def timed(argv, runs, stdin=""):
     xs, out = [], None
     for i in range(runs + 2):
         t = time.perf_counter()
-        r = subprocess.run(argv, capture_output=True, text=True)
+        r = subprocess.run(argv, capture_output=True, text=True, input=stdin)
         d = (time.perf_counter() - t) * 1e3
         if r.returncode != 0:
             return None, (r.stdout + r.stderr).strip()
@@ -56,6 +59,8 @@ def main():
             res["reseau_output"] = out
         else:
             res["reseau_note"] = f"`reseau -e 'cities | count'` did not print {cities} (printed {out!r}): no -e in this tree yet"
+        res["reseau_version"], _ = timed([a.reseau, "--version"], a.runs)
+        res["reseau_stdin_quit"], _ = timed([a.reseau], a.runs, stdin=".quit\n")
     if a.e0:
         st, out = timed([a.e0, "cities | count"], a.runs)
         if st and cities in (out or ""):
@@ -71,7 +76,7 @@ def main():
     res["true"], _ = timed(["/bin/true"], a.runs)
     with open(a.out, "w") as fh:
         json.dump(res, fh, indent=1, sort_keys=True)
-    for k in ["reseau", "reseau_e0", "sqlite_select1", "sqlite_count", "true"]:
+    for k in ["reseau", "reseau_version", "reseau_stdin_quit", "reseau_e0", "sqlite_select1", "sqlite_count", "true"]:
         if res.get(k):
             print(f"W0 {k}: {res[k]['median_ms']:.2f} ms", file=sys.stderr)
 

@@ -1,4 +1,8 @@
-import Foundation
+import FoundationEssentials
+import ReseauCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What Tab does to the line: the completer's candidate words turned into an edit of the whole
 /// line so far (the REPL hands libedit the whole line as the "word", so a candidate may replace
@@ -107,7 +111,7 @@ public enum Completion {
     static func lightFold(_ c: Character) -> String {
         if c.isASCII { return c.lowercased() }
         var out = String.UnicodeScalarView()
-        for s in String(c).decomposedStringWithCanonicalMapping.unicodeScalars {
+        for s in Decompositions.nfd(String(c).unicodeScalars) {
             switch s.properties.generalCategory {
             case .nonspacingMark, .spacingMark, .enclosingMark: continue
             default: out.append(s)

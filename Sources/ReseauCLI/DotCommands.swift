@@ -1,4 +1,7 @@
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 import ReseauCore
 
 /// A command of the REPL that starts with a dot, in the style of sqlite3.
@@ -147,7 +150,7 @@ extension Repl {
     func dotCommand(_ line: String) -> Bool {
         let body = line.dropFirst()
         let name = String(body.prefix { !$0.isWhitespace })
-        let argument = body.dropFirst(name.count).trimmingCharacters(in: .whitespaces)
+        let argument = trimmedBlanks(body.dropFirst(name.count))
         if let instead = DotCommand.elsewhere[name.lowercased()] {
             Console.errorLine("error: Reseau has no .\(name): \(instead)")
             return true
@@ -395,7 +398,7 @@ extension Repl {
             let source = try readSource(expandTilde(argument), maxBytes: session.limits.maxQueryBytes)
             runQuery(source)
         } catch {
-            Console.errorLine(error.description)
+            Console.errorLine("\(error)")
         }
     }
 
@@ -483,7 +486,7 @@ extension Repl {
     func param(_ argument: String) {
         let name = String(argument.prefix { !$0.isWhitespace })
         guard !name.isEmpty else { Console.errorLine("error: .param expects NAME [VALUE]"); return }
-        let value = argument.dropFirst(name.count).trimmingCharacters(in: .whitespaces)
+        let value = trimmedBlanks(argument.dropFirst(name.count))
         do {
             let b = try ParamBinding(name: name, text: value)
             if value.isEmpty { session.params[b.name] = nil; session.overriddenParams.remove(b.name) } else { session.setParam(b.name, b.value) }
@@ -536,12 +539,27 @@ extension Repl {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.isEmpty ? "/" : folder) else { return [] }
         var out: [String] = []
         for n in names where n.hasPrefix(start) && (start.hasPrefix(".") || !n.hasPrefix(".")) {
-            var isDir: ObjCBool = false
-            let exists = FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent(n), isDirectory: &isDir)
-            out.append(prefix + n + (exists && isDir.boolValue ? "/" : ""))
+            var isDir = false
+            let exists = FileManager.default.fileExists(atPath: Paths.join(folder, n), isDirectory: &isDir)
+            out.append(prefix + n + (exists && isDir ? "/" : ""))
         }
         return out
     }
 }
 
-func expandTilde(_ path: String) -> String { (path as NSString).expandingTildeInPath }
+/// `path` with a leading `~` or `~user` replaced by that home folder (as NSString's
+/// `expandingTildeInPath`); unchanged when there is no such user or no HOME.
+func expandTilde(_ path: String) -> String {
+    guard path.hasPrefix("~") else { return path }
+    let end = path.firstIndex(of: "/") ?? path.endIndex
+    let user = path[path.index(after: path.startIndex)..<end]
+    let home: String?
+    if user.isEmpty {
+        home = ProcessInfo.processInfo.environment["HOME"] ?? getpwuid(getuid()).flatMap { $0.pointee.pw_dir }.map { String(cString: $0) }
+    } else {
+        home = getpwnam(String(user)).flatMap { $0.pointee.pw_dir }.map { String(cString: $0) }
+    }
+    guard let home, !home.isEmpty else { return path }
+    let rest = path[end...]
+    return rest.isEmpty || rest == "/" ? home : Paths.join(home, String(rest.drop { $0 == "/" }))
+}

@@ -1,5 +1,5 @@
 @preconcurrency import CEditLine
-import Foundation
+import FoundationEssentials
 import ReseauCore
 #if canImport(Glibc)
 @preconcurrency import Glibc
@@ -92,7 +92,7 @@ final class LineEditor: LineReader {
     /// Without a UTF-8 LC_CTYPE libedit drops non-ASCII input (`é`): use the environment's
     /// locale, else C.UTF-8.
     static func useUTF8Locale() {
-        if setlocale(LC_CTYPE, "") != nil, let cs = nl_langinfo(nl_item(CODESET)), String(cString: cs).uppercased().replacingOccurrences(of: "-", with: "") == "UTF8" {
+        if setlocale(LC_CTYPE, "") != nil, let cs = nl_langinfo(nl_item(CODESET)), String(cString: cs).uppercased().replacingScalar("-", with: "") == "UTF8" {
             return
         }
         if setlocale(LC_CTYPE, "C.UTF-8") == nil { _ = setlocale(LC_CTYPE, "en_US.UTF-8") }
@@ -174,12 +174,12 @@ final class HistoryFile {
     /// The history file's path for `environment`, or nil when there is no home folder.
     static func defaultPath(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
         if let x = environment["XDG_STATE_HOME"], x.hasPrefix("/") {
-            return (x as NSString).appendingPathComponent("reseau/history")
+            return Paths.join(x, "reseau/history")
         }
         var home = environment["HOME"] ?? ""
         if home.isEmpty, let pw = getpwuid(getuid()), let dir = pw.pointee.pw_dir { home = String(cString: dir) }
         guard !home.isEmpty else { return nil }
-        return (home as NSString).appendingPathComponent(".local/state/reseau/history")
+        return Paths.join(home, ".local/state/reseau/history")
     }
 
     /// What opening the history file found.
@@ -276,7 +276,7 @@ final class HistoryFile {
     /// have saved since), written to a fresh temporary file, renamed over the old one.
     func save() {
         guard !warnedWrite, !editor.unsaved.isEmpty else { return }
-        let folder = (path as NSString).deletingLastPathComponent
+        let folder = Paths.parent(path)
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o700])

@@ -1,21 +1,25 @@
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 import ReseauCore
 
 /// Loading a network for the command line, and describing what was loaded.
 public enum Network {
-    /// Loads `folder`, or the bundled network when nil. A folder that does not exist is one
+    /// Loads `folder`, or the bundled network when nil (from its image compiled in, see
+    /// `BundledImage`). A folder that does not exist is one
     /// error, not one "missing file" per CSV file.
     /// A folder goes through the snapshot cache unless `cache` is false.
     public static func load(_ folder: String?, cache: Bool = true) throws(CLIError) -> Graph {
         if let folder {
-            var isDir: ObjCBool = false
+            var isDir = false
             guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDir) else {
                 throw .data("error: \(folder): no such folder")
             }
-            guard isDir.boolValue else { throw .data("error: \(folder): not a folder") }
+            guard isDir else { throw .data("error: \(folder): not a folder") }
         }
         do {
-            guard let folder else { return try Loader.load(BundledSource()) }
+            guard let folder else { return try BundledImage.load().0 }
             if !cache { return try Loader.load(FolderSource(folder)) }
             switch CachedLoader.cacheDirectory() {
             case .success(let dir):

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import ReseauCore
 #if canImport(Glibc)
 import Glibc
@@ -181,7 +181,7 @@ public final class AtomicFileOutput: DescriptorOutput {
         }
         let url = URL(fileURLWithPath: destination)
         let folder = url.deletingLastPathComponent().path
-        var template = Array((folder as NSString).appendingPathComponent(".\(url.lastPathComponent).reseau-XXXXXX").utf8CString)
+        var template = Array(Paths.join(folder, ".\(url.lastPathComponent).reseau-XXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         if fd < 0 {
             throw CLIError.usage("cannot write \(target): \(String(cString: strerror(errno)))")

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import ReseauCore
 #if canImport(Glibc)
 @preconcurrency import Glibc
@@ -11,7 +11,7 @@ enum Pager {
     /// `$PAGER`, else `less -FRSX` (quit when the text fits one screen, keep colours, chop long
     /// lines — scroll sideways —, leave the text on the screen).
     static func defaultCommand(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        if let p = environment["PAGER"], !p.trimmingCharacters(in: .whitespaces).isEmpty { return p }
+        if let p = environment["PAGER"], !trimmedBlanks(p).isEmpty { return p }
         return "less -FRSX"
     }
 

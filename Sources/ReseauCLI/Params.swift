@@ -1,4 +1,7 @@
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 import ReseauCore
 
 /// A `--param NAME=VALUE` (or `.param NAME VALUE`) binding of `$NAME`.
@@ -91,12 +94,12 @@ public struct ParamBinding: Equatable, Sendable {
         if text.hasPrefix("["), let l = list(text) { return l }
         // `_` between digits, as in the language (`1_000_000`).
         var plain = text
-        if text.contains("_"), looksNumeric(text.replacingOccurrences(of: "_", with: "")) {
+        if text.contains("_"), looksNumeric(text.replacingScalar("_", with: "")) {
             let u = Array(text.utf8)
             let between = u.indices.allSatisfy { k in
                 u[k] != UInt8(ascii: "_") || (k > 0 && k + 1 < u.count && (0x30...0x39).contains(u[k - 1]) && (0x30...0x39).contains(u[k + 1]))
             }
-            if between { plain = text.replacingOccurrences(of: "_", with: "") }
+            if between { plain = text.replacingScalar("_", with: "") }
         }
         if looksNumeric(plain) {
             if let i = Int(plain) { return .int(i) }
@@ -140,7 +143,7 @@ func literal(_ v: Value) -> String {
     case .null: "null"
     case .int(let i): String(i)
     case .decimal(let d): String(d)
-    case .string(let s): "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    case .string(let s): "\"" + s.replacingScalar("\\", with: "\\\\").replacingScalar("\"", with: "\\\"") + "\""
     case .date(let d): "@" + d
     case .bool(let b): b ? "true" : "false"
     case .list(let l): "[" + l.map(literal).joined(separator: ", ") + "]"

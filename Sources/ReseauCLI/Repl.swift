@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import ReseauCore
 #if canImport(Glibc)
 import Glibc
@@ -146,7 +146,7 @@ final class Repl {
             if SignalState.isTerminated { return true }
         }
         if pending.isEmpty {
-            let t = line.trimmingCharacters(in: .whitespaces)
+            let t = trimmedBlanks(line)
             if t.isEmpty { return true }
             if t.hasPrefix(".") {
                 remember(t)
@@ -154,14 +154,14 @@ final class Repl {
             }
         }
         pending = pending.isEmpty ? line : pending + "\n" + line
-        if pending.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { pending = ""; return true }
+        if trimmedWhitespace(pending).isEmpty { pending = ""; return true }
         return finishEntry(line)
     }
 
     /// Runs the entry in `pending` when it is complete (or ends with `;` or `\G`), unless more
     /// pasted input is waiting, which may continue it.
     func finishEntry(_ line: String) -> Bool {
-        let t = line.trimmingCharacters(in: .whitespaces)
+        let t = trimmedBlanks(line)
         let ended = t.hasSuffix(";") || t.hasSuffix("\\G")
         if ended || isComplete(Repl.withoutLineSwitch(pending)) {
             if !ended && onTerminal && inputWaiting() {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import ReseauCore
 #if canImport(Glibc)
 import Glibc
@@ -187,8 +187,8 @@ public struct ReseauCommand: StatusCommand {
             throw ValidationError("\(mapSize != nil ? "--map-size" : "--map-color") changes --format svg maps, not \(f.rawValue)")
         }
         if let i = `init` {
-            var isDir: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: expandTilde(i), isDirectory: &isDir), !isDir.boolValue else {
+            var isDir = false
+            guard FileManager.default.fileExists(atPath: expandTilde(i), isDirectory: &isDir), !isDir else {
                 throw ValidationError("--init \(i): no such file")
             }
         }
@@ -485,15 +485,15 @@ enum ScriptPiece {
         var pending: [Substring] = [], start = 0
         func flush(_ next: Int) {
             let text = pending.joined(separator: "\n")
-            if !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            if !trimmedWhitespace(text).isEmpty {
                 out.append(.query(SourceText(name: source.name, text: String(repeating: "\n", count: start) + text)))
             }
             pending = []; start = next
         }
         for (i, line) in lines.enumerated() {
-            let t = line.trimmingCharacters(in: .whitespaces)
+            let t = trimmedBlanks(line)
             let open = pending.joined(separator: "\n")
-            if t.hasPrefix("."), open.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || Session.isComplete(open) {
+            if t.hasPrefix("."), trimmedWhitespace(open).isEmpty || Session.isComplete(open) {
                 flush(i + 1)
                 out.append(.dot(t))
                 continue
@@ -517,11 +517,11 @@ func readSource(_ path: String, maxBytes: Int = Limits().maxQueryBytes) throws(C
         bytes = try readAll(0, name: name, maxBytes: maxBytes)
     } else {
         name = path
-        var isDir: ObjCBool = false
+        var isDir = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
             throw .usage("\(path): no such file")
         }
-        guard !isDir.boolValue else { throw .usage("\(path): is a folder, not a query file") }
+        guard !isDir else { throw .usage("\(path): is a folder, not a query file") }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             let e = errno
@@ -582,12 +582,59 @@ extension ReseauCommand {
     public static func main(_ arguments: [String]?) -> Never {
         let args = arguments ?? Array(CommandLine.arguments.dropFirst())
         ReseauCommand.arguments = args
-        if let status = ShellCompletion.handle(args) { Foundation.exit(status) }
+        if let status = ShellCompletion.handle(args) { Glibc.exit(status) }
         // `check` is dispatched here: the root command's FILE… arguments would swallow a subcommand's name.
         if args.first == "check" {
-            Foundation.exit(execute(CheckCommand.self, Array(args.dropFirst())))
+            Glibc.exit(execute(CheckCommand.self, Array(args.dropFirst())))
         }
-        Foundation.exit(execute(ReseauCommand.self, args))
+        // The commonest command lines skip ArgumentParser, whose reflection over the options
+        // was half of a start (docs/architecture.md, "Start-up"); they mean the same either way.
+        if args == ["--version"] {
+            print("reseau \(version)")
+            Glibc.exit(0)
+        }
+        if let quick = quickParse(args) { Glibc.exit(quick.execute().rawValue) }
+        Glibc.exit(execute(ReseauCommand.self, args))
+    }
+
+    /// The command `-e QUERY [-e QUERY …]`, or no argument at all (the prompt, or queries on
+    /// stdin), parses to, every other option at its default, built without ArgumentParser; nil
+    /// for any other command line (and for a query starting with
+    /// `-`, which ArgumentParser may read as a flag such as --help). Every option must be set
+    /// here: `QuickParseTests` compares this command with ArgumentParser's, option by option.
+    static func quickParse(_ args: [String]) -> ReseauCommand? {
+        guard args.count % 2 == 0 else { return nil }
+        var queries: [String] = []
+        for i in stride(from: 0, to: args.count, by: 2) {
+            guard args[i] == "-e", !args[i + 1].hasPrefix("-") else { return nil }
+            queries.append(args[i + 1])
+        }
+        var c = ReseauCommand()
+        c.queries = queries
+        c.scriptFiles = []
+        c.files = []
+        c.data = nil
+        c.format = nil
+        c.mapSize = nil
+        c.mapColor = nil
+        c.params = []
+        c.output = nil
+        c.noHeader = false
+        c.cite = false
+        c.timer = false
+        c.color = .auto
+        c.keepGoing = false
+        c.timeout = nil
+        c.maxRows = nil
+        c.maxPath = nil
+        c.maxDepth = nil
+        c.maxNesting = nil
+        c.maxQueryBytes = nil
+        c.maxMemory = nil
+        c.`init` = nil
+        c.noInit = false
+        c.noCache = false
+        return c
     }
 
     /// Parses `args` as `command`, runs it and returns the exit status.

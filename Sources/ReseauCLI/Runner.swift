@@ -1,4 +1,8 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 import ReseauCore
 
 /// Runs query text against a session and sends the results to stdout or a file: the part that
@@ -184,7 +188,7 @@ final class Runner {
 func replParamHint(_ text: String) -> String {
     var out = ""
     var rest = Substring(text)
-    while let r = rest.range(of: "--param ") {
+    while let r = rest.firstRange(of: "--param ") {
         out += rest[..<r.lowerBound]
         let after = rest[r.upperBound...]
         let name = after.prefix { $0 == "_" || $0.isLetter || $0.isNumber }

@@ -1,4 +1,7 @@
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 import ReseauCore
 
 /// `reseau --generate-completion-script bash|zsh|fish`: completion scripts written for Reseau's
@@ -153,7 +156,7 @@ enum ShellCompletion {
         } else if i + 1 < args.count, !args[i + 1].hasPrefix("-") {
             shell = args[i + 1]
         } else {
-            shell = ((ProcessInfo.processInfo.environment["SHELL"] ?? "bash") as NSString).lastPathComponent
+            shell = Paths.last(ProcessInfo.processInfo.environment["SHELL"] ?? "bash")
         }
         guard let script = script(for: shell) else {
             Console.errorLine("error: no completion script for '\(shell)'; shells: \(shells.joined(separator: ", "))")

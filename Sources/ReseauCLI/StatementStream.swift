@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import ReseauCore
 #if canImport(Glibc)
 import Glibc
@@ -113,14 +113,14 @@ struct StatementStream {
     private mutating func takePending() -> ScriptPiece? {
         defer { pending = []; pendingBytes = 0; checkedAt = 0; pendingHasText = false }
         let text = pending.joined(separator: "\n")
-        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
+        guard !trimmedWhitespace(text).isEmpty else { return nil }
         return .query(SourceText(name: name, text: text, firstLine: pendingLine))
     }
 
     private mutating func take(_ raw: String) {
         lineCount += 1
         let line = raw
-        let t = (raw.hasSuffix("\r") ? String(raw.dropLast()) : raw).trimmingCharacters(in: .whitespaces)
+        let t = trimmedBlanks(raw.hasSuffix("\r") ? String(raw.dropLast()) : raw)
         // (The open text is joined only when a line may end it: a long statement is not joined
         // again for every line.)
         if t.hasPrefix("."), !pendingHasText || Session.isComplete(pending.joined(separator: "\n")) {

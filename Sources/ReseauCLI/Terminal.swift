@@ -1,5 +1,5 @@
 @preconcurrency import CEditLine
-import Foundation
+import FoundationEssentials
 import ReseauCore
 #if canImport(Glibc)
 @preconcurrency import Glibc
@@ -24,15 +24,20 @@ public enum Terminal {
     }
 
     /// Whether to colour output: `always`, `never`, or for `auto` when stdout is a terminal,
-    /// `NO_COLOR` is unset or empty (no-color.org) and `TERM` is not `dumb`.
-    public static func useColor(_ mode: ColorMode, toTerminal: Bool,
-                                environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+    /// `NO_COLOR` is unset or empty (no-color.org) and `TERM` is not `dumb`. `environment`
+    /// (tests) replaces the process's; without it two `getenv` calls, not a copy of the whole
+    /// environment (that copy was 3 % of a start).
+    public static func useColor(_ mode: ColorMode, toTerminal: Bool, environment: [String: String]? = nil) -> Bool {
+        func variable(_ name: String) -> String? {
+            if let environment { return environment[name] }
+            return getenv(name).map { String(cString: $0) }
+        }
         switch mode {
         case .always: return true
         case .never: return false
         case .auto:
-            if let v = environment["NO_COLOR"], !v.isEmpty { return false }
-            if environment["TERM"] == "dumb" { return false }
+            if let v = variable("NO_COLOR"), !v.isEmpty { return false }
+            if variable("TERM") == "dumb" { return false }
             return toTerminal
         }
     }

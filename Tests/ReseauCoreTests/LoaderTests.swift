@@ -46,10 +46,10 @@ struct LoaderTests {
 
     @Test func embeddedCopyEqualsDataFolder() throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: Repo.path("Data")).filter { $0.hasSuffix(".csv") }.sorted()
-        #expect(files == EmbeddedData.files.keys.sorted(), "run `make embed` after adding a file to Data/")
+        #expect(files == EmbeddedData.files.keys.sorted(), "run `python3 scripts/embed-data.py` after adding a file to Data/")
         for f in files {
             let disk = try String(contentsOfFile: Repo.path("Data/\(f)"), encoding: .utf8)
-            #expect(EmbeddedData.files[f] == disk, "\(f): the embedded copy differs from Data/ — run `make embed`")
+            #expect(EmbeddedData.files[f] == disk, "\(f): the embedded copy differs from Data/ — run `python3 scripts/embed-data.py`")
         }
     }
 

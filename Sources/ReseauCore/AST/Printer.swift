@@ -143,4 +143,7 @@ public enum ASTPrinter {
     }
 }
 
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif

@@ -106,7 +106,10 @@ public struct Diagnostic: Error, Sendable, Equatable {
 }
 
 extension String {
-    var replacingTabs: String { replacingOccurrences(of: "\t", with: " ") }
+    var replacingTabs: String { String(String.UnicodeScalarView(unicodeScalars.map { $0 == "\t" ? " " : $0 })) }
 }
 
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif

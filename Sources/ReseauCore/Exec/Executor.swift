@@ -1,4 +1,8 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Compiles a plan into producers and runs them. Rows are pushed from the sources through the
 /// steps to a sink; a sink returns false to stop the producers early (`take`, `exists`).

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -113,7 +113,7 @@ extension Limits {
     /// (powers of 1024; `KB`, `MiB`… and lower case accepted), decimals allowed (`1.5G`);
     /// `0` or `none` means no bound (`Int.max`). Nil when it is not a size.
     public static func parseBytes(_ text: String) -> Int? {
-        let t = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let t = trimmedBlanks(text).lowercased()
         if t == "none" || t == "0" { return Int.max }
         var digits = Substring(t)
         var unit = 1.0
@@ -132,7 +132,7 @@ extension Limits {
         if n == Int.max { return "none" }
         for (suffix, unit) in [("T", 1 << 40), ("G", 1 << 30), ("M", 1 << 20), ("K", 1 << 10)] where n >= unit {
             if n % unit == 0 { return "\(n / unit)\(suffix)" }
-            return String(format: "%.1f", Double(n) / Double(unit)) + suffix
+            return fixedPoint(Double(n) / Double(unit), digits: 1) + suffix
         }
         return "\(n) bytes"
     }

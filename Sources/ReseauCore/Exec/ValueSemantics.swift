@@ -1,4 +1,7 @@
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The value semantics of language.md ("Semantics that answers depend on").
 public enum Semantics {

@@ -65,8 +65,16 @@ struct CSVReader {
 
     /// The field's text, with `""` turned back into `"`.
     func string(_ f: Field) -> String {
-        let s = String(decoding: raw(f), as: UTF8.self)
-        return f.escaped ? s.replacingOccurrences(of: "\"\"", with: "\"") : s
+        let r = raw(f)
+        guard f.escaped else { return String(decoding: r, as: UTF8.self) }
+        var out: [UInt8] = []
+        out.reserveCapacity(r.count)
+        var i = 0
+        while i < r.count {
+            out.append(r[i])
+            i += r[i] == 0x22 && i + 1 < r.count && r[i + 1] == 0x22 ? 2 : 1
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     @inline(__always)

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Dispatch
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -166,7 +167,7 @@ public enum CachedLoader {
         var d = directory
         while !d.isEmpty, d != "/", access(d, F_OK) != 0 {
             missing.append(d)
-            d = (d as NSString).deletingLastPathComponent
+            d = Paths.parent(d)
         }
         for m in missing.reversed() where mkdir(m, 0o700) != 0 && errno != EEXIST {
             return "cannot create \(m): \(String(cString: strerror(errno)))"
@@ -222,7 +223,7 @@ public enum CachedLoader {
     /// exclusively, mode 0600, not through a symbolic link), renamed into place; failures are
     /// ignored (the cache is an optimisation) and the temporary file never left behind.
     static func write(_ bytes: [UInt8], to path: String) {
-        let dir = (path as NSString).deletingLastPathComponent
+        let dir = Paths.parent(path)
         removeLeftovers(in: dir)
         let tmp = dir + "/.tmp-\(getpid())-\(String(UInt64.random(in: 0...UInt64.max), radix: 16))"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -18,7 +18,7 @@ public struct FolderSource: DataSource {
     public let folder: String
     public init(_ folder: String) { self.folder = folder }
     public var name: String { folder }
-    public func path(of file: String) -> String { (folder as NSString).appendingPathComponent(file) }
+    public func path(of file: String) -> String { Paths.join(folder, file) }
     public func read(_ file: String) throws -> [UInt8]? {
         try DataFile.read(path(of: file), hookName: file)
     }

@@ -1,4 +1,8 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One problem in a data folder: `file:line:column: message`.
 public struct DataError: Error, Sendable, CustomStringConvertible {

@@ -1,6 +1,9 @@
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// Folds a name for matching: Unicode NFKD, combining marks dropped, lowercased,
+/// Folds a name for matching: Unicode NFKD (our own table, no ICU), combining marks dropped, lowercased,
 /// ł→l, ø→o, ß→ss, `-` `'` `’` `.` turned into spaces, runs of spaces collapsed, trimmed.
 ///
 /// `fold("Santiago de Querétaro") == fold("santiago de queretaro")`.
@@ -9,7 +12,6 @@ public func fold(_ s: String) -> String {
     var ascii = true
     for b in s.utf8 where b >= 0x80 { ascii = false; break }
     if ascii { return foldASCII(s) }
-    let decomposed = s.decomposedStringWithCompatibilityMapping
     var out = String.UnicodeScalarView()
     var pendingSpace = false
     func emit(_ c: Unicode.Scalar) {
@@ -17,7 +19,9 @@ public func fold(_ s: String) -> String {
         pendingSpace = false
         out.append(c)
     }
-    for scalar in decomposed.unicodeScalars {
+    // Unicode NFKD, scalar by scalar (`Decompositions`): the canonical reordering NFKD adds
+    // only moves combining marks (canonical combining class > 0), and all of them are dropped.
+    for scalar in Decompositions.nfkd(s.unicodeScalars) {
         switch scalar.properties.generalCategory {
         case .nonspacingMark, .spacingMark, .enclosingMark: continue
         default: break

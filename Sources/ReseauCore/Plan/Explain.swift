@@ -1,4 +1,7 @@
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `explain`: the physical plan that runs, as an indented tree, one operator a line, with the
 /// planner's choices (`ColumnScan … filter(…)`, `HashJoin keys(…)`, `DenseAggregate`…) and the
@@ -20,7 +23,7 @@ public enum Explain {
             let st = profile.stats(p)
             let childNs = p.op.children.reduce(UInt64(0)) { $0 + profile.stats($1).ns }
             let selfNs = st.ns > childNs ? st.ns - childNs : 0
-            suffix = st.calls == 0 ? (readByParent ? "  (read on its columns by the operator above)" : "  (never ran)") : "  (rows \(st.rows), \(String(format: "%.3f", Double(selfNs) / 1e6)) ms)"
+            suffix = st.calls == 0 ? (readByParent ? "  (read on its columns by the operator above)" : "  (never ran)") : "  (rows \(st.rows), \(fixedPoint(Double(selfNs) / 1e6, digits: 3)) ms)"
         }
         out.append(pad + describe(p, g) + suffix)
         for (kind, sub) in subplans(p.op) {

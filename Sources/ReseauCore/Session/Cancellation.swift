@@ -1,5 +1,9 @@
 import Synchronization
-import Foundation
+import Dispatch
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A flag that Ctrl-C (or `--timeout`) sets and the executor polls.
 ///

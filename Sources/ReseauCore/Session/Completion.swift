@@ -33,7 +33,7 @@ public struct Completion {
             candidates = fieldsAfterDot(base, in: String(decoding: bytes[..<s], as: UTF8.self))
         } else {
             let head = String(decoding: bytes[..<start], as: UTF8.self)
-            let trimmed = head.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed = trimmedWhitespace(head)
             if trimmed.isEmpty || trimmed.hasSuffix(";") {
                 let g = session.graph.schema
                 candidates = g.nodeTypes.map(\.source) + g.edgeTypes.map(\.source) + session.bindings.keys.sorted()
@@ -174,4 +174,7 @@ public struct Completion {
     }
 }
 
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
