@@ -39,3 +39,23 @@ struct FollowCountTests {
         #expect(out.contains("Follow"))
     }
 }
+
+/// W6's end tests on a bitset of the node column (used from 262 144 nodes on) give the answers
+/// of the byte column: run here on the bundled network with the threshold lowered to 1.
+@Suite("packed end tests")
+struct PackedEndTestTests {
+    static let queries = [
+        "twinnings | where from.michelin and to.michelin and from.country_code != to.country_code | count",
+        "twinnings | where not from.michelin and to.michelin | select from.name as f, to.name as t",
+        "twinnings | where from.michelin or to.michelin | count",
+        "match (a:city)-[:twin]->(b:city) | where a.michelin and b.michelin and a.country_code != b.country_code | count",
+        "match (a:city)-[:twin]->(b:city) | where not b.michelin | select a.name as an, b.name as bn",
+    ]
+
+    @Test(arguments: queries)
+    func sameAnswersPacked(_ q: String) {
+        let bytes = runQuery(q, format: .tsv)
+        let bits = ColumnPredicates.$packThreshold.withValue(1) { runQuery(q, format: .tsv) }
+        #expect(!bytes.contains("error") && bits == bytes, "\(q)")
+    }
+}

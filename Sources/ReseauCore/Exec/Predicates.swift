@@ -141,7 +141,9 @@ public struct ColumnPredicates {
     /// an edge's end: a byte per node leaves the core's cache (a million cities, 1 MB) where a bit
     /// does not (128 KB), and each edge reads one end at random. Below it the bytes stay in cache
     /// and packing would only add its pass (measured: W6 at M, 100 000 cities, slower packed).
-    static let packThreshold = 1 << 18
+    /// A task-local so that a test can run the packed path on a small network (read once per
+    /// test built, not per row).
+    @_spi(Testing) @TaskLocal public static var packThreshold = 1 << 18
 
     /// `arr[ends[i]] == want` for every edge position i, reading a bitset of the column when the
     /// node table is big, else the byte array; both arrays read directly (no index closure).
