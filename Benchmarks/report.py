@@ -4,7 +4,8 @@
     report.py RESULTS_DIR OUT_MD OUT_SVG
 
 RESULTS_DIR holds reseau-SCALE.json (reseau-bench), peers-SCALE.json (peers/peers.py) and
-machine.json (run.sh). Benchmarks/analysis.md is appended verbatim (the explanations of gaps
+params-SCALE.json for the generator's own data shape, the same files named reseau-chunglu-SCALE.json…
+for the Chung–Lu shape, and machine.json (run.sh). Both shapes are reported side by side. Benchmarks/analysis.md is appended verbatim (the explanations of gaps
 and the profile, which numbers alone do not give).
 """
 import json
@@ -13,6 +14,8 @@ import os
 import sys
 
 SCALES = ["S", "M", "L"]
+SHAPES = [("gen", ""), ("chunglu", "chunglu-")]
+SHAPE_LABEL = {"gen": "gen", "chunglu": "Chung–Lu"}
 PEERS = ["duckdb", "sqlite", "kuzu", "igraph", "networkx"]
 COLORS = {"reseau": "#d62728", "duckdb": "#1f77b4", "sqlite": "#7f7f7f", "kuzu": "#2ca02c",
           "igraph": "#9467bd", "networkx": "#ff7f0e"}
@@ -71,7 +74,7 @@ def ratio(a, b):
     if a is None or b is None or b == 0:
         return "—"
     r = a / b
-    s = f"{r:.2f}" if r < 10 else f"{r:.0f}"
+    s = f"{r:.2f}" if 0.01 <= r < 10 else f"{r:.0f}" if r >= 10 else f"{r:.1g}" if r > 0 else "0"
     return f"**{s}**" if r <= 1 else s
 
 
@@ -79,24 +82,36 @@ def main():
     d, out_md, out_svg = sys.argv[1], sys.argv[2], sys.argv[3]
     here = os.path.dirname(os.path.abspath(__file__))
     machine = load(d, "machine.json") or {}
-    res = {s: load(d, f"reseau-{s}.json") for s in SCALES}
-    peers = {s: load(d, f"peers-{s}.json") for s in SCALES}
-    scales = [s for s in SCALES if res[s]]
+    res = {(sh, s): load(d, f"reseau-{pre}{s}.json") for sh, pre in SHAPES for s in SCALES}
+    peers = {(sh, s): load(d, f"peers-{pre}{s}.json") for sh, pre in SHAPES for s in SCALES}
+    params = {(sh, s): load(d, f"params-{pre}{s}.json") for sh, pre in SHAPES for s in SCALES}
+    scales = [s for s in SCALES if any(res[(sh, s)] for sh, _ in SHAPES)]
+    shapes = [sh for sh, _ in SHAPES if any(res[(sh, s)] for s in SCALES)]
 
-    def eng(s, e):
+    def eng(s, e, sh="gen"):
         if e == "reseau":
-            return res[s]
-        return (peers[s] or {}).get("peers", {}).get(e)
+            return res[(sh, s)]
+        return (peers[(sh, s)] or {}).get("peers", {}).get(e)
+
+    def col(e, sh):
+        return f"{e} · {SHAPE_LABEL[sh]}"
 
     L = []
     L.append("# Benchmarks\n")
-    L.append("How fast Reseau loads and answers at three sizes of a synthetic network, next to the engines a user "
-             "would reach for instead (DuckDB, SQLite, Kuzu, igraph, networkx), on the same files, in the same run. "
-             "Every number here is written by one command; every peer's answer is checked against Reseau's "
-             "(a mismatch fails the run).\n")
+    L.append("**This file is rewritten by one command, from the repository's root: `Benchmarks/run.sh S M L`** "
+             "(every data shape, every peer, every scale; see Reproduce for subsets). Do not edit it by hand: "
+             "the explanations come from `Benchmarks/analysis.md`, appended verbatim.\n")
+    runs = machine.get("runs", {})
+    if runs:
+        L.append("The numbers below come from: " + "; ".join(f"{k}: `{v}`" for k, v in sorted(runs.items())) + ".\n")
+    L.append("How fast Reseau loads and answers at three sizes of two synthetic networks of different shapes, next to the "
+             "engines a user would reach for instead (DuckDB, SQLite, Kuzu, igraph, networkx), on the same files, in the "
+             "same run. Every peer's answer is checked against Reseau's (a mismatch fails the run).\n")
     L.append("## Reproduce\n")
-    L.append("```sh\nBenchmarks/run.sh S M L     # or any subset; S M is the default\n```\n")
-    L.append("It builds `Benchmarks/` in release mode, generates each scale with `reseau-gen --seed 42` into "
+    L.append("```sh\nBenchmarks/run.sh S M L     # or any subset; S M is the default\n"
+             "SHAPES=chunglu PEERS_L=duckdb,igraph Benchmarks/run.sh M L   # one shape; fewer peers at L\n```\n")
+    L.append("It builds `Benchmarks/` in release mode, generates each scale of each data shape with `reseau-gen` "
+             "(`--shape gen --seed 42` and `--shape chunglu --seed 26`) into "
              "`$BENCH_DATA` (default `/tmp/reseau-bench`), runs `reseau-bench` (Reseau in-process) and "
              "`peers/peers.py` (each peer in a fresh Python process), then rewrites this file and "
              "[`Benchmarks/plot.svg`](Benchmarks/plot.svg) from `Benchmarks/results/*.json`. "
@@ -105,38 +120,52 @@ def main():
              "`apt-get install -y sqlite3`; one that cannot be imported is recorded as unavailable.\n")
 
     L.append("## The machine\n")
-    for k in ["date", "cpu", "cores", "memory", "os", "swift", "python", "peers"]:
+    for k in ["date", "cpu", "cores", "memory", "os", "swift", "python", "peers", "load"]:
         if k in machine:
             L.append(f"- {k}: {machine[k]}")
-    L.append("- shared with other work: medians of several runs after a warm-up; ratios come from one run.\n")
+    L.append("- shared with other work (`load` is /proc/loadavg at the end of the last run; three other builds ran on the same 2 cores): medians of several runs after a warm-up; ratios come from one run, so Reseau and the peers saw the same machine within minutes.\n")
 
     L.append("## Data\n")
-    L.append("`reseau-gen --scale S|M|L --seed 42 --out DIR` writes the 13 files of `Data/` with the exact headers. "
+    L.append("Two data shapes, each written by `reseau-gen --scale S|M|L --shape gen|chunglu --seed N --out DIR` as the "
+             "13 files of `Data/` with the exact headers (the bench and the peers read both the same way). "
              "S: 10 000 cities, 30 000 twinnings, 2 000 projects, 50 000 fundings (plus 500 orgs, 100 events, "
              "1 000 visits, memberships, partnerships, hostings, attendances, claims); M = 10× S; L = 100× S. "
-             "40 countries with Zipf-like sizes, Pareto populations, ~4 % Michelin cities, twinning endpoints drawn "
-             "with probability ∝ a Pareto weight (half inside one country), ~5 partner cities per project, funders of "
-             "Zipf-like sizes, log-normal amounts in whole euros over 2005–2024. It also writes `bench-params.json`: "
-             "the biggest hub and pairs of cities at breadth-first distance 4 and 8.\n")
-    L.append("| scale | cities | twinnings | fundings | biggest hub | cities without twins | with ≤ 5 twins | generation |")
-    L.append("|---|--:|--:|--:|--:|--:|--:|--:|")
-    for s in scales:
-        p = load(d, f"params-{s}.json") or {}
-        g = machine.get("generation", {}).get(s, "")
-        L.append(f"| {s} | {p.get('cities', ''):,} | {p.get('twinnings', ''):,} | {p.get('fundings', ''):,} | "
-                 f"{p.get('hub', {}).get('name', '')} ({p.get('hub', {}).get('degree', '')} twins) | "
-                 f"{p.get('degree', {}).get('isolated_cities', ''):,} | {p.get('degree', {}).get('cities_with_at_most_5', ''):,} | {g} |")
+             "Cities: 40 countries with Zipf-like sizes, Pareto populations, ~4 % Michelin cities.\n")
+    L.append("- **gen** (seed 42): twinning endpoints drawn with probability ∝ a Pareto weight capped at 5 000 (half the "
+             "pairs inside one country); funders of Zipf-like sizes (∝ 1 / rank), log-normal amounts in whole euros "
+             "over 2005–2024, years uniform.")
+    L.append("- **Chung–Lu** (seed 26, `--shape chunglu`): a Chung–Lu random graph, city i with expected degree "
+             "∝ (i + 1)^(−1/1.6), i.e. a power-law degree tail of exponent 2.6, expected degrees capped at 2 000 twins "
+             "(several hubs reach the cap at L) and dealt to the cities in a random order, no country locality; "
+             "each funder's weight a Pareto draw (tail index 0.9: a handful of funders hold most rows), "
+             "Pareto-tailed amounts (from 1 000 €, index 1.6, at most 20 M€), later years more frequent. "
+             "Its own random sequence: no draw is shared with gen.\n")
+    L.append("Both write `bench-params.json`: the biggest hub (the lowest-numbered city of the maximum degree — Reseau "
+             "and every peer start W4 there) and pairs of cities at breadth-first distance 4 and 8.\n")
+    L.append("| shape | scale | cities | twinnings | fundings | biggest hub | cities without twins | with ≤ 5 twins | 1 % biggest funders' rows | generation |")
+    L.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|")
+    for sh, pre in SHAPES:
+        for s in scales:
+            p = params[(sh, s)]
+            if not p:
+                continue
+            g = machine.get("generation", {}).get(pre + s, "")
+            share = p.get("top_funder_share")
+            L.append(f"| {SHAPE_LABEL[sh]} | {s} | {p.get('cities', ''):,} | {p.get('twinnings', ''):,} | {p.get('fundings', ''):,} | "
+                     f"{p.get('hub', {}).get('name', '')} ({p.get('hub', {}).get('degree', '')} twins) | "
+                     f"{p.get('degree', {}).get('isolated_cities', ''):,} | {p.get('degree', {}).get('cities_with_at_most_5', ''):,} | "
+                     f"{'—' if share is None else f'{share * 100:.0f} %'} | {g} |")
     L.append("")
 
     L.append("## Workloads\n")
-    q = res[scales[0]].get("queries", {}) if scales else {}
+    q = (res[("gen", scales[0])] or res[(shapes[0], scales[0])]).get("queries", {}) if scales else {}
     L.append("| | what | Reseau (S parameters) |")
     L.append("|---|---|---|")
     L.append("| W0 | the whole process on the bundled network | `reseau -e 'cities \\| count'` |")
     L.append("| W1 | load the 13 CSV files | `Loader.load(FolderSource(dir))` |")
     L.append("| W1s | load the same files again, from the snapshot cache | `CachedLoader.load(folder:)` (second run) |")
     L.append("| mem | resident memory after load, minus before | `/proc/self/statm` |")
-    for w, what in WORKLOADS[2:]:
+    for w, what in WORKLOADS[3:]:
         L.append(f"| {w} | {what} | `{q.get(w, '').replace('|', chr(92) + '|')}` |")
     L.append("")
     L.append("Peers: DuckDB and SQLite run the same questions in SQL (W4 as a 2-hop self-join, W5 as a recursive "
@@ -145,35 +174,47 @@ def main():
              "`single_source_shortest_path_length(cutoff=2)` and `bidirectional_shortest_path`; W2 and W6 in igraph and "
              "networkx are Python over the vertex attributes; they hold no fundings, so W3 is not run there. "
              "What each peer loads: " + "; ".join(
-                 f"{e}: {((eng(scales[-1], e) or {}).get('info') or {}).get('loaded', '—')}" for e in PEERS) + ". "
+                 f"{e}: {((eng(scales[-1], e, shapes[0]) or eng(scales[0], e, shapes[0]) or {}).get('info') or {}).get('loaded', '—')}" for e in PEERS) + ". "
              "SQLite's W1 is the `sqlite3` CLI importing into a database file; its memory is the page cache of the "
              "Python process after one scan, not the database (which stays on disk).\n")
 
     L.append("## Results\n")
-    L.append("Medians in milliseconds (memory in MiB). The ratio tables give Reseau ÷ peer: below 1 (bold) "
-             "Reseau is faster or smaller.\n")
+    L.append("Medians in milliseconds (memory in MiB), both data shapes side by side: `gen` is the generator's own "
+             "network, `Chung–Lu` the power-law one. The ratio tables give Reseau ÷ peer on the same shape, from the same "
+             "run: below 1 (bold) Reseau is faster or smaller.\n")
     for s in scales:
         L.append(f"### Scale {s}\n")
-        cols = ["reseau"] + PEERS
-        L.append("| | " + " | ".join(cols) + " |")
+        cols = [(e, sh) for e in ["reseau"] + PEERS for sh in shapes]
+        L.append("| | " + " | ".join(col(e, sh) for e, sh in cols) + " |")
         L.append("|---|" + "--:|" * len(cols))
         for w, what in WORKLOADS:
             unit = "MiB" if w == "mem" else "ms"
-            L.append(f"| {w} | " + " | ".join(fmt(value(eng(s, e), w), unit) for e in cols) + " |")
+            L.append(f"| {w} | " + " | ".join(fmt(value(eng(s, e, sh), w), unit) for e, sh in cols) + " |")
         L.append("")
-        L.append(f"Reseau ÷ peer at {s}:\n")
-        L.append("| | " + " | ".join(PEERS) + " |")
-        L.append("|---|" + "--:|" * len(PEERS))
+        L.append(f"Reseau ÷ peer at {s}, each shape against the same shape:\n")
+        rcols = [(e, sh) for e in PEERS for sh in shapes]
+        L.append("| | " + " | ".join(col(e, sh) for e, sh in rcols) + " |")
+        L.append("|---|" + "--:|" * len(rcols))
         for w, _ in WORKLOADS:
-            L.append(f"| {w} | " + " | ".join(ratio(value(res[s], w), value(eng(s, e), w)) for e in PEERS) + " |")
+            L.append(f"| {w} | " + " | ".join(ratio(value(res[(sh, s)], w), value(eng(s, e, sh), w)) for e, sh in rcols) + " |")
         L.append("")
-        unav = [f"{e}: {eng(s, e).get('unavailable')}" for e in PEERS if eng(s, e) and eng(s, e).get("unavailable")]
-        errs = [f"{e} {w}: {m}" for e in PEERS if eng(s, e) for w, m in (eng(s, e).get("errors") or {}).items()]
-        if unav or errs:
-            L.append("Not measured: " + "; ".join(unav + errs) + "\n")
-        checked = sum(len((eng(s, e) or {}).get("checked", {})) for e in PEERS)
-        mism = (peers[s] or {}).get("mismatches", [])
-        L.append(f"Answers compared with Reseau's: {checked}, mismatches: {len(mism)}.\n")
+        notes = []
+        for sh in shapes:
+            if not res[(sh, s)]:
+                notes.append(f"{SHAPE_LABEL[sh]}: not run at {s}.")
+                continue
+            unav = [f"{e}: {eng(s, e, sh).get('unavailable')}" for e in PEERS if eng(s, e, sh) and eng(s, e, sh).get("unavailable")]
+            absent = [e for e in PEERS if not eng(s, e, sh)]
+            errs = [f"{e} {w}: {m}" for e in PEERS if eng(s, e, sh) for w, m in (eng(s, e, sh).get("errors") or {}).items()]
+            checked = sum(len((eng(s, e, sh) or {}).get("checked", {})) for e in PEERS)
+            mism = (peers[(sh, s)] or {}).get("mismatches", [])
+            line = f"{SHAPE_LABEL[sh]}: answers compared with Reseau's: {checked}, mismatches: {len(mism)}."
+            if absent:
+                line += " Not run at this scale: " + ", ".join(absent) + "."
+            if unav or errs:
+                line += " Not measured: " + "; ".join(unav + errs) + "."
+            notes.append(line)
+        L.append("\n".join(f"- {n}" for n in notes) + "\n")
 
     # W0
     w0 = load(d, "w0.json") or {}
@@ -200,13 +241,13 @@ def main():
     L.append("## Growth from S to M to L\n")
     L.append("Each cell: the factor from one scale to the next (the data grows 10× each step). "
              "Linear is 10; below is better than linear.\n")
-    cols = ["reseau"] + PEERS
-    L.append("| | " + " | ".join(cols) + " |")
+    cols = [(e, sh) for e in ["reseau"] + PEERS for sh in shapes]
+    L.append("| | " + " | ".join(col(e, sh) for e, sh in cols) + " |")
     L.append("|---|" + "--:|" * len(cols))
     for w, _ in WORKLOADS:
         cells = []
-        for e in cols:
-            vs = [value(eng(s, e), w) for s in scales]
+        for e, sh in cols:
+            vs = [value(eng(s, e, sh), w) for s in scales]
             parts = []
             for a, b in zip(vs, vs[1:]):
                 parts.append("—" if a is None or b is None or a == 0 else f"×{b / a:.1f}")
@@ -218,51 +259,59 @@ def main():
     # targets
     L.append("## Targets\n")
     top = scales[-1] if scales else None
-    L.append(f"The targets are set at L. Measured here at **{top}**" + ("" if top == "L" else " (L was not run in this pass; the L column of the issue's reference numbers is given for scale)") + ".\n")
+    L.append(f"The targets are set at L. Measured here at **{top}**" + ("" if top == "L" else " (L was not run in this pass)") +
+             ", on each data shape against the same shape.\n")
     L.append("The reference is measured in the same run; the issue's figures (measured beforehand at L on its own "
              "data) are given for comparison. A ratio over 1 is the factor by which Reseau misses.\n")
-    L.append("| target | Reseau | reference (this run) | issue's figure at L | met |")
-    L.append("|---|--:|--:|--:|:-:|")
+    L.append("| target | shape | Reseau | reference (this run) | issue's figure at L | met |")
+    L.append("|---|---|--:|--:|--:|:-:|")
     issue = {"W1s": "0.21–0.28 s", "W1": "2.1–2.8 s", "mem": "~570 MB → 342", "W2": "14–15", "W3": "21–25", "W6": "35–49", "W4": "9–11",
              "W5a": "0.1–0.35", "W5b": "0.1–0.35", "W0": "2× (3–4)"}
 
-    def tgt(name, a, b, factor=1.0, unit="ms", ref_label="", key=""):
+    def tgt(name, sh, a, b, factor=1.0, unit="ms", ref_label="", key=""):
         if a is None or b is None:
-            L.append(f"| {name} | {fmt(a, unit)} | {fmt(b, unit)} {ref_label} | {issue.get(key, '')} | — |")
+            L.append(f"| {name} | {sh} | {fmt(a, unit)} | {fmt(b, unit)} {ref_label} | {issue.get(key, '')} | — |")
             return
         ok = a <= b * factor
         gap = "" if ok else f" ({a / (b * factor):.1f}× over)"
-        L.append(f"| {name} | {fmt(a, unit)} | {fmt(b * factor, unit)} {ref_label} | {issue.get(key, '')} | {'yes' if ok else 'no' + gap} |")
+        L.append(f"| {name} | {sh} | {fmt(a, unit)} | {fmt(b * factor, unit)} {ref_label} | {issue.get(key, '')} | {'yes' if ok else 'no' + gap} |")
     if top:
-        r = res[top]
-        tgt("W1 load from CSV ≤ DuckDB", value(r, "W1"), value(eng(top, "duckdb"), "W1"), ref_label="(DuckDB)", key="W1")
-        tgt("W1 load from the snapshot ≤ 10 % of DuckDB's", value(r, "W1s"), (value(eng(top, "duckdb"), "W1") or 0) * 0.1 or None, ref_label="(10 % of DuckDB's load)", key="W1s")
-        tgt("memory ≤ 60 % of DuckDB's", value(r, "mem"), value(eng(top, "duckdb"), "mem"), 0.6, "MiB", "(60 % of DuckDB)", key="mem")
-        for w in ["W2", "W3", "W6"]:
-            tgt(f"{w} ≤ DuckDB", value(r, w), value(eng(top, "duckdb"), w), ref_label="(DuckDB)", key=w)
-        tgt("W4 ≤ igraph", value(r, "W4"), value(eng(top, "igraph"), "W4"), ref_label="(igraph)", key="W4")
-        for w in ["W5a", "W5b"]:
-            tgt(f"{w} ≤ networkx (bidirectional)", value(r, w), value(eng(top, "networkx"), w), ref_label="(networkx)", key=w)
+        for sh in shapes:
+            r = res[(sh, top)]
+            if not r:
+                continue
+            lab = SHAPE_LABEL[sh]
+            duck = eng(top, "duckdb", sh)
+            tgt("W1 load from CSV ≤ DuckDB", lab, value(r, "W1"), value(duck, "W1"), ref_label="(DuckDB)", key="W1")
+            tgt("W1 load from the snapshot ≤ 10 % of DuckDB's", lab, value(r, "W1s"), (value(duck, "W1") or 0) * 0.1 or None, ref_label="(10 % of DuckDB's load)", key="W1s")
+            tgt("memory ≤ 60 % of DuckDB's", lab, value(r, "mem"), value(duck, "mem"), 0.6, "MiB", "(60 % of DuckDB)", key="mem")
+            for w in ["W2", "W3", "W6"]:
+                tgt(f"{w} ≤ DuckDB", lab, value(r, w), value(duck, w), ref_label="(DuckDB)", key=w)
+            tgt("W6m ≤ DuckDB's W6", lab, value(r, "W6m"), value(duck, "W6"), ref_label="(DuckDB)", key="W6")
+            tgt("W4 ≤ igraph", lab, value(r, "W4"), value(eng(top, "igraph", sh), "W4"), ref_label="(igraph)", key="W4")
+            for w in ["W5a", "W5b"]:
+                tgt(f"{w} ≤ networkx (bidirectional)", lab, value(r, w), value(eng(top, "networkx", sh), w), ref_label="(networkx)", key=w)
         sel1 = w0.get("sqlite_select1")
         w0r = w0.get("reseau")
         w0c = w0.get("reseau_e0")
         if w0r:
-            tgt("W0 ≤ 2× sqlite3 CLI cold start", w0r["median_ms"], sel1["median_ms"] if sel1 else None, 2.0, ref_label="(2× sqlite3)", key="W0")
+            tgt("W0 ≤ 2× sqlite3 CLI cold start", "bundled", w0r["median_ms"], sel1["median_ms"] if sel1 else None, 2.0, ref_label="(2× sqlite3)", key="W0")
         else:
-            L.append(f"| W0 ≤ 2× sqlite3 CLI cold start | not measured (`-e` not in this tree) | "
+            L.append(f"| W0 ≤ 2× sqlite3 CLI cold start | bundled | not measured: {w0.get('reseau_note', 'no binary given (SKIP_CLI)')} | "
                      f"{fmt(2 * sel1['median_ms']) if sel1 else '—'} (2× sqlite3) | 2× (3–4) | — |")
         if w0c:
-            tgt("W0 stand-in (reseau-e0) ≤ 2× sqlite3", w0c["median_ms"], sel1["median_ms"] if sel1 else None, 2.0, ref_label="(2× sqlite3)", key="W0")
+            tgt("W0 stand-in (reseau-e0) ≤ 2× sqlite3", "bundled", w0c["median_ms"], sel1["median_ms"] if sel1 else None, 2.0, ref_label="(2× sqlite3)", key="W0")
         if len(scales) >= 2:
-            worst = []
-            for w, _ in WORKLOADS:
-                vs = [value(res[s], w) for s in scales]
-                fs = [b / a for a, b in zip(vs, vs[1:]) if a and b]
-                if fs:
-                    worst.append((max(fs), w))
-            bad = [f"{w} ×{f:.1f}" for f, w in sorted(worst, reverse=True) if f > 12]
-            L.append(f"| growth linear or better (≤ ×10 per 10× data, ×12 allowed for noise) | "
-                     f"{', '.join(bad) if bad else 'all ≤ ×12'} | ×10 | linear | {'yes' if not bad else 'no'} |")
+            for sh in shapes:
+                worst = []
+                for w, _ in WORKLOADS:
+                    vs = [value(res[(sh, s)], w) for s in scales]
+                    fs = [b / a for a, b in zip(vs, vs[1:]) if a and b]
+                    if fs:
+                        worst.append((max(fs), w))
+                bad = [f"{w} ×{f:.1f}" for f, w in sorted(worst, reverse=True) if f > 12]
+                L.append(f"| growth linear or better (≤ ×10 per 10× data, ×12 allowed for noise) | {SHAPE_LABEL[sh]} | "
+                         f"{', '.join(bad) if bad else 'all ≤ ×12'} | ×10 | linear | {'yes' if not bad else 'no'} |")
     L.append("")
 
     an = os.path.join(here, "analysis.md")
@@ -272,10 +321,10 @@ def main():
 
     with open(out_md, "w") as fh:
         fh.write("\n".join(L))
-    plot(out_svg, scales, eng, value)
+    plot(out_svg, scales, shapes, eng, value)
 
 
-def plot(path, scales, eng, value):
+def plot(path, scales, shapes, eng, value):
     """Small multiples, log–log: one panel per workload, time (or MiB) against scale."""
     panels = [w for w, _ in WORKLOADS]
     titles = dict(WORKLOADS)
@@ -288,7 +337,7 @@ def plot(path, scales, eng, value):
            f'font-family="sans-serif" font-size="11">',
            f'<rect width="{W}" height="{H}" fill="white"/>',
            f'<text x="10" y="20" font-size="14" font-weight="bold">Reseau and peers: median time against scale '
-           f'(log–log; S = 10k cities, M = 100k, L = 1M)</text>']
+           f'(log–log; S = 10k cities, M = 100k, L = 1M; solid: gen, dashed: Chung–Lu)</text>']
     # legend
     lx = 10
     for e in engines:
@@ -300,10 +349,11 @@ def plot(path, scales, eng, value):
         x0, x1, y0, y1 = ox + 50, ox + pw - 15, oy + ph - 30, oy + 25
         series = {}
         for e in engines:
-            pts = [(xs[s], value(eng(s, e), w)) for s in scales]
-            pts = [(x, v) for x, v in pts if v is not None and v > 0]
-            if pts:
-                series[e] = pts
+            for sh in shapes:
+                pts = [(xs[s], value(eng(s, e, sh), w)) for s in scales]
+                pts = [(x, v) for x, v in pts if v is not None and v > 0]
+                if pts:
+                    series[(e, sh)] = pts
         out.append(f'<text x="{ox + 10}" y="{oy + 14}" font-weight="bold">{w}</text>'
                    f'<text x="{ox + 45}" y="{oy + 14}">{titles[w][:44]}</text>')
         out.append(f'<rect x="{x0}" y="{y1}" width="{x1 - x0}" height="{y0 - y1}" fill="none" stroke="#ccc"/>')
@@ -328,10 +378,11 @@ def plot(path, scales, eng, value):
         for s in scales:
             x = X(xs[s])
             out.append(f'<text x="{x:.1f}" y="{y0 + 14}" text-anchor="middle" fill="#555">{s}</text>')
-        for e, pts in series.items():
+        for (e, sh), pts in series.items():
             d = " ".join(f"{'M' if i == 0 else 'L'}{X(x):.1f},{Y(v):.1f}" for i, (x, v) in enumerate(pts))
             sw = 3 if e == "reseau" else 1.6
-            out.append(f'<path d="{d}" fill="none" stroke="{COLORS[e]}" stroke-width="{sw}"/>')
+            dash = ' stroke-dasharray="5,3"' if sh != "gen" else ""
+            out.append(f'<path d="{d}" fill="none" stroke="{COLORS[e]}" stroke-width="{sw}"{dash}/>')
             for x, v in pts:
                 out.append(f'<circle cx="{X(x):.1f}" cy="{Y(v):.1f}" r="2.5" fill="{COLORS[e]}"/>')
     out.append("</svg>")

@@ -89,6 +89,48 @@ let countries: [Country] = [
     Country(code: "BE", name: "Belgium", nameFr: "Belgique", continent: "Europe", lat: 50.5, lon: 4.5),
 ]
 
+/// Which network `Generator` draws. Both write the same 16 files with the same headers; they
+/// differ in how twinnings and fundings are drawn, so that a result that holds on one and not the
+/// other points at one generator's quirk rather than at the engine.
+public enum DataShape: String, Sendable, CaseIterable {
+    /// The generator's own network: Pareto endpoint weights capped at 5 000, half the twinnings
+    /// inside one country; funders ∝ 1 / rank, log-normal amounts.
+    case gen
+    /// A Chung–Lu random graph: city i has an expected twin degree w_i ∝ (i + i0)^(-1/(γ-1)) with
+    /// γ = 2.6 (a power-law tail P(deg = k) ∝ k^-2.6), capped at 2 000, the weights dealt to the
+    /// cities in a random order; endpoints drawn ∝ w, no country locality. Fundings: each funder's
+    /// share drawn from a Pareto law (tail index 0.8, so a handful of funders hold most rows),
+    /// Pareto-tailed amounts, more rows in later years.
+    case chunglu
+
+    /// The power-law exponent of the Chung–Lu degree distribution, and the cap on a hub's
+    /// expected degree.
+    public static let chungLuExponent = 2.6
+    public static let chungLuCap = 2_000.0
+}
+
+/// Chung–Lu expected degrees for `n` cities and `m` edges: w_i ∝ (i + 1)^(-1/(γ-1)), scaled to
+/// sum 2m, the ones above `cap` set to it and the rest scaled up again to keep the sum (a few
+/// rounds settle it). Largest first; the caller deals them out in a random order.
+public func chungLuWeights(count n: Int, edges m: Int, exponent gamma: Double, cap: Double) -> [Double] {
+    let e = -1 / (gamma - 1)
+    var w = (0..<n).map { pow(Double($0 + 1), e) }
+    let target = 2 * Double(m)
+    for _ in 0..<8 {
+        var capped = 0.0, free = 0.0
+        for x in w { if x >= cap { capped += cap } else { free += x } }
+        guard free > 0 else { break }
+        let k = (target - capped) / free
+        var changed = false
+        for i in w.indices where w[i] < cap {
+            w[i] *= k
+            if w[i] > cap { w[i] = cap; changed = true }
+        }
+        if !changed { break }
+    }
+    return w
+}
+
 /// The parameters the benchmarks need, chosen from the generated network.
 public struct WorkloadParams: Sendable {
     public var country = "FR"
@@ -101,19 +143,23 @@ public struct WorkloadParams: Sendable {
     public var maxDegree = 0
     public var isolatedCities = 0
     public var citiesWithAtMost5Twins = 0
+    public var shape = DataShape.gen
+    /// Share of the fundings rows held by the 1 % biggest funders (at least one funder).
+    public var topFunderShare = 0.0
 
     public func json(scale: Scale, seed: UInt64) -> String {
         func q(_ s: String) -> String { "\"" + s + "\"" }
         return """
         {
-          "scale": \(q(scale.name)), "seed": \(seed),
+          "scale": \(q(scale.name)), "seed": \(seed), "shape": \(q(shape.rawValue)),
           "cities": \(scale.cities), "twinnings": \(scale.twinnings), "projects": \(scale.projects), "fundings": \(scale.fundings),
           "orgs": \(scale.orgs), "events": \(scale.events), "visits": \(scale.visits),
           "country": \(q(country)), "population_bound": \(populationBound), "year": \(year),
           "hub": {"id": \(q(hubId)), "name": \(q(hubName)), "degree": \(hubDegree)},
           "path4": {"from": \(q(path4.from)), "to": \(q(path4.to)), "hops": \(path4.hops), "from_name": \(q(cityName(path4.from))), "to_name": \(q(cityName(path4.to)))},
           "path8": {"from": \(q(path8.from)), "to": \(q(path8.to)), "hops": \(path8.hops), "from_name": \(q(cityName(path8.from))), "to_name": \(q(cityName(path8.to)))},
-          "degree": {"max": \(maxDegree), "isolated_cities": \(isolatedCities), "cities_with_at_most_5": \(citiesWithAtMost5Twins)}
+          "degree": {"max": \(maxDegree), "isolated_cities": \(isolatedCities), "cities_with_at_most_5": \(citiesWithAtMost5Twins)},
+          "top_funder_share": \((topFunderShare * 1000).rounded() / 1000)
         }
 
         """
@@ -130,11 +176,16 @@ public struct WorkloadParams: Sendable {
 /// most cities have 0–5 twins, hubs have thousands), half of them inside one country; about
 /// five partner cities per project; funders of Zipf-like sizes; log-normal amounts in whole
 /// euros over 2005–2024.
+///
+/// With `shape: .chunglu` the twinnings and fundings are drawn another way (see `DataShape`), from
+/// a random sequence of their own (the seed mixed with the shape), so the two shapes share no
+/// draw even under one seed.
 public struct Generator {
     public let scale: Scale
     public let seed: UInt64
+    public let shape: DataShape
 
-    public init(scale: Scale, seed: UInt64) { self.scale = scale; self.seed = seed }
+    public init(scale: Scale, seed: UInt64, shape: DataShape = .gen) { self.scale = scale; self.seed = seed; self.shape = shape }
 
     static let orgKinds: [(StaticString, Double)] = [
         ("municipality", 30), ("public_agency", 15), ("ministry", 5), ("eu_institution", 2), ("company", 15),
@@ -150,7 +201,7 @@ public struct Generator {
     /// Writes the 16 files and `bench-params.json` into `dir` (which must exist).
     @discardableResult
     public func write(to dir: String) throws(ByteWriter.OpenError) -> WorkloadParams {
-        var rng = Xoshiro256(seed: seed)
+        var rng = Xoshiro256(seed: shape == .gen ? seed : seed ^ 0xC4C1_0026_2600_2000)
         func open(_ name: String) throws(ByteWriter.OpenError) -> ByteWriter { try ByteWriter(path: dir + "/" + name) }
         let n = scale.cities
         var params = WorkloadParams()
@@ -191,38 +242,16 @@ public struct Generator {
             w.close()
         }
 
-        // twinnings.csv: endpoints ∝ a Pareto weight (capped so that the biggest hubs keep a
-        // few thousand twins at every scale), half of the pairs inside one country.
-        let weights = (0..<n).map { _ in min(5_000, rng.pareto(xm: 1, alpha: 1.15)) }
-        let global = WeightedSampler(weights)
-        var byCountry = [[Int]](repeating: [], count: countries.count)
-        for i in 0..<n { byCountry[Int(cityCountry[i])].append(i) }
-        let local = byCountry.map { WeightedSampler($0.map { weights[$0] }) }
+        // twinnings.csv, by shape. `global` (endpoint weights) also picks project partners,
+        // event hosts and visited cities below.
         var twinFrom = [Int32](), twinTo = [Int32]()
         twinFrom.reserveCapacity(scale.twinnings); twinTo.reserveCapacity(scale.twinnings)
-        do {
-            var pairs = Set<UInt64>(minimumCapacity: scale.twinnings)
-            let w = try open("twinnings.csv")
-            w.text("from,to,since,kind,source\n")
-            while twinFrom.count < scale.twinnings {
-                let a = global.sample(&rng)
-                var b: Int
-                let c = Int(cityCountry[a])
-                if byCountry[c].count > 1 && rng.chance(0.5) {
-                    b = byCountry[c][local[c].sample(&rng)]
-                } else {
-                    b = global.sample(&rng)
-                }
-                if a == b { continue }
-                let key = UInt64(min(a, b)) << 32 | UInt64(max(a, b))
-                if !pairs.insert(key).inserted { continue }
-                twinFrom.append(Int32(a)); twinTo.append(Int32(b))
-                let r = rng.unit()
-                w.tagged("c", a); w.comma(); w.tagged("c", b); w.comma(); w.int(1950 + rng.below(75)); w.comma()
-                w.text(r < 0.85 ? "twinning" : r < 0.95 ? "partnership" : "solidarity")
-                w.text(",reseau-gen"); w.newline()
-            }
-            w.close()
+        let global: WeightedSampler
+        switch shape {
+        case .gen:
+            global = try writeGenTwinnings(open, &rng, cityCountry, &twinFrom, &twinTo)
+        case .chunglu:
+            global = try writeChungLuTwinnings(open, &rng, &twinFrom, &twinTo)
         }
 
         // orgs.csv: funders, networks, companies… Network orgs receive memberships.
@@ -282,20 +311,41 @@ public struct Generator {
             w.close()
         }
 
-        // fundings.csv: funder ∝ 1 / rank, amounts log-normal (median 15 000 €) in whole euros.
-        let funderSampler = WeightedSampler((0..<scale.orgs).map { 1 / Double($0 + 1) })
+        // fundings.csv, by shape. gen: funder ∝ 1 / rank, amounts log-normal (median 15 000 €)
+        // in whole euros, years uniform. chunglu: each funder's weight a Pareto draw (tail index
+        // 0.9: a few funders hold most rows), amounts Pareto-tailed (from 1 000 €, index 1.6,
+        // at most 20 M€), later years more frequent (density ∝ the year's rank).
+        var rowsPerFunder = [Int](repeating: 0, count: scale.orgs)
         do {
             let w = try open("fundings.csv")
             w.text("org,project,amount,year,note,source\n")
-            let mu = log(15_000.0)
-            for _ in 0..<scale.fundings {
-                let o = funderSampler.sample(&rng)
-                let amount = max(100, Int(exp(mu + 1.3 * rng.normal()).rounded()))
-                w.tagged("o", o); w.comma(); w.tagged("p", rng.below(scale.projects)); w.comma()
-                w.int(amount); w.comma(); w.int(2005 + rng.below(20)); w.text(",,reseau-gen"); w.newline()
+            switch shape {
+            case .gen:
+                let funderSampler = WeightedSampler((0..<scale.orgs).map { 1 / Double($0 + 1) })
+                let mu = log(15_000.0)
+                for _ in 0..<scale.fundings {
+                    let o = funderSampler.sample(&rng)
+                    rowsPerFunder[o] += 1
+                    let amount = max(100, Int(exp(mu + 1.3 * rng.normal()).rounded()))
+                    w.tagged("o", o); w.comma(); w.tagged("p", rng.below(scale.projects)); w.comma()
+                    w.int(amount); w.comma(); w.int(2005 + rng.below(20)); w.text(",,reseau-gen"); w.newline()
+                }
+            case .chunglu:
+                let funderSampler = WeightedSampler((0..<scale.orgs).map { _ in rng.pareto(xm: 1, alpha: 0.9) })
+                for _ in 0..<scale.fundings {
+                    let o = funderSampler.sample(&rng)
+                    rowsPerFunder[o] += 1
+                    let amount = Int(min(20_000_000, rng.pareto(xm: 1_000, alpha: 1.6)).rounded())
+                    let year = 2005 + min(19, Int(20 * rng.unit().squareRoot()))
+                    w.tagged("o", o); w.comma(); w.tagged("p", rng.below(scale.projects)); w.comma()
+                    w.int(amount); w.comma(); w.int(year); w.text(",,reseau-gen"); w.newline()
+                }
             }
             w.close()
         }
+        params.shape = shape
+        let top = rowsPerFunder.sorted(by: >).prefix(max(1, scale.orgs / 100)).reduce(0, +)
+        params.topFunderShare = Double(top) / Double(max(1, scale.fundings))
 
         // memberships.csv: about 30 % of cities belong to one network.
         do {
@@ -409,6 +459,72 @@ public struct Generator {
         w.text(json)
         w.close()
         return params
+    }
+    /// The generator's own twinnings: endpoints ∝ a Pareto weight (capped so that the biggest
+    /// hubs keep a few thousand twins at every scale), half of the pairs inside one country.
+    func writeGenTwinnings(_ open: (String) throws(ByteWriter.OpenError) -> ByteWriter, _ rng: inout Xoshiro256, _ cityCountry: [UInt8],
+                           _ twinFrom: inout [Int32], _ twinTo: inout [Int32]) throws(ByteWriter.OpenError) -> WeightedSampler {
+        let n = scale.cities
+        let weights = (0..<n).map { _ in min(5_000, rng.pareto(xm: 1, alpha: 1.15)) }
+        let global = WeightedSampler(weights)
+        var byCountry = [[Int]](repeating: [], count: countries.count)
+        for i in 0..<n { byCountry[Int(cityCountry[i])].append(i) }
+        let local = byCountry.map { WeightedSampler($0.map { weights[$0] }) }
+        do {
+            var pairs = Set<UInt64>(minimumCapacity: scale.twinnings)
+            let w = try open("twinnings.csv")
+            w.text("from,to,since,kind,source\n")
+            while twinFrom.count < scale.twinnings {
+                let a = global.sample(&rng)
+                var b: Int
+                let c = Int(cityCountry[a])
+                if byCountry[c].count > 1 && rng.chance(0.5) {
+                    b = byCountry[c][local[c].sample(&rng)]
+                } else {
+                    b = global.sample(&rng)
+                }
+                if a == b { continue }
+                let key = UInt64(min(a, b)) << 32 | UInt64(max(a, b))
+                if !pairs.insert(key).inserted { continue }
+                twinFrom.append(Int32(a)); twinTo.append(Int32(b))
+                let r = rng.unit()
+                w.tagged("c", a); w.comma(); w.tagged("c", b); w.comma(); w.int(1950 + rng.below(75)); w.comma()
+                w.text(r < 0.85 ? "twinning" : r < 0.95 ? "partnership" : "solidarity")
+                w.text(",reseau-gen"); w.newline()
+            }
+            w.close()
+        }
+
+        return global
+    }
+
+    /// Chung–Lu twinnings: both endpoints ∝ the expected degrees of `chungLuWeights`, dealt to
+    /// the cities in a random order; self-pairs and repeated pairs are drawn again.
+    func writeChungLuTwinnings(_ open: (String) throws(ByteWriter.OpenError) -> ByteWriter, _ rng: inout Xoshiro256,
+                               _ twinFrom: inout [Int32], _ twinTo: inout [Int32]) throws(ByteWriter.OpenError) -> WeightedSampler {
+        let n = scale.cities
+        let sorted = chungLuWeights(count: n, edges: scale.twinnings, exponent: DataShape.chungLuExponent, cap: DataShape.chungLuCap)
+        var order = Array(0..<n)
+        for i in stride(from: n - 1, to: 0, by: -1) { order.swapAt(i, rng.below(i + 1)) }   // Fisher–Yates
+        var weights = [Double](repeating: 0, count: n)
+        for (rank, city) in order.enumerated() { weights[city] = sorted[rank] }
+        let global = WeightedSampler(weights)
+        var pairs = Set<UInt64>(minimumCapacity: scale.twinnings)
+        let w = try open("twinnings.csv")
+        w.text("from,to,since,kind,source\n")
+        while twinFrom.count < scale.twinnings {
+            let a = global.sample(&rng), b = global.sample(&rng)
+            if a == b { continue }
+            let key = UInt64(min(a, b)) << 32 | UInt64(max(a, b))
+            if !pairs.insert(key).inserted { continue }
+            twinFrom.append(Int32(a)); twinTo.append(Int32(b))
+            w.tagged("c", a); w.comma(); w.tagged("c", b); w.comma(); w.int(1960 + rng.below(65)); w.comma()
+            let r = rng.unit()
+            w.text(r < 0.7 ? "twinning" : r < 0.9 ? "partnership" : "solidarity")
+            w.text(",reseau-gen"); w.newline()
+        }
+        w.close()
+        return global
     }
 }
 

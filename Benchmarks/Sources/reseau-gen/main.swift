@@ -1,6 +1,8 @@
-// reseau-gen --scale S|M|L [--seed 42] --out DIR [--verify]
+// reseau-gen --scale S|M|L [--seed 42] [--shape gen|chunglu] --out DIR [--verify]
 //
-// Writes a synthetic network in the Data/ format (13 CSV files) and bench-params.json (the
+// Writes a synthetic network (`--shape gen`, the default: the generator's own network;
+// `--shape chunglu`: a Chung–Lu power-law graph, γ = 2.6, hubs capped near 2 000 twins, and
+// fundings skewed by funder) in the Data/ format (13 CSV files) and bench-params.json (the
 // hub, the path pairs and the other workload parameters) into DIR. With --verify, loads the
 // folder back with Reseau's strict loader and checks the counts.
 import Foundation
@@ -8,7 +10,7 @@ import ReseauCore
 import ReseauGen
 
 func usage() -> Never {
-    FileHandle.standardError.write(Data("usage: reseau-gen --scale S|M|L|FACTOR [--seed N] --out DIR [--verify]\n".utf8))
+    FileHandle.standardError.write(Data("usage: reseau-gen --scale S|M|L|FACTOR [--seed N] [--shape gen|chunglu] --out DIR [--verify]\n".utf8))
     exit(2)
 }
 
@@ -16,6 +18,7 @@ var scale: Scale?
 var seed: UInt64 = 42
 var out: String?
 var verify = false
+var shape = DataShape.gen
 var args = CommandLine.arguments.dropFirst()
 while let a = args.popFirst() {
     switch a {
@@ -28,6 +31,9 @@ while let a = args.popFirst() {
     case "--out":
         guard let v = args.popFirst() else { usage() }
         out = v
+    case "--shape":
+        guard let v = args.popFirst(), let s = DataShape(rawValue: v) else { usage() }
+        shape = s
     case "--verify": verify = true
     default: usage()
     }
@@ -45,15 +51,15 @@ let clock = ContinuousClock()
 let t0 = clock.now
 let params: WorkloadParams
 do {
-    params = try Generator(scale: scale, seed: seed).write(to: out)
+    params = try Generator(scale: scale, seed: seed, shape: shape).write(to: out)
 } catch {
     FileHandle.standardError.write(Data("reseau-gen: \(error)\n".utf8))
     exit(1)
 }
 let genTime = clock.now - t0
 func seconds(_ d: Duration) -> String { String(format: "%.2f s", Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18) }
-print("scale \(scale.name) seed \(seed): \(scale.cities) cities, \(scale.twinnings) twinnings, \(scale.projects) projects, \(scale.fundings) fundings in \(seconds(genTime)) → \(out)")
-print("hub \(params.hubName) (\(params.hubDegree) twins); \(params.isolatedCities) cities without twins, \(params.citiesWithAtMost5Twins) with at most 5")
+print("scale \(scale.name) seed \(seed) shape \(shape.rawValue): \(scale.cities) cities, \(scale.twinnings) twinnings, \(scale.projects) projects, \(scale.fundings) fundings in \(seconds(genTime)) → \(out)")
+print("hub \(params.hubName) (\(params.hubDegree) twins); \(params.isolatedCities) cities without twins, \(params.citiesWithAtMost5Twins) with at most 5; the 1 % biggest funders hold \(Int((params.topFunderShare * 100).rounded())) % of the fundings")
 print("path pairs: \(params.path4.from)–\(params.path4.to) (\(params.path4.hops) hops), \(params.path8.from)–\(params.path8.to) (\(params.path8.hops) hops)")
 
 if verify {
@@ -82,6 +88,13 @@ if verify {
         let t = graph.edges[Schema.twin]
         check("hub degree", t.outgoing.degree(hub.index) + t.incoming.degree(hub.index), params.hubDegree)
     } else { print("hub \(params.hubName) not found"); ok = false }
+    if shape == .chunglu {
+        // The shape's own promises: no hub far above the cap, a heavy tail (some hub well above
+        // the mean degree of 6), and a skew by funder.
+        if Double(params.hubDegree) > DataShape.chungLuCap * 1.1 { print("mismatch: hub degree \(params.hubDegree) above the cap \(Int(DataShape.chungLuCap))"); ok = false }
+        if params.hubDegree < 20 * 2 * scale.twinnings / scale.cities { print("mismatch: hub degree \(params.hubDegree): no heavy tail"); ok = false }
+        if params.topFunderShare < 0.2 { print("mismatch: the 1 % biggest funders hold only \(params.topFunderShare) of the fundings"); ok = false }
+    }
     let counts = graph.schema.edgeTypes.indices.map { "\(graph.schema.edgeTypes[$0].source) \(graph.edges[$0].count)" }
     print("verified: loads in \(seconds(clock.now - t1)); " + counts.joined(separator: ", "))
     if !ok { exit(1) }

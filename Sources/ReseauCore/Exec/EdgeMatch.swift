@@ -4,7 +4,7 @@
 /// by edge position, as a column scan of the edge table would.
 extension Executor {
     func edgeMatchProducer(_ m: EdgeMatchPlan, _ span: Span) throws -> Producer {
-        let cp = ColumnPredicates(graph: graph)
+        let cp = ColumnPredicates(graph: graph, packEndBools: true)
         let target = ScanTarget(isNode: false, type: m.edgeType)
         guard let allFrom = cp.scanPredicate(m.whenFrom, target), let allTo = cp.scanPredicate(m.whenTo, target),
               let startTest = cp.scanPredicate(m.startTests, ScanTarget(isNode: true, type: m.startType)),

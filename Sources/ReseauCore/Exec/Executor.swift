@@ -144,7 +144,7 @@ public final class Executor {
             return try matchProducer(m)
         case .columnScan(let target, let conjuncts):
             // Positions tested on the column arrays; a row is built only for those that pass.
-            guard let test = ColumnPredicates(graph: graph).scanPredicate(conjuncts, target) else {
+            guard let test = ColumnPredicates(graph: graph, packEndBools: true).scanPredicate(conjuncts, target) else {
                 throw Diagnostic(.run, "internal error: a column scan's test does not run on columns", at: span)
             }
             let n = target.isNode ? graph.nodes[target.type].count : graph.edges[target.type].count
@@ -292,6 +292,11 @@ public final class Executor {
                 }
             }
         case .count(let input):
+            // `follow … | count` counts the walk's nodes without making rows (not under `explain
+            // analyze`, which reports the follow's own rows).
+            if profile == nil, case .follow(let fin, let slot, let types, let lo, let hi) = input.op {
+                return try followCountProducer(fin, slot: slot, types: types, min: lo, max: hi)
+            }
             let child = try producer(input)
             return { sink in
                 var n = 0

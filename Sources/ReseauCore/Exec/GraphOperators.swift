@@ -131,6 +131,86 @@ extension Executor {
         }
     }
 
+    /// `follow … | count` without rows: the same breadth-first walk from each input node, counting
+    /// the nodes `followProducer` would yield (those first reached at a depth in lo...hi), which
+    /// do not depend on the order edges are read in. So each node's outgoing and incoming others
+    /// are read as two plain runs (no merge into edge order, no row, no call per node), the marks
+    /// are one bit per node, and each level's frontier is sorted (packed type and row, no hashing)
+    /// so that the next level reads the offsets in address order. The last level is not kept.
+    func followCountProducer(_ input: PlanNode, slot: Int, types: [Int], min lo: Int, max hi: Int) throws -> Producer {
+        let child = try producer(input)
+        let views = types.map { EdgeView(graph, $0) }
+        var base: [Int] = [], total = 0
+        for t in graph.nodes { base.append(total); total += t.count }
+        let cancellation = self.cancellation
+        return { sink in
+            var seen = [UInt64](repeating: 0, count: (total + 63) / 64)
+            var visited: [Int32] = []
+            var frontier: [UInt64] = [], next: [UInt64] = []
+            var count = 0
+            var work = 0
+            _ = try child { row in
+                guard case .node(let start) = row[slot] else { return true }
+                if visited.count > seen.count {
+                    for i in seen.indices { seen[i] = 0 }
+                } else {
+                    for k in visited { seen[Int(k) >> 6] = 0 }
+                }
+                visited.removeAll(keepingCapacity: true)
+                let s0 = base[Int(start.type)] + Int(start.index)
+                seen[s0 >> 6] |= 1 << UInt64(s0 & 63)
+                visited.append(Int32(s0))
+                frontier.removeAll(keepingCapacity: true)
+                frontier.append(UInt64(UInt32(start.type)) << 32 | UInt64(UInt32(start.index)))
+                var depth = 0
+                while !frontier.isEmpty && depth < hi {
+                    depth += 1
+                    let emit = depth >= lo, keep = depth < hi
+                    if frontier.count > 64 { frontier.sort() }
+                    var found = 0
+                    for packed in frontier {
+                        let type = Int32(truncatingIfNeeded: packed >> 32), index = Int(UInt32(truncatingIfNeeded: packed))
+                        for v in views {
+                            // Outgoing edges reach `toType`, incoming ones `fromType`.
+                            for side in 0..<2 {
+                                let offsets: [Int32], others: [Int32], otherType: Int32
+                                if side == 0 {
+                                    guard type == v.fromType else { continue }
+                                    offsets = v.outOffsets; others = v.outOthers; otherType = v.toType
+                                } else {
+                                    guard type == v.toType else { continue }
+                                    offsets = v.inOffsets; others = v.inOthers; otherType = v.fromType
+                                }
+                                let a = Int(offsets[index]), b = Int(offsets[index + 1])
+                                work &+= b - a
+                                if work >= 4096 { work = 0; try cancellation.check() }
+                                let ob = base[Int(otherType)], tag = UInt64(UInt32(otherType)) << 32
+                                others.withUnsafeBufferPointer { o in
+                                    seen.withUnsafeMutableBufferPointer { bits in
+                                        for j in a..<b {
+                                            let x = Int(o[j]), k = ob + x
+                                            let bit: UInt64 = 1 << UInt64(k & 63)
+                                            if bits[k >> 6] & bit != 0 { continue }
+                                            bits[k >> 6] |= bit
+                                            visited.append(Int32(k))
+                                            found += 1
+                                            if keep { next.append(tag | UInt64(UInt32(x))) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    if emit { count += found }
+                    swap(&frontier, &next)
+                    next.removeAll(keepingCapacity: true)
+                }
+                return true
+            }
+            return try sink([.int(count)])
+        }
+    }
+
     /// True when `e` reads slot `s` of the row (for `nearest … where`, whether it uses `prev`).
     func uses(_ e: TypedExpr, slot s: Int) -> Bool {
         func acc(_ a: Access) -> Bool {

@@ -124,7 +124,40 @@ extension BinaryOp {
 /// directly. The planner's rules ask it whether a conjunct can run this way; the Executor runs it.
 public struct ColumnPredicates {
     let graph: Graph
-    init(graph: Graph) { self.graph = graph }
+    /// Whether a boolean field read through an edge's end is tested on a bitset of the node
+    /// column, packed when the test is made (the executor asks for it; the planner, which only
+    /// asks whether a test runs on columns, does not pay for the packing).
+    let packEndBools: Bool
+    init(graph: Graph, packEndBools: Bool = false) { self.graph = graph; self.packEndBools = packEndBools }
+
+    /// The end array (`from` or `to` of the scanned edge table) through which `e` reads a node
+    /// field, or nil when `e` reads the scanned table itself.
+    func endArray(_ e: TypedExpr, _ target: ScanTarget) -> [Int32]? {
+        guard case .nodeField(.access(.edgeEnd(0, let to), _), _, _, _) = e, !target.isNode else { return nil }
+        return to ? graph.edges[target.type].to : graph.edges[target.type].from
+    }
+
+    /// Node tables at least this big get their boolean column packed into bits for a test through
+    /// an edge's end: a byte per node leaves the core's cache (a million cities, 1 MB) where a bit
+    /// does not (128 KB), and each edge reads one end at random. Below it the bytes stay in cache
+    /// and packing would only add its pass (measured: W6 at M, 100 000 cities, slower packed).
+    /// A task-local so that a test can run the packed path on a small network (read once per
+    /// test built, not per row).
+    @_spi(Testing) @TaskLocal public static var packThreshold = 1 << 18
+
+    /// `arr[ends[i]] == want` for every edge position i, reading a bitset of the column when the
+    /// node table is big, else the byte array; both arrays read directly (no index closure).
+    func endBoolTest(_ arr: [UInt8], _ ends: [Int32], want: UInt8) -> (Int) -> Bool {
+        if packEndBools && arr.count >= Self.packThreshold {
+            var packing = [UInt64](repeating: 0, count: (arr.count + 63) / 64)
+            arr.withUnsafeBufferPointer { a in
+                for k in a.indices { packing[k >> 6] |= UInt64(a[k] == want ? 1 : 0) << UInt64(k & 63) }
+            }
+            let bits = packing   // captured as a constant: a captured `var` is boxed and checked at each read
+            return { i in let k = Int(ends[i]); return bits[k >> 6] >> UInt64(k & 63) & 1 != 0 }
+        }
+        return { arr[Int(ends[$0])] == want }
+    }
 
     /// For a scan of `target`, the row of the field's column for scan position `i`, or nil when
     /// the field is not read from the scanned node or edge.
@@ -154,22 +187,28 @@ public struct ColumnPredicates {
             return { x($0) && y($0) }
         case .unary(.not, let a, _):
             guard let (col, idx) = scanIndex(a, target), case .bool(let arr) = col else { return nil }
-            guard let idx else { return { arr[$0] == 0 } }
-            return { arr[idx($0)] == 0 }
+            guard idx != nil else { return { arr[$0] == 0 } }
+            if let ends = endArray(a, target) { return endBoolTest(arr, ends, want: 0) }
+            return { arr[idx!($0)] == 0 }
         case .binary(let op, let l, let r, _) where [.eq, .ne, .lt, .le, .gt, .ge].contains(op):
             if let (col, idx) = scanIndex(l, target), case .constant(let v) = r { return compareAt(col, idx, op, v) }
             if let (col, idx) = scanIndex(r, target), case .constant(let v) = l { return compareAt(col, idx, op.flipped, v) }
             if op == .eq || op == .ne, let (c1, i1) = scanIndex(l, target), let (c2, i2) = scanIndex(r, target),
                case .string(let s1) = c1, case .string(let s2) = c2, !s1.isDate, s1.dictionary == s2.dictionary {
                 let a = s1.codes, b = s2.codes, ne = op == .ne
+                if let e1 = endArray(l, target), let e2 = endArray(r, target) {
+                    // `from.x != to.x`: both ends' codes, read through the end arrays directly.
+                    return { i in let x = a[Int(e1[i])], y = b[Int(e2[i])]; return x >= 0 && y >= 0 && (x == y) != ne }
+                }
                 let i1 = i1 ?? { $0 }, i2 = i2 ?? { $0 }
                 return { i in let x = a[i1(i)], y = b[i2(i)]; return x >= 0 && y >= 0 && (x == y) != ne }
             }
             return nil
         default:
             guard let (col, idx) = scanIndex(e, target), case .bool(let arr) = col else { return nil }
-            guard let idx else { return { arr[$0] == 1 } }
-            return { arr[idx($0)] == 1 }
+            guard idx != nil else { return { arr[$0] == 1 } }
+            if let ends = endArray(e, target) { return endBoolTest(arr, ends, want: 1) }
+            return { arr[idx!($0)] == 1 }
         }
     }
 
