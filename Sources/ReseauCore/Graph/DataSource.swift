@@ -35,44 +35,24 @@ public enum DataFile {
     /// FIFO, device or socket is an error naming what it is; it is opened without blocking and
     /// never read. `hookName` is the name `RESEAU_TEST_LOAD_HOOK` matches (tests only).
     public static func read(_ path: String, hookName: String? = nil) throws(DataError) -> [UInt8]? {
-        func fail(_ message: String) -> DataError { DataError(file: path, line: 0, column: 0, message: message) }
-        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        if fd < 0 {
-            let e = errno
-            if e == ENOENT { return nil }
-            throw fail("cannot open the file: \(String(cString: strerror(e)))")
-        }
-        defer { close(fd) }
-        var before = stat()
-        guard fstat(fd, &before) == 0 else { throw fail("cannot read the file: \(String(cString: strerror(errno)))") }
-        if let what = notRegular(before.st_mode) {
-            throw fail("\(what), not a CSV file (data files must be regular files)")
-        }
-        if let hookName { LoadHook.fire("before-read", file: hookName) }
-        let size = Int(before.st_size)
-        var failure: Int32 = 0
-        // One byte more than the size: a file that grew is seen too.
-        let bytes = [UInt8](unsafeUninitializedCapacity: size + 1) { buf, done in
-            var n = 0
-            while n < size + 1 {
-                let r = Glibc.read(fd, buf.baseAddress! + n, size + 1 - n)
-                if r < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno; break
+        try checkedRead(path, hookName: hookName) { fd, size in
+            var failure: Int32 = 0
+            // One byte more than the size: a file that grew is seen too.
+            let bytes = [UInt8](unsafeUninitializedCapacity: size + 1) { buf, done in
+                var n = 0
+                while n < size + 1 {
+                    let r = Glibc.read(fd, buf.baseAddress! + n, size + 1 - n)
+                    if r < 0 {
+                        if errno == EINTR { continue }
+                        failure = errno; break
+                    }
+                    if r == 0 { break }
+                    n += r
                 }
-                if r == 0 { break }
-                n += r
+                done = n
             }
-            done = n
+            return (bytes, bytes.count, failure)
         }
-        if failure != 0 { throw fail("cannot read the file: \(String(cString: strerror(failure)))") }
-        var after = stat()
-        guard fstat(fd, &after) == 0 else { throw fail("cannot read the file: \(String(cString: strerror(errno)))") }
-        if bytes.count != size || after.st_size != before.st_size
-            || after.st_mtim.tv_sec != before.st_mtim.tv_sec || after.st_mtim.tv_nsec != before.st_mtim.tv_nsec {
-            throw fail(changedMessage)
-        }
-        return bytes
     }
 
     /// The size of the regular file at `path` and the hash of its bytes (`StreamHash` seeded by
@@ -80,6 +60,32 @@ public enum DataFile {
     /// file that changed while it was read is an error), but read through one small buffer, so
     /// that hashing a big file costs neither its size in memory nor the page faults of it.
     public static func hash(_ path: String, hookName: String? = nil, seed: (Int) -> UInt64) throws(DataError) -> (hash: UInt64, bytes: Int)? {
+        try checkedRead(path, hookName: hookName) { fd, size in
+            var h = StreamHash(seed: seed(size))
+            var total = 0, failure: Int32 = 0
+            let block = 1 << 20
+            let buffer = UnsafeMutableRawPointer.allocate(byteCount: block, alignment: 16)
+            defer { buffer.deallocate() }
+            while true {
+                let r = Glibc.read(fd, buffer, block)
+                if r < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno; break
+                }
+                if r == 0 { break }
+                h.add(UnsafeRawBufferPointer(start: buffer, count: r))
+                total += r
+            }
+            return ((h.value, size), total, failure)
+        }
+    }
+
+    /// The checks `read` and `hash` share: `path` opened without blocking (nil when nothing is
+    /// there), a regular file, the load hook fired, `body` given the descriptor and the size to
+    /// read it (returning its result, the bytes it read and the errno that stopped it, or 0),
+    /// then the size, modification time and byte count compared with what they were before.
+    static func checkedRead<T>(_ path: String, hookName: String?,
+                               _ body: (_ fd: Int32, _ size: Int) -> (result: T, bytesRead: Int, failure: Int32)) throws(DataError) -> T? {
         func fail(_ message: String) -> DataError { DataError(file: path, line: 0, column: 0, message: message) }
         let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         if fd < 0 {
@@ -95,29 +101,15 @@ public enum DataFile {
         }
         if let hookName { LoadHook.fire("before-read", file: hookName) }
         let size = Int(before.st_size)
-        var h = StreamHash(seed: seed(size))
-        var total = 0, failure: Int32 = 0
-        let block = 1 << 20
-        let buffer = UnsafeMutableRawPointer.allocate(byteCount: block, alignment: 16)
-        defer { buffer.deallocate() }
-        while true {
-            let r = Glibc.read(fd, buffer, block)
-            if r < 0 {
-                if errno == EINTR { continue }
-                failure = errno; break
-            }
-            if r == 0 { break }
-            h.add(UnsafeRawBufferPointer(start: buffer, count: r))
-            total += r
-        }
+        let (result, bytesRead, failure) = body(fd, size)
         if failure != 0 { throw fail("cannot read the file: \(String(cString: strerror(failure)))") }
         var after = stat()
         guard fstat(fd, &after) == 0 else { throw fail("cannot read the file: \(String(cString: strerror(errno)))") }
-        if total != size || after.st_size != before.st_size
+        if bytesRead != size || after.st_size != before.st_size
             || after.st_mtim.tv_sec != before.st_mtim.tv_sec || after.st_mtim.tv_nsec != before.st_mtim.tv_nsec {
             throw fail(changedMessage)
         }
-        return (h.value, size)
+        return result
     }
 
     static let changedMessage = "the file changed while it was read (is another program writing it?); run again once it is written"
