@@ -12,6 +12,15 @@ public func fold(_ s: String) -> String {
     var ascii = true
     for b in s.utf8 where b >= 0x80 { ascii = false; break }
     if ascii { return foldASCII(s) }
+    // Unicode NFKD, scalar by scalar (`Decompositions`): the canonical reordering NFKD adds
+    // only moves combining marks (canonical combining class > 0), and all of them are dropped.
+    return foldDecomposed(Decompositions.nfkd(s.unicodeScalars))
+}
+
+/// `fold`'s work on text already in NFKD: marks dropped, lowercased, the letters NFKD keeps
+/// whole mapped (ł→l, ø→o, ß→ss…), separators to one space. (The tests run it on Foundation's
+/// NFKD too, to check `Decompositions` against it.)
+func foldDecomposed(_ scalars: [Unicode.Scalar]) -> String {
     var out = String.UnicodeScalarView()
     var pendingSpace = false
     func emit(_ c: Unicode.Scalar) {
@@ -19,9 +28,7 @@ public func fold(_ s: String) -> String {
         pendingSpace = false
         out.append(c)
     }
-    // Unicode NFKD, scalar by scalar (`Decompositions`): the canonical reordering NFKD adds
-    // only moves combining marks (canonical combining class > 0), and all of them are dropped.
-    for scalar in Decompositions.nfkd(s.unicodeScalars) {
+    for scalar in scalars {
         switch scalar.properties.generalCategory {
         case .nonspacingMark, .spacingMark, .enclosingMark: continue
         default: break
