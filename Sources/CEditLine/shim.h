@@ -35,23 +35,20 @@ static inline int reseau_install_signal(int sig, void (*handler)(int), int resta
     return sigaction(sig, &sa, NULL);
 }
 
-/// Gives `sig` its default action (SIGTSTP: stop the process).
-static inline int reseau_default_signal(int sig) {
+/// Sets `sig`'s disposition to SIG_DFL or SIG_IGN (macros Swift does not import).
+static inline int reseau_signal_disposition(int sig, void (*disposition)(int)) {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
-    sa.sa_handler = SIG_DFL;
+    sa.sa_handler = disposition;
     sigemptyset(&sa.sa_mask);
     return sigaction(sig, &sa, NULL);
 }
 
+/// Gives `sig` its default action (SIGTSTP: stop the process).
+static inline int reseau_default_signal(int sig) { return reseau_signal_disposition(sig, SIG_DFL); }
+
 /// Ignores `sig` (SIGPIPE: a closed stdout then shows up as EPIPE from write(2)).
-static inline int reseau_ignore_signal(int sig) {
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = SIG_IGN;
-    sigemptyset(&sa.sa_mask);
-    return sigaction(sig, &sa, NULL);
-}
+static inline int reseau_ignore_signal(int sig) { return reseau_signal_disposition(sig, SIG_IGN); }
 
 /// Width of the terminal on `fd` in cells, or 0 when `fd` is not a terminal.
 static inline int reseau_terminal_columns(int fd) {
