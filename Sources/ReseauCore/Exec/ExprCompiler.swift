@@ -119,7 +119,7 @@ extension Executor {
                 }
                 box.row = [node]
                 var found = false
-                // A limit, timeout or Ctrl-C inside the subplan fails the query: no `try?` here,
+                // A limit, timeout or Ctrl-C inside the subplan fails the query: no optional `try` here,
                 // which once turned `--max-rows` inside `exists` into a wrong count.
                 _ = try sub { _ in found = true; return false }
                 if case .node(let n) = node { known[Int(n.type)][Int(n.index)] = found ? 2 : 1 }
