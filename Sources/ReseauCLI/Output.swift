@@ -48,9 +48,11 @@ func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, stopOnSignal: Bool =
     return 0
 }
 
-/// Buffered output to a file descriptor, with write(2): text is held until `flush()` (which the
-/// writers call at the end of each result) or until a megabyte is pending, so that a query that
-/// fails before its end usually prints nothing (`discardPending()`).
+/// Output to a file descriptor that gathers text into large write(2) calls: text is held until
+/// `flush()` (which the writers call at the end of each result) or until a megabyte is pending.
+/// It holds bytes, not rows: the rows of a result are held once, before their writer, by the
+/// session's `ResultStream`, so a failing query prints nothing; `discardPending()` drops the
+/// text a result that failed while streaming had not yet written.
 public class DescriptorOutput: TextOutput {
     let fd: Int32
     let path: String

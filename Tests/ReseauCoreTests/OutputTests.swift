@@ -749,3 +749,35 @@ func parseGraphML(_ text: String) throws -> GraphMLReader {
     try w.end()
     expectBytes(out.text, "name             country\n───────────────  ───────\nSantiago de Qu…  Mexico\nClermont-Ferra…  France\n(2 rows)\n")
 }
+
+/// Issue 10 item 5: the session's held rows are the result's one buffer — they reach the
+/// writer as one batch (`ResultWriter.rows`), from which table and markdown take their layout
+/// instead of copying them. A batch must write exactly what the same rows written one by one
+/// write: shorter than the layout sample, longer (a later, wider cell pushed right), on a
+/// terminal with a row cap, and for every other format through the default `rows`.
+@Test func aBatchIsWrittenAsItsRowsOneByOne() throws {
+    let g = try miniGraph()
+    let columns = [col("name", .string), col("n", .int)]
+    let names = ["Oyem", "Cuneo", "Clermont-Ferrand", "Ise", "Salford", "Xi'an", "Oyem", "Querétaro"]
+    for count in [0, 1, 2, 3, 8] {
+        let rows = (0..<count).map { [Value.string(names[$0]), .int($0 * $0 * 37)] }
+        for format in OutputFormat.allCases where ![.svg].contains(format) {
+            for terminal in [false, true] {
+                var options = OutputOptions(format: format)
+                if terminal { options.isTerminal = true; options.maxRows = 4; options.terminalWidth = 30 }
+                func written(batch: Bool) throws -> String {
+                    let out = StringOutput()
+                    let w = makeWriter(options, graph: g, output: out)
+                    (w as? TableWriter)?.streamAfter = 3
+                    (w as? MarkdownWriter)?.streamAfter = 3
+                    try w.begin(columns)
+                    if batch { try w.rows(rows) } else { for r in rows { try w.row(r) } }
+                    try w.end()
+                    return out.text
+                }
+                let one = try written(batch: false), all = try written(batch: true)
+                #expect(one == all, "\(format), \(count) rows, terminal \(terminal):\n\(one)\n--- batch:\n\(all)")
+            }
+        }
+    }
+}

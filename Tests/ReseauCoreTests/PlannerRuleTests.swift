@@ -137,8 +137,9 @@ struct PlannerRuleTests {
     @Test func explainAnalyzeCountsRows() {
         let out = runQuery("explain analyze cities | where michelin | count", format: .tsv)
         let lines = out.split(separator: "\n").map(String.init)
-        #expect(lines.contains { $0.hasPrefix("Count  (rows 1, ") && $0.hasSuffix(" ms)") }, "\(out)")
+        #expect(lines.contains { $0.hasPrefix("Output count  (rows 1, ") && $0.hasSuffix(" ms)") }, "\(out)")
+        #expect(lines.contains { $0.hasPrefix("  Count  (rows 1, ") && $0.hasSuffix(" ms)") }, "\(out)")
         let michelin = runQuery("cities | where michelin | count", format: .tsv).split(separator: "\n").last.map(String.init) ?? ""
-        #expect(lines.contains { $0.hasPrefix("  ColumnScan cities (38 rows) filter(michelin)  (rows \(michelin), ") }, "\(out)")
+        #expect(lines.contains { $0.hasPrefix("    ColumnScan cities (38 rows) filter(michelin)  (rows \(michelin), ") }, "\(out)")
     }
 }

@@ -191,6 +191,18 @@ public final class Executor {
         case .project(let input, let exprs, _):
             let child = try producer(input), cs = try exprs.map { try compile($0) }
             return { sink in try child { row in try sink(try cs.map { try $0(row) }) } }
+        case .output(let input, let spec):
+            let child = try producer(input)
+            let project = (spec.columns + spec.hidden).map { compileAccess($0.access) }
+            // --cite: the row's citations, read from all its slots, after the visible columns.
+            let citer = spec.cite ? Citer(graph: graph) : nil, visible = spec.columns.count
+            return { sink in
+                try child { row in
+                    var values = try project.map { try $0(row) }
+                    if let citer { values.insert(citer.cite(row), at: visible) }
+                    return try sink(values)
+                }
+            }
         case .derive(let input, let exprs, _):
             let child = try producer(input), cs = try exprs.map { try compile($0) }
             return { sink in

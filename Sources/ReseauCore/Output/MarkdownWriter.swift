@@ -46,6 +46,19 @@ public final class MarkdownWriter: ResultWriter {
         }
     }
 
+    /// A batch of rows (`ResultStream` hands over the rows it held): the alignment is read from
+    /// its first `streamAfter` rows without copying them, as `row` would decide it.
+    public func rows(_ batch: [[Value]]) throws {
+        guard !streaming, rows.isEmpty, !batch.isEmpty else { for r in batch { try row(r) }; return }
+        rows = batch   // shared, not copied
+        guard batch.count >= streamAfter else { return }
+        rows = Array(batch.prefix(streamAfter))
+        streaming = true
+        try output.write(head())
+        rows = []
+        for r in batch { try output.write(line(cells(r))) }
+    }
+
     func line(_ cells: [String]) -> String {
         cells.isEmpty ? "||\n" : "| " + cells.joined(separator: " | ") + " |\n"
     }

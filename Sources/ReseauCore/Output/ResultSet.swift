@@ -13,6 +13,14 @@ public protocol ResultWriter: AnyObject {
     func row(_ values: [Value]) throws
     /// Called once after the last row.
     func end() throws
+    /// Several rows at once, in order, as `row` would take them one by one. `ResultStream`
+    /// hands over the rows it held this way: a writer that lays its columns out from the first
+    /// rows (table, markdown) reads them from the batch instead of keeping a copy.
+    func rows(_ batch: [[Value]]) throws
+}
+
+extension ResultWriter {
+    public func rows(_ batch: [[Value]]) throws { for r in batch { try row(r) } }
 }
 
 /// Where formatted text goes: stdout, a temporary file for `-o`, a string in tests.

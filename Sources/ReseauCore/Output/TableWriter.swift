@@ -116,6 +116,30 @@ public final class TableWriter: ResultWriter {
         }
     }
 
+    /// A batch of rows (`ResultStream` hands over the rows it held). When every row is written
+    /// (no `maxRows`) and none is held yet, the layout is decided from the batch's first
+    /// `streamAfter` rows, as `row` would decide it, without copying them: the batch is the
+    /// only buffer of the result.
+    public func rows(_ batch: [[Value]]) throws {
+        guard options.maxRows == nil, layout == nil, rows.isEmpty, !columns.isEmpty, !batch.isEmpty else {
+            for r in batch { try row(r) }
+            return
+        }
+        total += batch.count
+        if batch.count < streamAfter {
+            // Shorter than a batch: laid out at `end`, as row by row. (The array is shared, not copied.)
+            rows = batch
+            return
+        }
+        let sample = batch.prefix(streamAfter)
+        let cells = sample.map(cells)
+        let l = makeLayout(cells, Array(sample))
+        layout = l
+        try writeHead(l)
+        for c in cells { try output.write(line(c, l, bold: false)) }
+        for r in batch.dropFirst(sample.count) { try output.write(line(self.cells(r), l, bold: false)) }
+    }
+
     /// The texts of a row's cells (nil: null).
     func cells(_ r: [Value]) -> [String?] { r.map { isNullish($0) ? nil : TableWriter.visible(graph.displayText($0)) } }
 

@@ -102,6 +102,10 @@ public enum Explain {
             let pairs = zip(lk, rk).map { "\(text($0, l.shape, g)) = \(side).\(text($1, r.shape, g))" }
             return "HashJoin\(outer ? " left outer" : "") keys(\(pairs.joined(separator: ", ")))\(res == nil ? "" : " with residual filter")"
         case .nestedLoopJoin(_, _, _, let outer): return "NestedLoopJoin\(outer ? " left outer" : "")"
+        case .output(_, let spec):
+            let names = spec.columns.map(\.name) + (spec.cite ? ["sources (--cite)"] : [])
+            let shown = names.count > 8 ? names.prefix(6).joined(separator: ", ") + ", … (\(names.count) columns)" : names.joined(separator: ", ")
+            return "Output \(shown)" + (spec.hidden.isEmpty ? "" : " + for the drawing: \(spec.hidden.map(\.name).joined(separator: ", "))")
         }
     }
 

@@ -89,6 +89,14 @@ public struct EdgeMatchPlan: Sendable {
     public var anyOrder = false
 }
 
+/// What a query's result is made of: its visible columns, the hidden ones a network writer
+/// (`dot`, `graphml`, `svg`) also receives, and whether a `sources` column follows (`--cite`).
+public struct ResultSpec: Sendable {
+    public let columns: [ColumnInfo]
+    public let hidden: [ColumnInfo]
+    public let cite: Bool
+}
+
 /// An operator of a plan. The Checker makes logical ones (what the query means); the rules of
 /// Plan/ turn them into the physical ones the Executor runs. `.join` is logical only (the
 /// join-keys rule makes it a hash or nested-loop join); the others run as they are.
@@ -147,6 +155,10 @@ public indirect enum PlanOp: Sendable {
     case hashJoin(PlanNode, PlanNode, leftKeys: [TypedExpr], rightKeys: [TypedExpr], residual: TypedExpr?, outer: Bool)
     /// Join on any condition (evaluated on left row + right row).
     case nestedLoopJoin(PlanNode, PlanNode, TypedExpr, outer: Bool)
+    /// The final projection of a query: each row becomes the values the writer gets — the
+    /// visible columns, then `sources` (`--cite`, from every slot of the row), then the hidden
+    /// columns a network writer draws from. The compiler puts it on top of a query's plan.
+    case output(PlanNode, ResultSpec)
 }
 
 /// A plan operator, the shape of its output rows, and the span of the query text it came from
@@ -185,7 +197,8 @@ extension PlanOp {
         case .filter(let i, _), .project(let i, _, _), .derive(let i, _, _), .sort(let i, _), .topK(let i, _, _),
              .limit(let i, _), .skip(let i, _), .distinct(let i, _), .count(let i), .hashAggregate(let i, _, _, _),
              .denseAggregate(let i, _, _, _, _), .columnAggregate(let i, _, _, _),
-             .expand(let i, _, _, _, _), .follow(let i, _, _, _, _), .nearest(let i, _, _, _, _), .takePer(let i, _, _, _): [i]
+             .expand(let i, _, _, _, _), .follow(let i, _, _, _, _), .nearest(let i, _, _, _, _), .takePer(let i, _, _, _),
+             .output(let i, _): [i]
         case .append(let l, let r, _, _): [l, r]
         case .join(let l, let r, _, _, _), .hashJoin(let l, let r, _, _, _, _), .nestedLoopJoin(let l, let r, _, _): [l, r]
         }
@@ -215,6 +228,7 @@ extension PlanOp {
         case .join(_, _, let cond, let w, let o): .join(c[0], c[1], cond, leftWidth: w, outer: o)
         case .hashJoin(_, _, let lk, let rk, let res, let o): .hashJoin(c[0], c[1], leftKeys: lk, rightKeys: rk, residual: res, outer: o)
         case .nestedLoopJoin(_, _, let cond, let o): .nestedLoopJoin(c[0], c[1], cond, outer: o)
+        case .output(_, let spec): .output(c[0], spec)
         }
     }
 
@@ -225,7 +239,7 @@ extension PlanOp {
         func ag(_ a: [AggregateSpec]) -> [AggregateSpec] { a.map { AggregateSpec(function: $0.function, argument: $0.argument.map(f), type: $0.type) } }
         switch self {
         case .scanNodes, .scanEdges, .lookupNodes, .rows, .input, .shortestPath, .match, .edgeMatch, .limit, .skip, .distinct, .count,
-             .expand, .follow, .append: return self
+             .expand, .follow, .append, .output: return self
         case .takePer(let i, let keys, let k, let t): return .takePer(i, keys: keys.map(f), k: k, text: t)
         case .columnScan(let t, let cs): return .columnScan(t, cj(cs))
         case .filter(let i, let cs): return .filter(i, cj(cs))

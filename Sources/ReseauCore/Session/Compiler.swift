@@ -14,6 +14,9 @@ public struct Compiler {
     public var cancellation: CancellationFlag? = nil
     /// `--cite`: plan so that each row's facts reach the `sources` column (Output/Citations.swift).
     public var cite = false
+    /// The result goes to a network writer (`dot`, `graphml`, `svg`): a query's rows also carry
+    /// the hidden columns it draws from (`networkHiddenColumns`).
+    public var networkColumns = false
 
     public init(graph: Graph, params: [String: Value] = [:], bindings: [String: Binding_] = [:], limits: Limits = Limits()) {
         self.graph = graph; self.params = params; self.bindings = bindings; self.limits = limits
@@ -70,9 +73,9 @@ public struct Compiler {
                 }
                 return .bind(name, try plan(q, checker), q)
             case .explain(let q, let analyze, _):
-                return .explain(try plan(q, checker), q, analyze: analyze)
+                return .explain(result(try plan(q, checker), q), q, analyze: analyze)
             case .query(let q):
-                return .query(try plan(q, checker), q)
+                return .query(result(try plan(q, checker), q), q)
             }
         } catch {
             if let i = error.interruption {
@@ -86,6 +89,22 @@ public struct Compiler {
     /// The checked query's logical plan, through the planner's rules.
     func plan(_ q: Query, _ checker: Checker) throws(Diagnostic) -> PlanNode {
         Optimizer.optimize(try checker.check(q), graph: graph, rules: rules)
+    }
+
+    /// A query's plan under its final projection (`PlanOp.output`): its rows become the values
+    /// the writer gets, in the order of the output node's shape — the visible columns, `sources`
+    /// with `--cite`, then (for a network writer) the hidden columns it draws from.
+    func result(_ plan: PlanNode, _ q: Query) -> PlanNode {
+        let s = plan.shape
+        let hidden = networkColumns ? networkHiddenColumns.compactMap { s.hidden[$0] } : []
+        var shape = Shape()
+        shape.columns = s.columns.enumerated().map { ColumnInfo(name: $1.name, type: $1.type, access: .slot($0)) }
+        if cite { shape.columns.append(ColumnInfo(name: "sources", type: .list, access: .slot(shape.columns.count))) }
+        for (k, h) in hidden.enumerated() {
+            shape.hidden[h.name] = ColumnInfo(name: h.name, type: h.type, access: .slot(shape.columns.count + k))
+        }
+        shape.width = shape.columns.count + hidden.count
+        return PlanNode(.output(plan, ResultSpec(columns: s.columns, hidden: hidden, cite: cite)), shape, at: q.span)
     }
 
     /// The shape of the rows of the last statement of `source` (for completion), nil on any error.

@@ -128,6 +128,7 @@ public final class Session {
         defer { deliver(warnings, source); currentWarnings = nil }
         var compiler = self.compiler
         compiler.warnings = warnings
+        compiler.networkColumns = writer is NetworkWriter
         // One budget for everything this statement keeps (--max-memory).
         let memory = MemoryBudget(limit: limits.maxMemory)
         switch try compiler.compile(tokens, source) {
@@ -157,56 +158,19 @@ public final class Session {
                 try writer.end()
             } catch { throw .output(error) }
         case .query(let plan, let q):
-            let columns = plan.shape.columns
-            let ex = Executor(graph: graph, cancellation: cancellation, limits: limits, memory: memory)
-            // A network writer (dot, graphml, svg) also gets the hidden node/prev/edge/km columns.
-            let network = writer as? NetworkWriter
-            let extra = network == nil ? [] : networkHiddenColumns.compactMap { plan.shape.hidden[$0] }
-            let project = (columns + extra).map { ex.compileAccess($0.access) }
-            var header = columns.map { ResultColumn(name: $0.name, type: $0.type) }
-            // --cite: the row's citations, read from all its slots, as a last column.
-            let citer = cite ? Citer(graph: graph) : nil
-            if citer != nil { header.append(ResultColumn(name: "sources", type: .list)) }
-            let begin = { () throws in
-                if let network {
-                    try network.begin(header, hidden: extra.map { ResultColumn(name: $0.name, type: $0.type) },
-                                      query: QueryText(source: source, span: q.span, cancellation: self.cancellation))
-                } else {
-                    try writer.begin(header)
-                }
-            }
-            var buffer: [Row] = []
-            var streaming = false
-            let limit = bufferRows
-            // The rows held before output starts count against the budget, at the query.
-            var held = Held(memory, "the result held before it is written", q.span)
-            defer { held.release() }
-            try execute(plan, q.span, source, memory: memory) { row in
-                var values = try project.map { try $0(row) }
-                if let citer { values.insert(citer.cite(row), at: columns.count) }
-                do {
-                    if streaming { try writer.row(values); return true }
-                    buffer.append(values)
-                    try held.add(approximateBytes(values))
-                    if buffer.count > limit {
-                        streaming = true
-                        try begin()
-                        for b in buffer { try writer.row(b) }
-                        buffer = []
-                        held.remove(held.bytes)
-                    }
+            // The plan's Output operator projects each row; the stream holds the first rows.
+            let result = ResultStream(writer, shape: plan.shape, query: QueryText(source: source, span: q.span, cancellation: cancellation),
+                                      holdRows: bufferRows, memory: memory)
+            defer { result.release() }
+            try execute(plan, q.span, source, memory: memory) { values in
+                do { try result.add(values) } catch let e as RuntimeError {
+                    throw e  // the rows held went over --max-memory
                 } catch let d as Diagnostic {
                     throw d  // a result the format cannot show (svg: --map-size names no column)
                 } catch { throw RuntimeError(.outputFailed(error), at: q.span) }
                 return true
             }
-            do {
-                if !streaming {
-                    try begin()
-                    for b in buffer { try writer.row(b) }
-                }
-                try writer.end()
-            } catch let d as Diagnostic {
+            do { try result.finish() } catch let d as Diagnostic {
                 throw .failed(d, source)  // a result the format cannot show (svg: no cities)
             } catch let i as Interrupted {
                 // Ctrl-C or --timeout while a map is drawn: as the executor reports them.
