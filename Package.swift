@@ -29,8 +29,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // The thin executable.
-        .executableTarget(name: "reseau", dependencies: ["ReseauCLI"]),
+        // The thin executable. Linked as a fixed-address (non-PIE) executable in release builds:
+        // a PIE one makes the dynamic loader apply ~40 000 relative relocations at every start
+        // (a quarter of `reseau -e 'cities | count'`'s time; Benchmarks/analysis.md, W0).
+        .executableTarget(
+            name: "reseau", dependencies: ["ReseauCLI"],
+            linkerSettings: [.unsafeFlags(["-Xclang-linker", "-no-pie"], .when(platforms: [.linux], configuration: .release))]
+        ),
         .testTarget(
             name: "ReseauCoreTests",
             dependencies: ["ReseauCore", .product(name: "PropertyBased", package: "swift-property-based")],

@@ -36,7 +36,7 @@ bin="$(swift build -c release --package-path "$here" --show-bin-path)"
 reseau_bin="${RESEAU_BIN:-}"
 if [ -z "$reseau_bin" ] && [ -z "${SKIP_CLI:-}" ]; then
     echo "== building the command line (release) for W0"
-    if swift build -c release --package-path "$root" --product reseau; then
+    if swift build -c release --static-swift-stdlib --package-path "$root" --product reseau; then
         reseau_bin="$(swift build -c release --package-path "$root" --show-bin-path)/reseau"
     fi
 fi

@@ -101,6 +101,12 @@ struct MemoryBudgetTests {
         #expect(Limits.describeBytes(512 << 20) == "512M")
         #expect(Limits.describeBytes(1536) == "1.5K")
         #expect(Limits.describeBytes(Int.max) == "none")
+        // One decimal, rounded half up (computed in integers, not through vsnprintf).
+        #expect(Limits.describeBytes((2 << 30) - 1) == "2.0G")
+        #expect(Limits.describeBytes(1_288_490_189) == "1.2G")
+        #expect(Limits.describeBytes((1 << 30) + (1 << 29)) == "1.5G")
+        #expect(Limits.describeBytes(11_776 << 20) == "11.5G")
+        #expect(Limits.describeBytes(1000) == "1000 bytes")
         #expect(Limits.defaultMaxMemory > 0)
     }
 }

@@ -132,7 +132,12 @@ extension Limits {
         if n == Int.max { return "none" }
         for (suffix, unit) in [("T", 1 << 40), ("G", 1 << 30), ("M", 1 << 20), ("K", 1 << 10)] where n >= unit {
             if n % unit == 0 { return "\(n / unit)\(suffix)" }
-            return fixedPoint(Double(n) / Double(unit), digits: 1) + suffix
+            // One decimal, rounded half up, in integers: `fixedPoint` (vsnprintf through
+            // `withVaList`) costs two protocol-conformance scans of the whole binary, and this
+            // runs at every start (the `--max-memory` help text).
+            var whole = n / unit, tenths = ((n % unit) * 10 + unit / 2) / unit
+            if tenths == 10 { whole += 1; tenths = 0 }
+            return "\(whole).\(tenths)\(suffix)"
         }
         return "\(n) bytes"
     }

@@ -17,10 +17,18 @@ public protocol ResultWriter: AnyObject {
     /// hands over the rows it held this way: a writer that lays its columns out from the first
     /// rows (table, markdown) reads them from the batch instead of keeping a copy.
     func rows(_ batch: [[Value]]) throws
+    /// The writer as a `NetworkWriter` (dot, graphml, svg), else nil: a requirement rather than
+    /// an `as?` cast, which would scan the binary's conformance records once per run.
+    var asNetworkWriter: NetworkWriter? { get }
 }
 
 extension ResultWriter {
     public func rows(_ batch: [[Value]]) throws { for r in batch { try row(r) } }
+    public var asNetworkWriter: NetworkWriter? { nil }
+}
+
+extension NetworkWriter {
+    public var asNetworkWriter: NetworkWriter? { self }
 }
 
 /// Where formatted text goes: stdout, a temporary file for `-o`, a string in tests.

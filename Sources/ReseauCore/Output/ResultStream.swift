@@ -54,7 +54,7 @@ final class ResultStream {
     }
 
     private func handOver() throws {
-        if let network = writer as? NetworkWriter {
+        if let network = writer.asNetworkWriter {
             try network.begin(header, hidden: hidden, query: query)
         } else {
             try writer.begin(header)

@@ -128,7 +128,7 @@ public final class Session {
         defer { deliver(warnings, source); currentWarnings = nil }
         var compiler = self.compiler
         compiler.warnings = warnings
-        compiler.networkColumns = writer is NetworkWriter
+        compiler.networkColumns = writer.asNetworkWriter != nil
         // One budget for everything this statement keeps (--max-memory).
         let memory = MemoryBudget(limit: limits.maxMemory)
         switch try compiler.compile(tokens, source) {
