@@ -230,14 +230,14 @@ extension Repl {
         if argument.isEmpty {
             var s = "Node types (query all the nodes of a type by its source name):\n"
             var rows: [[String]] = []
-            for (i, t) in schema.nodeTypes.enumerated() {
+            for (i, t) in schema.nodeTypes.withIDs {
                 rows.append(["  " + t.name, t.source, "\(session.graph.nodes[i].count) rows",
                              t.fields.map(\.name).joined(separator: ", ")])
             }
             s += Network.alignedTable(rows, rightAligned: [2])
             s += "Edge types (rows with from, to and the edge's fields):\n"
             rows = []
-            for (i, t) in schema.edgeTypes.enumerated() {
+            for (i, t) in schema.edgeTypes.withIDs {
                 let ends = schema.nodeTypes[t.fromType].name + (t.undirected ? " — " : " → ") + schema.nodeTypes[t.toType].name
                 rows.append(["  " + t.name, t.source, "\(session.graph.edges[i].count) rows",
                              ends + ": " + t.fields.map(\.name).joined(separator: ", ")])
@@ -341,8 +341,8 @@ extension Repl {
     func tables() {
         let schema = session.graph.schema
         var rows: [[String]] = []
-        for (i, t) in schema.nodeTypes.enumerated() { rows.append(["node", t.name, t.source, "\(session.graph.nodes[i].count) rows"]) }
-        for (i, t) in schema.edgeTypes.enumerated() { rows.append(["edge", t.name, t.source, "\(session.graph.edges[i].count) rows"]) }
+        for (i, t) in schema.nodeTypes.withIDs { rows.append(["node", t.name, t.source, "\(session.graph.nodes[i].count) rows"]) }
+        for (i, t) in schema.edgeTypes.withIDs { rows.append(["edge", t.name, t.source, "\(session.graph.edges[i].count) rows"]) }
         say(Network.alignedTable(rows, rightAligned: [3]))
     }
 

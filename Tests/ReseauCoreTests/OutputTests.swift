@@ -19,7 +19,7 @@ extension Graph {
     /// Field `name` of node `id`.
     func value(_ id: String, _ name: String) -> Value {
         let n = node(id)
-        return field(n, schema.nodeTypes[Int(n.type)].fieldIndex(name)!)
+        return field(n, schema.nodeTypes[n.type].fieldIndex(name)!)
     }
 }
 

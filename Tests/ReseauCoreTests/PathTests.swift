@@ -4,7 +4,7 @@ import Testing
 
 @Suite("Shortest path")
 struct PathTests {
-    func paths(_ g: Graph, _ a: NodeRef, _ b: NodeRef, via: [Int], max: Int) throws -> ([String], [String]) {
+    func paths(_ g: Graph, _ a: NodeRef, _ b: NodeRef, via: [EdgeTypeID], max: Int) throws -> ([String], [String]) {
         let ex = Executor(graph: g, cancellation: CancellationFlag(), limits: Limits())
         func show(_ p: [(node: NodeRef, edge: EdgeRef?)]?) -> [String] {
             (p ?? []).map { g.id(of: $0.node) + "/" + ($0.edge.map { "\($0.type).\($0.index)" } ?? "-") }
@@ -17,11 +17,11 @@ struct PathTests {
     /// every pair of nodes of the bundled network, over all edges and over twin edges only.
     @Test func bidirectionalEqualsBreadthFirstOnBundledNetwork() throws {
         let g = bundledGraph
-        let all = g.nodes.flatMap { t in (0..<t.count).map { NodeRef(type: t.type, index: $0) } }.filter { $0.type != Int32(Schema.claim) }
+        let all = g.nodes.flatMap { t in (0..<t.count).map { NodeRef(type: t.type, index: $0) } }.filter { $0.type != Schema.claim }
         var checked = 0
         for a in all where a.index % 3 == 0 {
             for b in all where b.index % 2 == 0 {
-                for (via, max) in [([Int](), 6), ([Schema.twin], 6), ([Schema.member, Schema.partner], 3)] {
+                for (via, max) in [([EdgeTypeID](), 6), ([Schema.twin], 6), ([Schema.member, Schema.partner], 3)] {
                     let (x, y) = try paths(g, a, b, via: via, max: max)
                     #expect(x == y, "\(g.id(of: a)) → \(g.id(of: b)) via \(via) max \(max)")
                     checked += 1

@@ -7,8 +7,8 @@ import Testing
 /// type and the `twins` step) is declared on its schema, and the loader, checker, executor and
 /// writers must find them there (issue 10, item 6).
 enum Transit {
-    static let stop = 0, zone = 1
-    static let link = 0, serves = 1
+    static let stop = NodeTypeID(0), zone = NodeTypeID(1)
+    static let link = EdgeTypeID(0), serves = EdgeTypeID(1)
 
     static let schema = Schema(
         nodeTypes: [

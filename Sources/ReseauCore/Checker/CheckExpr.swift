@@ -118,7 +118,7 @@ extension Checker {
     /// `x.name == "…"` with a text that is no node's exact name but that the lookup rules
     /// (aliases, case, accents) resolve: a comparison that would silently match nothing.
     func checkNameComparison(_ l: TypedExpr, _ r: TypedExpr, _ a: Expr, _ b: Expr) throws(Diagnostic) {
-        func nameField(_ e: TypedExpr) -> Int? {
+        func nameField(_ e: TypedExpr) -> NodeTypeID? {
             switch e {
             case .access(.nodeField(_, let t, let f), _), .nodeField(_, let t, let f, _):
                 return schema.nodeTypes[t].nameField == f ? t : nil

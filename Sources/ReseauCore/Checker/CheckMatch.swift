@@ -21,7 +21,7 @@ extension Checker {
         }
 
         func addNode(_ p: NodePattern) throws(Diagnostic) -> Int {
-            var type: Int? = nil
+            var type: NodeTypeID? = nil
             if let l = p.label {
                 guard let t = schema.nodeType(named: l.text) else {
                     let names = schema.nodeTypes.map(\.name)
@@ -69,7 +69,7 @@ extension Checker {
         for pattern in patterns {
             var prev = try addNode(pattern.start)
             for (e, n) in pattern.hops {
-                var types: [Int] = []
+                var types: [EdgeTypeID] = []
                 for l in e.labels { types.append(try edgeType(l)) }
                 if let v = e.variable {
                     if nodeIndex[v.text] != nil || !edgeNames.insert(v.text).inserted {

@@ -76,7 +76,7 @@ public struct Checker {
             if let t = schema.edgeType(source: n.text) { return PlanNode(.scanEdges(type: t), .edgeRow(t, schema: schema)) }
             if let b = bindings[n.text] { return PlanNode(.rows(name: n.text, rows: b.rows), b.shape) }
             if schema.nodeType(named: n.text) != nil {
-                throw fail("'\(n.text)' needs a name", n.span, hint: "write \(n.text) \"…\" to look one up, or \(schema.nodeTypes[schema.nodeType(named: n.text)!].source) for all")
+                throw fail("'\(n.text)' needs a name", n.span, hint: "write \(n.text) \"…\" to look one up, or \(schema[schema.nodeType(named: n.text)!].source) for all")
             }
             if n.text == "claims" || n.text == "path" || n.text == "match" {
                 throw fail("incomplete '\(n.text)'", n.span)
@@ -93,7 +93,7 @@ public struct Checker {
             return PlanNode(.lookupNodes(type: t, refs: refs, name: name), .nodeRow(t, schema: schema))
         case .path(let a, let b, let via, let maxExpr, _):
             let from = try resolveEndpoint(a), to = try resolveEndpoint(b)
-            var types: [Int] = []
+            var types: [EdgeTypeID] = []
             for v in via { types.append(try edgeType(v)) }
             var maxLen = limits.maxPathLength
             if let m = maxExpr {
@@ -120,10 +120,10 @@ public struct Checker {
         }
     }
 
-    func edgeType(_ n: Name) throws(Diagnostic) -> Int {
+    func edgeType(_ n: Name) throws(Diagnostic) -> EdgeTypeID {
         if let t = schema.edgeType(named: n.text) { return t }
         if let t = schema.edgeType(source: n.text) {
-            throw fail("unknown edge type '\(n.text)'", n.span, hint: "did you mean '\(schema.edgeTypes[t].name)'?")
+            throw fail("unknown edge type '\(n.text)'", n.span, hint: "did you mean '\(schema[t].name)'?")
         }
         let names = schema.edgeTypes.map(\.name)
         throw fail("unknown edge type '\(n.text)'", n.span, hint: suggest(n.text, names), notes: ["edge types: " + names.joined(separator: ", ")])
@@ -158,18 +158,18 @@ public struct Checker {
     }
 
     /// Nodes named `e` (a string or parameter), of `type` or of any type.
-    func resolveName(_ e: Expr, type: Int?) throws(Diagnostic) -> ([NodeRef], String) {
+    func resolveName(_ e: Expr, type: NodeTypeID?) throws(Diagnostic) -> ([NodeRef], String) {
         let v = try constant(e)
         guard case .string(let name) = v else { throw fail("expected a name in quotes", e.span) }
         var refs = graph.lookup(name, type: type)
         if refs.isEmpty, type == schema.placeType || type == nil {
             // Allow the id itself: city "clermont-ferrand".
-            if let r = graph.node(withID: name), type == nil || Int(r.type) == type { refs = [r] }
+            if let r = graph.node(withID: name), type == nil || r.type == type { refs = [r] }
         }
         if refs.isEmpty, type == nil {
             refs = graph.lookup(name, type: nil)
         }
-        let what = type.map { schema.nodeTypes[$0].name } ?? "node"
+        let what = type.map { schema[$0].name } ?? "node"
         if refs.isEmpty {
             // Names and aliases are searched; each node is offered once, by its name.
             var close: [String] = []
@@ -190,15 +190,15 @@ public struct Checker {
                        hint: close.isEmpty ? nil : "did you mean " + close.map { "\"\($0)\"" }.joined(separator: " or ") + "?")
         }
         if refs.count > 1 {
-            let list = refs.map { "\(graph.name(of: $0)) (\(schema.nodeTypes[Int($0.type)].name) \(graph.id(of: $0)))" }
-            throw fail("\"\(name)\" names \(refs.count) \(what == "node" ? "nodes" : schema.nodeTypes[type!].source)", e.span,
+            let list = refs.map { "\(graph.name(of: $0)) (\(schema[$0.type].name) \(graph.id(of: $0)))" }
+            throw fail("\"\(name)\" names \(refs.count) \(what == "node" ? "nodes" : schema[type!].source)", e.span,
                        hint: "say which", notes: list)
         }
         return (refs, name)
     }
 
     func resolveEndpoint(_ ep: Endpoint) throws(Diagnostic) -> NodeRef {
-        var type: Int? = nil
+        var type: NodeTypeID? = nil
         if let t = ep.type {
             guard let x = schema.nodeType(named: t.text) else {
                 throw fail("unknown node type '\(t.text)'", t.span, hint: suggest(t.text, schema.nodeTypes.map(\.name)))
@@ -224,7 +224,7 @@ public struct Checker {
     }
 
     /// The shape after a graph step reaching nodes of `type`: the node, `prev`, and `edge`/`km`/`depth`.
-    func graphStepShape(_ type: Int?, from prevType: Int?, extra: (String, ValueType)?, edgeType: ValueType?) -> Shape {
+    func graphStepShape(_ type: NodeTypeID?, from prevType: NodeTypeID?, extra: (String, ValueType)?, edgeType: ValueType?) -> Shape {
         var s = Shape.nodeRow(type, schema: schema)
         s.width = 3
         s.hidden["prev"] = ColumnInfo(name: "prev", type: .node(prevType), access: .slot(1))
@@ -350,7 +350,7 @@ public struct Checker {
             guard let twins = schema.twinsStep else {
                 throw fail("this network has no 'twins' step", step.keyword.span, hint: "walk its edges with 'out', 'in' or 'follow'")
             }
-            let def = schema.edgeTypes[twins.edgeType]
+            let def = schema[twins.edgeType]
             if let t = shape.nodeType, t != def.fromType {
                 throw fail("'twins' needs \(schema.nodeTypes[def.fromType].name) rows, these rows are \(schema.nodeTypes[t].source)", step.keyword.span)
             }
@@ -359,7 +359,7 @@ public struct Checker {
         case .out(let n), .in(let n):
             let slot = try requireNodeRows(input, step)
             let et = try edgeType(n)
-            let def = schema.edgeTypes[et]
+            let def = schema[et]
             let isOut: Bool = if case .out = step.kind { true } else { false }
             let need = isOut ? def.fromType : def.toType
             if let t = shape.nodeType, t != need {
@@ -371,7 +371,7 @@ public struct Checker {
             return PlanNode(.expand(input, slot: slot, edgeTypes: [et], direction: isOut ? .right : .left, kind: nil), s)
         case .follow(let names, let lo, let hi):
             let slot = try requireNodeRows(input, step)
-            var types: [Int] = []
+            var types: [EdgeTypeID] = []
             for n in names { types.append(try edgeType(n)) }
             var a = 1, b = 1
             if let lo { a = try constantInt(lo, what: "'depth'") }
@@ -418,18 +418,18 @@ public struct Checker {
 
     /// The node type reached by walking `via` edges up to `depth` steps from `type`, when it is
     /// always the same; nil otherwise.
-    func reachableType(from type: Int?, via: [Int], depth: Int) -> Int? {
+    func reachableType(from type: NodeTypeID?, via: [EdgeTypeID], depth: Int) -> NodeTypeID? {
         guard let type else { return nil }
-        var frontier: Set<Int> = [type], reached: Set<Int> = []
+        var frontier: Set<NodeTypeID> = [type], reached: Set<NodeTypeID> = []
         // The frontier is a set of node types: once one repeats, nothing new can be reached, so
         // the walk stops there however deep `depth` is.
-        var seen: Set<Set<Int>> = []
+        var seen: Set<Set<NodeTypeID>> = []
         for _ in 0..<max(depth, 1) {
             guard seen.insert(frontier).inserted else { break }
-            var next: Set<Int> = []
+            var next: Set<NodeTypeID> = []
             for t in frontier {
                 for e in via {
-                    let d = schema.edgeTypes[e]
+                    let d = schema[e]
                     if d.fromType == t { next.insert(d.toType) }
                     if d.toType == t { next.insert(d.fromType) }
                 }

@@ -3,11 +3,11 @@
 public enum Access: Equatable, Sendable {
     case slot(Int)
     /// Field `field` of the node (of type `type`) held in `slot`.
-    case nodeField(slot: Int, type: Int, field: Int)
+    case nodeField(slot: Int, type: NodeTypeID, field: Int)
     /// The id of the node in `slot`.
     case nodeID(slot: Int)
     /// Field `field` of the edge (of type `type`) held in `slot`.
-    case edgeField(slot: Int, type: Int, field: Int)
+    case edgeField(slot: Int, type: EdgeTypeID, field: Int)
     /// The `from` / `to` node of the edge held in `slot`.
     case edgeEnd(slot: Int, to: Bool)
 }
@@ -28,14 +28,14 @@ public struct Shape: Sendable {
     public var namespaces: [String: [ColumnInfo]] = [:]
     /// The slot holding the row's node, and its type (nil: any type).
     public var nodeSlot: Int? = nil
-    public var nodeType: Int? = nil
+    public var nodeType: NodeTypeID? = nil
     /// Number of slots in a row.
     public var width: Int = 0
 
     public var isNodeRow: Bool { nodeSlot != nil }
 
     /// The shape of rows that are nodes of `type` (nil: any type), the node in slot 0.
-    static func nodeRow(_ type: Int?, schema: Schema) -> Shape {
+    static func nodeRow(_ type: NodeTypeID?, schema: Schema) -> Shape {
         var s = Shape()
         s.width = 1
         s.nodeSlot = 0
@@ -46,23 +46,23 @@ public struct Shape: Sendable {
     }
 
     /// `id` and the fields of a node type, read from the node in `slot`.
-    static func nodeColumns(slot: Int, type: Int?, schema: Schema) -> [ColumnInfo] {
+    static func nodeColumns(slot: Int, type: NodeTypeID?, schema: Schema) -> [ColumnInfo] {
         guard let type else {
             return [ColumnInfo(name: "id", type: .string, access: .nodeID(slot: slot)),
                     ColumnInfo(name: "node", type: .node(nil), access: .slot(slot))]
         }
         var cols = [ColumnInfo(name: "id", type: .string, access: .nodeID(slot: slot))]
-        for (i, f) in schema.nodeTypes[type].fields.enumerated() {
+        for (i, f) in schema[type].fields.enumerated() {
             cols.append(ColumnInfo(name: f.name, type: f.type, access: .nodeField(slot: slot, type: type, field: i)))
         }
         return cols
     }
 
     /// The shape of edge rows: `from`, `to`, the edge's fields; the edge itself as hidden `edge`.
-    static func edgeRow(_ type: Int, schema: Schema) -> Shape {
+    static func edgeRow(_ type: EdgeTypeID, schema: Schema) -> Shape {
         var s = Shape()
         s.width = 1
-        let def = schema.edgeTypes[type]
+        let def = schema[type]
         s.columns = [ColumnInfo(name: "from", type: .node(def.fromType), access: .edgeEnd(slot: 0, to: false)),
                      ColumnInfo(name: "to", type: .node(def.toType), access: .edgeEnd(slot: 0, to: true))]
         for (i, f) in def.fields.enumerated() {

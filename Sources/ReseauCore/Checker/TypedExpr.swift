@@ -5,10 +5,10 @@ public indirect enum TypedExpr: Sendable {
     /// Field of a node whose type is only known at run time (`subject.name` on claims).
     case dynamicField(TypedExpr, String, ValueType)
     /// Field `field` of a node of known type `type` held by `base`.
-    case nodeField(TypedExpr, type: Int, field: Int, ValueType)
+    case nodeField(TypedExpr, type: NodeTypeID, field: Int, ValueType)
     case nodeID(TypedExpr)
     case nodeTypeName(TypedExpr)
-    case edgeField(TypedExpr, type: Int, field: Int, ValueType)
+    case edgeField(TypedExpr, type: EdgeTypeID, field: Int, ValueType)
     case edgeEnd(TypedExpr, to: Bool, ValueType)
     /// The type name of an edge known only at run time.
     case edgeTypeName(TypedExpr)
@@ -45,8 +45,8 @@ public indirect enum TypedExpr: Sendable {
         case .date: .date
         case .bool: .bool
         case .list: .list
-        case .node(let n): .node(Int(n.type))
-        case .edge(let e): .edge(Int(e.type))
+        case .node(let n): .node(n.type)
+        case .edge(let e): .edge(e.type)
         }
     }
 }

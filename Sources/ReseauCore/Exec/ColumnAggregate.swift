@@ -8,11 +8,11 @@ extension ColumnPredicates {
     /// The scan under a column aggregate, its table, size and test.
     func aggregateScan(_ input: PlanNode) -> (target: ScanTarget, n: Int, test: (Int) -> Bool)? {
         switch input.op {
-        case .scanNodes(let t): return (ScanTarget(isNode: true, type: t), graph.nodes[t].count, { _ in true })
-        case .scanEdges(let t): return (ScanTarget(isNode: false, type: t), graph.edges[t].count, { _ in true })
+        case .scanNodes(let t): return (.nodes(t), graph.nodes[t].count, { _ in true })
+        case .scanEdges(let t): return (.edges(t), graph.edges[t].count, { _ in true })
         case .columnScan(let target, let cs):
             guard let test = scanPredicate(cs, target) else { return nil }
-            return (target, target.isNode ? graph.nodes[target.type].count : graph.edges[target.type].count, test)
+            return (target, target.count(in: graph), test)
         default: return nil
         }
     }
@@ -35,9 +35,10 @@ extension Executor {
         guard keys.count == 1 else { return nil }
         let slotOf: (Int) -> Int32, slots: Int, keyValue: (Int32) -> Value
         switch keys[0] {
-        case .access(.edgeEnd(0, let to), _) where !target.isNode:
-            let def = graph.schema.edgeTypes[target.type]
-            let ends = to ? graph.edges[target.type].to : graph.edges[target.type].from
+        case .access(.edgeEnd(0, let to), _):
+            guard case .edges(let t) = target else { return nil }
+            let def = graph.schema[t]
+            let ends = to ? graph.edges[t].to : graph.edges[t].from
             let endType = to ? def.toType : def.fromType
             slotOf = { ends[$0] }
             slots = graph.nodes[endType].count

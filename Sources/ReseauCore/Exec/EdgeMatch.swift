@@ -5,9 +5,9 @@
 extension Executor {
     func edgeMatchProducer(_ m: EdgeMatchPlan, _ span: Span) throws -> Producer {
         let cp = ColumnPredicates(graph: graph, packEndBools: true)
-        let target = ScanTarget(isNode: false, type: m.edgeType)
+        let target = ScanTarget.edges(m.edgeType)
         guard let allFrom = cp.scanPredicate(m.whenFrom, target), let allTo = cp.scanPredicate(m.whenTo, target),
-              let startTest = cp.scanPredicate(m.startTests, ScanTarget(isNode: true, type: m.startType)),
+              let startTest = cp.scanPredicate(m.startTests, ScanTarget.nodes(m.startType)),
               let restFrom = cp.scanPredicate(m.restFrom, target), let restTo = cp.scanPredicate(m.restTo, target) else {
             throw Diagnostic(.run, "internal error: a match's test does not run on columns", at: span)
         }

@@ -132,10 +132,10 @@ public final class Executor {
                     self.notes.append(d)
                     return true
                 }
-                let names = graph.schema.nodeTypes.map(\.name), edgeNames = graph.schema.edgeTypes.map(\.name)
+                let schema = graph.schema
                 for (i, step) in path.enumerated() {
-                    let row: Row = [.int(i), .node(step.node), .string(names[Int(step.node.type)]),
-                                    step.edge.map { .string(edgeNames[Int($0.type)]) } ?? .null, step.edge.map { .edge($0) } ?? .null]
+                    let row: Row = [.int(i), .node(step.node), .string(schema[step.node.type].name),
+                                    step.edge.map { .string(schema[$0.type].name) } ?? .null, step.edge.map { .edge($0) } ?? .null]
                     if try !sink(row) { return false }
                 }
                 return true
@@ -147,9 +147,8 @@ public final class Executor {
             guard let test = ColumnPredicates(graph: graph, packEndBools: true).scanPredicate(conjuncts, target) else {
                 throw Diagnostic(.run, "internal error: a column scan's test does not run on columns", at: span)
             }
-            let n = target.isNode ? graph.nodes[target.type].count : graph.edges[target.type].count
-            let type = target.type
-            if target.isNode {
+            let n = target.count(in: graph)
+            if case .nodes(let type) = target {
                 return { sink in
                     var row: Row = [.null]
                     for i in 0..<n {
@@ -161,6 +160,7 @@ public final class Executor {
                     return true
                 }
             }
+            guard case .edges(let type) = target else { preconditionFailure() }
             return { sink in
                 var row: Row = [.null]
                 for i in 0..<n {
@@ -499,7 +499,7 @@ public final class Executor {
 
     // MARK: aggregate
 
-    func aggregateProducer(_ input: PlanNode, _ keys: [TypedExpr], _ aggs: [AggregateSpec], dense denseType: Int?, _ span: Span) throws -> Producer {
+    func aggregateProducer(_ input: PlanNode, _ keys: [TypedExpr], _ aggs: [AggregateSpec], dense denseType: NodeTypeID?, _ span: Span) throws -> Producer {
         let child = try producer(input)
         let ks = try keys.map { try compile($0) }
         let args = try aggs.map { try $0.argument.map { try compile($0) } }
@@ -518,7 +518,7 @@ public final class Executor {
             func group(_ row: Row) throws -> Int {
                 if let t = denseType {
                     let v = try ks[0](row)
-                    if case .node(let n) = v, Int(n.type) == t {
+                    if case .node(let n) = v, n.type == t {
                         let g = dense[Int(n.index)]
                         if g >= 0 { return Int(g) }
                         dense[Int(n.index)] = Int32(groups.count)

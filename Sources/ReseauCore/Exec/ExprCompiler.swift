@@ -27,17 +27,17 @@ extension Executor {
             let b = try compile(base)
             let col = graph.nodes[type].columns[field]
             return { row in
-                if case .node(let n) = try b(row), Int(n.type) == type { return col.value(Int(n.index)) }
+                if case .node(let n) = try b(row), n.type == type { return col.value(Int(n.index)) }
                 return .null
             }
         case .dynamicField(let base, let name, _):
             let b = try compile(base)
-            let idx = graph.schema.nodeTypes.map { $0.fieldIndex(name) }
+            let idx = graph.schema.nodeTypes.mapByID { $0.fieldIndex(name) }
             let isID = name == "id"
             return { row in
                 guard case .node(let n) = try b(row) else { return .null }
                 if isID { return .string(graph.id(of: n)) }
-                guard let f = idx[Int(n.type)] else { return .null }
+                guard let f = idx[n.type] else { return .null }
                 return graph.field(n, f)
             }
         case .nodeID(let base):
@@ -45,26 +45,26 @@ extension Executor {
             return { row in if case .node(let n) = try b(row) { .string(graph.id(of: n)) } else { .null } }
         case .nodeTypeName(let base):
             let b = try compile(base)
-            let names = graph.schema.nodeTypes.map(\.name)
-            return { row in if case .node(let n) = try b(row) { .string(names[Int(n.type)]) } else { .null } }
+            let names = graph.schema.nodeTypes.mapByID(\.name)
+            return { row in if case .node(let n) = try b(row) { .string(names[n.type]) } else { .null } }
         case .edgeField(let base, let type, let field, _):
             let b = try compile(base)
             let col = graph.edges[type].columns[field]
             return { row in
-                if case .edge(let x) = try b(row), Int(x.type) == type { return col.value(Int(x.index)) }
+                if case .edge(let x) = try b(row), x.type == type { return col.value(Int(x.index)) }
                 return .null
             }
         case .edgeTypeName(let base):
             let b = try compile(base)
-            let names = graph.schema.edgeTypes.map(\.name)
-            return { row in if case .edge(let e) = try b(row) { .string(names[Int(e.type)]) } else { .null } }
+            let names = graph.schema.edgeTypes.mapByID(\.name)
+            return { row in if case .edge(let e) = try b(row) { .string(names[e.type]) } else { .null } }
         case .edgeEnd(let base, let to, _):
             let b = try compile(base)
-            let ends: [[Int32]] = graph.edges.map { to ? $0.to : $0.from }
-            let types: [Int] = graph.schema.edgeTypes.map { to ? $0.toType : $0.fromType }
+            let ends = graph.edges.mapByID { to ? $0.to : $0.from }
+            let types = graph.schema.edgeTypes.mapByID { to ? $0.toType : $0.fromType }
             return { row in
                 guard case .edge(let x) = try b(row) else { return .null }
-                return .node(NodeRef(type: types[Int(x.type)], index: Int(ends[Int(x.type)][Int(x.index)])))
+                return .node(NodeRef(type: types[x.type], index: Int(ends[x.type][Int(x.index)])))
             }
         case .list(let items):
             let cs = try items.map { try compile($0) }
@@ -107,12 +107,12 @@ extension Executor {
             // The subplan reads nothing but the row's node, so its answer for a node is known
             // after the first time: 0 not yet run, 1 false, 2 true (one byte per node, an
             // array per node type made when first needed).
-            var known: [[UInt8]] = Array(repeating: [], count: graph.nodes.count)
-            let counts = graph.nodes.map(\.count)
+            var known = TypeIndexed<NodeTypeID, [UInt8]>(repeating: [], count: graph.nodes.count)
+            let counts = graph.nodes.mapByID(\.count)
             return { row in
                 let node = row[slot]
                 if case .node(let n) = node {
-                    let t = Int(n.type), i = Int(n.index)
+                    let t = n.type, i = Int(n.index)
                     if known[t].isEmpty { known[t] = [UInt8](repeating: 0, count: counts[t]) }
                     let k = known[t][i]
                     if k != 0 { return .bool(k == 2) }
@@ -122,7 +122,7 @@ extension Executor {
                 // A limit, timeout or Ctrl-C inside the subplan fails the query: no optional `try` here,
                 // which once turned `--max-rows` inside `exists` into a wrong count.
                 _ = try sub { _ in found = true; return false }
-                if case .node(let n) = node { known[Int(n.type)][Int(n.index)] = found ? 2 : 1 }
+                if case .node(let n) = node { known[n.type][Int(n.index)] = found ? 2 : 1 }
                 return .bool(found)
             }
         case .call(let b, let args, _):
@@ -182,11 +182,11 @@ extension Executor {
             }
         case .edgeEnd(let s, let to):
             // The end arrays and types of every edge type, captured once (no table copies per row).
-            let ends: [[Int32]] = graph.edges.map { to ? $0.to : $0.from }
-            let types: [Int] = graph.schema.edgeTypes.map { to ? $0.toType : $0.fromType }
+            let ends = graph.edges.mapByID { to ? $0.to : $0.from }
+            let types = graph.schema.edgeTypes.mapByID { to ? $0.toType : $0.fromType }
             return { row in
                 guard case .edge(let e) = row[s] else { return .null }
-                return .node(NodeRef(type: types[Int(e.type)], index: Int(ends[Int(e.type)][Int(e.index)])))
+                return .node(NodeRef(type: types[e.type], index: Int(ends[e.type][Int(e.index)])))
             }
         }
     }
@@ -342,7 +342,7 @@ extension Executor {
                 return .null
             }
         case .distance:
-            let fields = graph.schema.nodeTypes.map(\.coordinates)
+            let fields = graph.schema.nodeTypes.mapByID(\.coordinates)
             func coords(_ v: Value) -> (lat: Double, lon: Double)? {
                 guard case .node(let n) = v else { return nil }
                 return graph.position(of: n, fields)

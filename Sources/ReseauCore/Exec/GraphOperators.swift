@@ -3,16 +3,16 @@ extension Executor {
     /// Edges of `type` at node `n`, in edge-id order, with the node at their other end:
     /// outgoing when `out` (n is the edge's from), incoming when `incoming` (n is its to).
     @inline(__always)
-    func forEachEdge(_ n: NodeRef, _ type: Int, out: Bool, incoming: Bool, _ body: (EdgeRef, NodeRef) throws -> Bool) rethrows -> Bool {
+    func forEachEdge(_ n: NodeRef, _ type: EdgeTypeID, out: Bool, incoming: Bool, _ body: (EdgeRef, NodeRef) throws -> Bool) rethrows -> Bool {
         try EdgeView(graph, type).forEach(n, out: out, incoming: incoming) { e, other in
             try body(EdgeRef(type: type, index: Int(e)), other)
         }
     }
 
-    func expandProducer(_ input: PlanNode, slot: Int, types: [Int], direction: Direction, kind: String?) throws -> Producer {
+    func expandProducer(_ input: PlanNode, slot: Int, types: [EdgeTypeID], direction: Direction, kind: String?) throws -> Producer {
         let child = try producer(input)
         // `twins` keeps edges of one kind: compare dictionary codes.
-        var kindCodes: [Int: ([Int32], Int32)] = [:]
+        var kindCodes: [EdgeTypeID: ([Int32], Int32)] = [:]
         if let kind {
             for t in types {
                 if let f = graph.schema.edgeTypes[t].kindField, case .string(let sc) = graph.edges[t].columns[f] {
@@ -43,11 +43,11 @@ extension Executor {
     /// One edge type seen from both ends, with its arrays held directly so that a tight loop
     /// reads them without going through the graph.
     struct EdgeView {
-        let type: Int, fromType: Int32, toType: Int32
+        let type: EdgeTypeID, fromType: NodeTypeID, toType: NodeTypeID
         let outOffsets: [Int32], outEdges: [Int32], outOthers: [Int32], inOffsets: [Int32], inEdges: [Int32], inOthers: [Int32]
-        init(_ graph: Graph, _ type: Int) {
-            let def = graph.schema.edgeTypes[type], t = graph.edges[type]
-            self.type = type; fromType = Int32(def.fromType); toType = Int32(def.toType)
+        init(_ graph: Graph, _ type: EdgeTypeID) {
+            let def = graph.schema[type], t = graph.edges[type]
+            self.type = type; fromType = def.fromType; toType = def.toType
             outOffsets = t.outgoing.offsets; outEdges = t.outgoing.edges; outOthers = t.outgoing.others
             inOffsets = t.incoming.offsets; inEdges = t.incoming.edges; inOthers = t.incoming.others
         }
@@ -66,24 +66,24 @@ extension Executor {
                     let other = outOthers[a]
                     a += 1
                     if ea == eb { b += 1 }
-                    if try !body(ea, NodeRef(type: Int(toType), index: Int(other))) { return false }
+                    if try !body(ea, NodeRef(type: toType, index: Int(other))) { return false }
                 } else {
                     let other = inOthers[b]
                     b += 1
-                    if try !body(eb, NodeRef(type: Int(fromType), index: Int(other))) { return false }
+                    if try !body(eb, NodeRef(type: fromType, index: Int(other))) { return false }
                 }
             }
             return true
         }
     }
 
-    func followProducer(_ input: PlanNode, slot: Int, types: [Int], min lo: Int, max hi: Int) throws -> Producer {
+    func followProducer(_ input: PlanNode, slot: Int, types: [EdgeTypeID], min lo: Int, max hi: Int) throws -> Producer {
         let child = try producer(input)
         let views = types.map { EdgeView(graph, $0) }
         // Visit marks for every node, one bit each in one flat array (type t's rows start at
         // base[t]): 160 KB for a million nodes stays in cache where a word per node would not.
         // After a search only the bits it set are cleared, so a search costs what it visits.
-        var base: [Int] = [], total = 0
+        var base = TypeIndexed<NodeTypeID, Int>([]), total = 0
         for t in graph.nodes { base.append(total); total += t.count }
         return { sink in
             var seen = [UInt64](repeating: 0, count: (total + 63) / 64)
@@ -96,7 +96,7 @@ extension Executor {
                 guard case .node(let start) = row[slot] else { return true }
                 for k in visited { seen[k >> 6] = 0 }
                 visited.removeAll(keepingCapacity: true)
-                let s0 = base[Int(start.type)] + Int(start.index)
+                let s0 = base[start.type] + Int(start.index)
                 seen[s0 >> 6] |= 1 << UInt64(s0 & 63)
                 visited.append(s0)
                 var frontier: [NodeRef] = [start]
@@ -110,7 +110,7 @@ extension Executor {
                             let go = try v.forEach(n) { e, other in
                                 ticks &+= 1
                                 if ticks & 1023 == 0 { try self.cancellation.check() }
-                                let k = base[Int(other.type)] + Int(other.index)
+                                let k = base[other.type] + Int(other.index)
                                 let bit: UInt64 = 1 << UInt64(k & 63)
                                 if seen[k >> 6] & bit != 0 { return true }
                                 seen[k >> 6] |= bit
@@ -137,10 +137,10 @@ extension Executor {
     /// are read as two plain runs (no merge into edge order, no row, no call per node), the marks
     /// are one bit per node, and each level's frontier is sorted (packed type and row, no hashing)
     /// so that the next level reads the offsets in address order. The last level is not kept.
-    func followCountProducer(_ input: PlanNode, slot: Int, types: [Int], min lo: Int, max hi: Int) throws -> Producer {
+    func followCountProducer(_ input: PlanNode, slot: Int, types: [EdgeTypeID], min lo: Int, max hi: Int) throws -> Producer {
         let child = try producer(input)
         let views = types.map { EdgeView(graph, $0) }
-        var base: [Int] = [], total = 0
+        var base = TypeIndexed<NodeTypeID, Int>([]), total = 0
         for t in graph.nodes { base.append(total); total += t.count }
         let cancellation = self.cancellation
         return { sink in
@@ -157,11 +157,11 @@ extension Executor {
                     for k in visited { seen[Int(k) >> 6] = 0 }
                 }
                 visited.removeAll(keepingCapacity: true)
-                let s0 = base[Int(start.type)] + Int(start.index)
+                let s0 = base[start.type] + Int(start.index)
                 seen[s0 >> 6] |= 1 << UInt64(s0 & 63)
                 visited.append(Int32(s0))
                 frontier.removeAll(keepingCapacity: true)
-                frontier.append(UInt64(UInt32(start.type)) << 32 | UInt64(UInt32(start.index)))
+                frontier.append(start.packed)
                 var depth = 0
                 while !frontier.isEmpty && depth < hi {
                     depth += 1
@@ -169,11 +169,11 @@ extension Executor {
                     if frontier.count > 64 { frontier.sort() }
                     var found = 0
                     for packed in frontier {
-                        let type = Int32(truncatingIfNeeded: packed >> 32), index = Int(UInt32(truncatingIfNeeded: packed))
+                        let node = NodeRef(packed: packed), type = node.type, index = Int(node.index)
                         for v in views {
                             // Outgoing edges reach `toType`, incoming ones `fromType`.
                             for side in 0..<2 {
-                                let offsets: [Int32], others: [Int32], otherType: Int32
+                                let offsets: [Int32], others: [Int32], otherType: NodeTypeID
                                 if side == 0 {
                                     guard type == v.fromType else { continue }
                                     offsets = v.outOffsets; others = v.outOthers; otherType = v.toType
@@ -184,7 +184,7 @@ extension Executor {
                                 let a = Int(offsets[index]), b = Int(offsets[index + 1])
                                 work &+= b - a
                                 if work >= 4096 { work = 0; try cancellation.check() }
-                                let ob = base[Int(otherType)], tag = UInt64(UInt32(otherType)) << 32
+                                let ob = base[otherType], tag = NodeRef(type: otherType, index: 0).packed
                                 others.withUnsafeBufferPointer { o in
                                     seen.withUnsafeMutableBufferPointer { bits in
                                         for j in a..<b {
@@ -231,12 +231,12 @@ extension Executor {
         }
     }
 
-    func nearestProducer(_ input: PlanNode, slot: Int, type: Int, filter: TypedExpr?, k: Int) throws -> Producer {
+    func nearestProducer(_ input: PlanNode, slot: Int, type: NodeTypeID, filter: TypedExpr?, k: Int) throws -> Producer {
         let child = try producer(input)
         let f = try filter.map { try compile($0) }
         let usesPrev = filter.map { uses($0, slot: 1) } ?? false
         let graph = self.graph
-        let fields = graph.schema.nodeTypes.map(\.coordinates)
+        let fields = graph.schema.nodeTypes.mapByID(\.coordinates)
         func coords(_ n: NodeRef) -> (lat: Double, lon: Double)? { graph.position(of: n, fields) }
         // Candidates with coordinates (and, when the filter does not look at `prev`, passing it).
         var all: [(NodeRef, Double, Double)] = []
@@ -282,9 +282,9 @@ extension Executor {
     /// that still leads on (dead ends are remembered), until a node of level a touches level b
     /// of the end's ball; from there the end's distances lead the way. Work is bounded by the
     /// two balls explored, not by the whole graph, and no level is finished once the sides meet.
-    func shortestPath(from: NodeRef, to: NodeRef, via: [Int], max: Int, span: Span = .none) throws -> [(node: NodeRef, edge: EdgeRef?)]? {
+    func shortestPath(from: NodeRef, to: NodeRef, via: [EdgeTypeID], max: Int, span: Span = .none) throws -> [(node: NodeRef, edge: EdgeRef?)]? {
         if from == to { return [(from, nil)] }
-        let types = via.isEmpty ? Array(graph.schema.edgeTypes.indices) : via.sorted()
+        let types = via.isEmpty ? Array(graph.schema.edgeTypeIDs) : via.sorted()
         var dA = NodeMap(), dB = NodeMap()
         dA.insert(from, 0); dB.insert(to, 0)
         var frontierA = [from], frontierB = [to]
@@ -360,9 +360,9 @@ extension Executor {
 
     /// The plain breadth-first search from the start that defines `path`'s answer (kept to test
     /// the bidirectional search against).
-    func shortestPathReference(from: NodeRef, to: NodeRef, via: [Int], max: Int, span: Span = .none) throws -> [(node: NodeRef, edge: EdgeRef?)]? {
+    func shortestPathReference(from: NodeRef, to: NodeRef, via: [EdgeTypeID], max: Int, span: Span = .none) throws -> [(node: NodeRef, edge: EdgeRef?)]? {
         if from == to { return [(from, nil)] }
-        let types = via.isEmpty ? Array(graph.schema.edgeTypes.indices) : via.sorted()
+        let types = via.isEmpty ? Array(graph.schema.edgeTypeIDs) : via.sorted()
         var parent: [NodeRef: (NodeRef, EdgeRef)] = [:]
         var seen: Set<NodeRef> = [from]
         var frontier = [from]
@@ -400,32 +400,32 @@ extension Executor {
         let graph = self.graph
         let nodeCount = m.nodes.count
         // Compiled filters: node var → [(field index per node type, value)].
-        let nodeFilters: [[([Int?], Value)]] = try m.nodes.map { v in
+        let nodeFilters: [[(TypeIndexed<NodeTypeID, Int?>, Value)]] = try m.nodes.map { v in
             try v.filters.map { f in
-                let idx = graph.schema.nodeTypes.map { $0.fieldIndex(f.field) }
+                let idx = graph.schema.nodeTypes.mapByID { $0.fieldIndex(f.field) }
                 let value = try compile(f.value)([])
-                return (f.field == "id" ? [] : idx, f.field == "id" ? .string("\u{0}id") : value)
+                return (f.field == "id" ? TypeIndexed([]) : idx, f.field == "id" ? .string("\u{0}id") : value)
             }
         }
         let idFilters: [[String]] = try m.nodes.map { v in try v.filters.filter { $0.field == "id" }.map { f in
             if case .string(let s) = try compile(f.value)([]) { return s } else { return "" } } }
         let candidateSets: [Set<NodeRef>?] = m.nodes.map { $0.candidates.map(Set.init) }
-        let edgeFilters: [[([Int?], Value)]] = try m.edges.map { e in
-            try e.filters.map { f in (graph.schema.edgeTypes.map { $0.fieldIndex(f.field) }, try compile(f.value)([])) }
+        let edgeFilters: [[(TypeIndexed<EdgeTypeID, Int?>, Value)]] = try m.edges.map { e in
+            try e.filters.map { f in (graph.schema.edgeTypes.mapByID { $0.fieldIndex(f.field) }, try compile(f.value)([])) }
         }
         func nodeOK(_ i: Int, _ n: NodeRef) -> Bool {
             let v = m.nodes[i]
-            if let t = v.type, Int(n.type) != t { return false }
+            if let t = v.type, n.type != t { return false }
             if let c = candidateSets[i], !c.contains(n) { return false }
             for (idx, value) in nodeFilters[i] where !idx.isEmpty {
-                guard let f = idx[Int(n.type)], Semantics.equal(graph.field(n, f), value) == true else { return false }
+                guard let f = idx[n.type], Semantics.equal(graph.field(n, f), value) == true else { return false }
             }
             for id in idFilters[i] where graph.id(of: n) != id { return false }
             return true
         }
         func edgeOK(_ j: Int, _ e: EdgeRef) -> Bool {
             for (idx, value) in edgeFilters[j] {
-                guard let f = idx[Int(e.type)], Semantics.equal(graph.field(e, f), value) == true else { return false }
+                guard let f = idx[e.type], Semantics.equal(graph.field(e, f), value) == true else { return false }
             }
             return true
         }

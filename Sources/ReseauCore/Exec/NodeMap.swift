@@ -19,9 +19,7 @@ struct NodeMap {
         shift = UInt64(64 - size.trailingZeroBitCount)
     }
 
-    @inline(__always) private static func pack(_ n: NodeRef) -> UInt64 {
-        UInt64(UInt32(bitPattern: n.type)) << 32 | UInt64(UInt32(bitPattern: n.index))
-    }
+    @inline(__always) private static func pack(_ n: NodeRef) -> UInt64 { n.packed }
 
     @inline(__always) private func slot(_ key: UInt64) -> Int {
         Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)

@@ -6,7 +6,7 @@ extension Executor {
     struct DirectField {
         let column: Column
         /// Identifies the column (node or edge type, field) for same-column comparisons.
-        let identity: (Bool, Int, Int)
+        let identity: (ScanTarget, Int)
         /// The row of `column` for a query row, or -1 when the value is absent (null, wrong type).
         let index: (Row) -> Int
     }
@@ -16,21 +16,21 @@ extension Executor {
         let graph = self.graph
         switch e {
         case .access(.nodeField(let slot, let type, let field), _), .nodeField(.access(.slot(let slot), _), let type, let field, _):
-            return DirectField(column: graph.nodes[type].columns[field], identity: (true, type, field)) { row in
-                if case .node(let n) = row[slot], Int(n.type) == type { return Int(n.index) }
+            return DirectField(column: graph.nodes[type].columns[field], identity: (.nodes(type), field)) { row in
+                if case .node(let n) = row[slot], n.type == type { return Int(n.index) }
                 return -1
             }
         case .access(.edgeField(let slot, let type, let field), _):
-            return DirectField(column: graph.edges[type].columns[field], identity: (false, type, field)) { row in
-                if case .edge(let x) = row[slot], Int(x.type) == type { return Int(x.index) }
+            return DirectField(column: graph.edges[type].columns[field], identity: (.edges(type), field)) { row in
+                if case .edge(let x) = row[slot], x.type == type { return Int(x.index) }
                 return -1
             }
         case .nodeField(.access(.edgeEnd(let slot, let to), _), let type, let field, _):
             // `from.michelin` on edge rows: the end's row comes from the edge table's arrays.
-            let ends: [[Int32]] = graph.edges.map { to ? $0.to : $0.from }
-            let endTypes: [Int] = graph.schema.edgeTypes.map { to ? $0.toType : $0.fromType }
-            return DirectField(column: graph.nodes[type].columns[field], identity: (true, type, field)) { row in
-                if case .edge(let x) = row[slot], endTypes[Int(x.type)] == type { return Int(ends[Int(x.type)][Int(x.index)]) }
+            let ends = graph.edges.mapByID { to ? $0.to : $0.from }
+            let endTypes = graph.schema.edgeTypes.mapByID { to ? $0.toType : $0.fromType }
+            return DirectField(column: graph.nodes[type].columns[field], identity: (.nodes(type), field)) { row in
+                if case .edge(let x) = row[slot], endTypes[x.type] == type { return Int(ends[x.type][Int(x.index)]) }
                 return -1
             }
         default:
@@ -133,8 +133,8 @@ public struct ColumnPredicates {
     /// The end array (`from` or `to` of the scanned edge table) through which `e` reads a node
     /// field, or nil when `e` reads the scanned table itself.
     func endArray(_ e: TypedExpr, _ target: ScanTarget) -> [Int32]? {
-        guard case .nodeField(.access(.edgeEnd(0, let to), _), _, _, _) = e, !target.isNode else { return nil }
-        return to ? graph.edges[target.type].to : graph.edges[target.type].from
+        guard case .nodeField(.access(.edgeEnd(0, let to), _), _, _, _) = e, case .edges(let t) = target else { return nil }
+        return to ? graph.edges[t].to : graph.edges[t].from
     }
 
     /// Node tables at least this big get their boolean column packed into bits for a test through
@@ -165,14 +165,15 @@ public struct ColumnPredicates {
     func scanIndex(_ e: TypedExpr, _ target: ScanTarget) -> (column: Column, index: ((Int) -> Int)?)? {
         let graph = self.graph
         switch e {
-        case .access(.nodeField(0, let type, let field), _) where target.isNode && type == target.type:
+        case .access(.nodeField(0, let type, let field), _) where target == .nodes(type):
             return (graph.nodes[type].columns[field], nil)
-        case .access(.edgeField(0, let type, let field), _) where !target.isNode && type == target.type:
+        case .access(.edgeField(0, let type, let field), _) where target == .edges(type):
             return (graph.edges[type].columns[field], nil)
-        case .nodeField(.access(.edgeEnd(0, let to), _), let type, let field, _) where !target.isNode:
-            let def = graph.schema.edgeTypes[target.type]
+        case .nodeField(.access(.edgeEnd(0, let to), _), let type, let field, _):
+            guard case .edges(let t) = target else { return nil }
+            let def = graph.schema[t]
             guard (to ? def.toType : def.fromType) == type else { return nil }
-            let ends = to ? graph.edges[target.type].to : graph.edges[target.type].from
+            let ends = to ? graph.edges[t].to : graph.edges[t].from
             return (graph.nodes[type].columns[field], { Int(ends[$0]) })
         default:
             return nil

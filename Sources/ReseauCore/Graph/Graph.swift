@@ -2,7 +2,7 @@ import Synchronization
 
 /// The nodes of one type, column by column.
 public struct NodeTable: Sendable {
-    public let type: Int
+    public let type: NodeTypeID
     /// Node ids (slugs) in row order.
     public var ids: [String]
     /// One column per field of the type, in `NodeTypeDef.fields` order.
@@ -14,7 +14,7 @@ public struct NodeTable: Sendable {
 
 /// The edges of one type: endpoints, attribute columns and adjacency in both directions.
 public struct EdgeTable: Sendable {
-    public let type: Int
+    public let type: EdgeTypeID
     /// Row of the `from` node in its type's table, per edge.
     public var from: [Int32]
     /// Row of the `to` node in its type's table, per edge.
@@ -34,8 +34,9 @@ public struct EdgeTable: Sendable {
 /// first use, so that a run that never looks a name up never pays for them.
 public final class Graph: Sendable {
     public let schema: Schema
-    public let nodes: [NodeTable]
-    public let edges: [EdgeTable]
+    /// The table of each node type and of each edge type: `nodes[t]`, `edges[e]`.
+    public let nodes: TypeIndexed<NodeTypeID, NodeTable>
+    public let edges: TypeIndexed<EdgeTypeID, EdgeTable>
     /// Where the network was read from (a folder, or "bundled").
     public let origin: String
     private let nameIndexes: Mutex<[NameIndex?]>
@@ -43,7 +44,7 @@ public final class Graph: Sendable {
     private let lookups: Mutex<[Int]>
     private let ids = Mutex<[String: NodeRef]?>(nil)
 
-    public init(schema: Schema, nodes: [NodeTable], edges: [EdgeTable], origin: String) {
+    public init(schema: Schema, nodes: TypeIndexed<NodeTypeID, NodeTable>, edges: TypeIndexed<EdgeTypeID, EdgeTable>, origin: String) {
         self.schema = schema
         /// Date fields read as `.date` values.
         func markDates(_ columns: inout [Column], _ fields: [FieldDef]) {
@@ -52,8 +53,8 @@ public final class Graph: Sendable {
             }
         }
         var nodes = nodes, edges = edges
-        for t in nodes.indices where t < schema.nodeTypes.count { markDates(&nodes[t].columns, schema.nodeTypes[t].fields) }
-        for t in edges.indices where t < schema.edgeTypes.count { markDates(&edges[t].columns, schema.edgeTypes[t].fields) }
+        for t in nodes.indices where t < schema.nodeTypes.endIndex { markDates(&nodes[t].columns, schema[t].fields) }
+        for t in edges.indices where t < schema.edgeTypes.endIndex { markDates(&edges[t].columns, schema[t].fields) }
         self.nodes = nodes
         self.edges = edges
         self.origin = origin
@@ -75,10 +76,10 @@ public final class Graph: Sendable {
     }
 
     /// The name index of type `t`, built now if it is not yet.
-    func nameIndex(_ t: Int) -> NameIndex {
+    func nameIndex(_ t: NodeTypeID) -> NameIndex {
         nameIndexes.withLock { cache in
-            if let c = cache[t] { return c }
-            let def = schema.nodeTypes[t], table = nodes[t]
+            if let c = cache[t.index] { return c }
+            let def = schema[t], table = nodes[t]
             var index = NameIndex(table: ByteTable(capacity: table.count), next: [Int32](repeating: -1, count: table.count))
             /// Chains row `i` under `key` unless it is already there.
             func add(_ key: String, _ i: Int) {
@@ -102,7 +103,7 @@ public final class Graph: Sendable {
                 if case .string(let sc)? = nameCol, let n = sc.string(i) { let f = fold(n); if !f.isEmpty { add(f, i) } }
                 if case .list(let l)? = aliasCol { for a in l[i] { let f = fold(a); if !f.isEmpty { add(f, i) } } }
             }
-            cache[t] = index
+            cache[t.index] = index
             return index
         }
     }
@@ -121,34 +122,34 @@ public final class Graph: Sendable {
 
     /// The value of field `field` of node `n`.
     @inline(__always)
-    public func field(_ n: NodeRef, _ field: Int) -> Value { nodes[Int(n.type)].columns[field].value(Int(n.index)) }
+    public func field(_ n: NodeRef, _ field: Int) -> Value { nodes[n.type].columns[field].value(Int(n.index)) }
 
     /// The value of field `field` of edge `e`.
     @inline(__always)
-    public func field(_ e: EdgeRef, _ field: Int) -> Value { edges[Int(e.type)].columns[field].value(Int(e.index)) }
+    public func field(_ e: EdgeRef, _ field: Int) -> Value { edges[e.type].columns[field].value(Int(e.index)) }
 
     /// Latitude and longitude of `n` (its type's coordinate fields), when both are set.
-    /// Hot loops take `fields` once (`schema.nodeTypes.map(\.coordinates)`) and pass it in.
+    /// Hot loops take `fields` once (`schema.nodeTypes.mapByID(\.coordinates)`) and pass it in.
     @inline(__always)
-    public func position(of n: NodeRef, _ fields: [CoordinateFields?]) -> (lat: Double, lon: Double)? {
-        guard let c = fields[Int(n.type)], let x = field(n, c.lat).number, let y = field(n, c.lon).number else { return nil }
+    public func position(of n: NodeRef, _ fields: TypeIndexed<NodeTypeID, CoordinateFields?>) -> (lat: Double, lon: Double)? {
+        guard let c = fields[n.type], let x = field(n, c.lat).number, let y = field(n, c.lon).number else { return nil }
         return (x, y)
     }
 
     /// The node's display name: its `name`, or its id when the type has no name.
     public func name(of n: NodeRef) -> String {
-        let t = nodes[Int(n.type)]
-        if let f = schema.nodeTypes[t.type].nameField, case .string(let s) = t.columns[f], let v = s.string(Int(n.index)) {
+        let t = nodes[n.type]
+        if let f = schema[n.type].nameField, case .string(let s) = t.columns[f], let v = s.string(Int(n.index)) {
             return v
         }
         return t.ids[Int(n.index)]
     }
 
-    public func id(of n: NodeRef) -> String { nodes[Int(n.type)].ids[Int(n.index)] }
+    public func id(of n: NodeRef) -> String { nodes[n.type].ids[Int(n.index)] }
 
     /// The endpoints of an edge.
     public func endpoints(_ e: EdgeRef) -> (from: NodeRef, to: NodeRef) {
-        let def = schema.edgeTypes[Int(e.type)], t = edges[Int(e.type)]
+        let def = schema[e.type], t = edges[e.type]
         return (NodeRef(type: def.fromType, index: Int(t.from[Int(e.index)])),
                 NodeRef(type: def.toType, index: Int(t.to[Int(e.index)])))
     }
@@ -156,25 +157,25 @@ public final class Graph: Sendable {
     /// A display name for an edge: "from → to" (or "from — to" when undirected).
     public func name(of e: EdgeRef) -> String {
         let (a, b) = endpoints(e)
-        return name(of: a) + (schema.edgeTypes[Int(e.type)].undirected ? " — " : " → ") + name(of: b)
+        return name(of: a) + (schema[e.type].undirected ? " — " : " → ") + name(of: b)
     }
 
     /// Nodes of `type` (or of any type when nil) whose folded name or alias equals folded `name`.
     ///
     /// The first lookup of a type scans its distinct names with an allocation-free comparison (a
     /// run that looks up a name or two never pays for an index); the third builds the type's index.
-    public func lookup(_ name: String, type: Int?) -> [NodeRef] {
+    public func lookup(_ name: String, type: NodeTypeID?) -> [NodeRef] {
         let key = fold(name)
         let keyBytes = Array(key.utf8)
         var out: [NodeRef] = []
         for t in type.map({ [$0] }) ?? Array(nodes.indices) {
-            let indexed = nameIndexes.withLock { $0[t] != nil }
-            let count = lookups.withLock { c -> Int in c[t] += 1; return c[t] }
+            let indexed = nameIndexes.withLock { $0[t.index] != nil }
+            let count = lookups.withLock { c -> Int in c[t.index] += 1; return c[t.index] }
             if indexed || count > 2 {
                 for i in nameIndex(t).rows(keyBytes) { out.append(NodeRef(type: t, index: Int(i))) }
                 continue
             }
-            let def = schema.nodeTypes[t], table = nodes[t]
+            let def = schema[t], table = nodes[t]
             guard !keyBytes.isEmpty else { continue }
             var hits = Set<Int32>()
             if let f = def.nameField, case .string(let sc) = table.columns[f] {
@@ -190,12 +191,12 @@ public final class Graph: Sendable {
     }
 
     /// All node names of `type` (or of every type), for suggestions and completion.
-    public func allNames(type: Int?) -> [String] {
+    public func allNames(type: NodeTypeID?) -> [String] {
         var out: [String] = []
         for t in type.map({ [$0] }) ?? Array(nodes.indices) {
-            guard let f = schema.nodeTypes[t].nameField, case .string(let s) = nodes[t].columns[f] else { continue }
+            guard let f = schema[t].nameField, case .string(let s) = nodes[t].columns[f] else { continue }
             for i in 0..<nodes[t].count { if let n = s.string(i) { out.append(n) } }
-            if let a = schema.nodeTypes[t].aliasField, case .list(let l) = nodes[t].columns[a] {
+            if let a = schema[t].aliasField, case .list(let l) = nodes[t].columns[a] {
                 for x in l { out.append(contentsOf: x) }
             }
         }

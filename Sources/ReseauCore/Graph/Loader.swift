@@ -49,8 +49,8 @@ public enum Loader {
         // One edge file after another, each big one on every core (`Chunks`): the text of only
         // one file is in memory at a time.
         var errors = run.errors
-        var edges: [EdgeTable] = []
-        for t in 0..<schema.edgeTypes.count {
+        var edges = TypeIndexed<EdgeTypeID, EdgeTable>([])
+        for t in schema.edgeTypeIDs {
             let (table, errs) = ctx.loadEdges(t)
             edges.append(table)
             errors += errs
@@ -227,31 +227,31 @@ struct NodePass {
     /// Where each id was defined, by node type and row, for "duplicate id" messages.
     var idLines: [[Int32]] = []
     /// Node types whose file could not be read at all: references to them are not reported again.
-    var failedTypes = Set<Int>()
+    var failedTypes = Set<NodeTypeID>()
     /// By node type, the column (in characters) of each row's reference field (a city's
     /// country code), for "unknown country code".
-    var referenceColumns: [Int: [Int32]] = [:]
+    var referenceColumns: [NodeTypeID: [Int32]] = [:]
 
     /// A cell's pending reference to a node, resolved once every node is known.
-    struct PendingRef { var table: Int; var column: Int; var row: Int; var id: String; var line: Int; var col: Int; var type: Int? }
+    struct PendingRef { var table: NodeTypeID; var column: Int; var row: Int; var id: String; var line: Int; var col: Int; var type: NodeTypeID? }
 
     init(source: DataSource, schema: Schema) { self.source = source; self.schema = schema }
 
     /// What reading the file of node type `t` needs to know of it.
     struct Shape {
-        let t: Int
+        let t: NodeTypeID
         let def: NodeTypeDef
         let header: [String]
         let inFile: [Bool]
         /// For node-valued fields, the referenced type (`type` nil: any).
-        let refTypes: [(type: Int?, Void)?]
+        let refTypes: [(type: NodeTypeID?, Void)?]
         /// Coordinates (the schema's roles) are checked as they are read (with their column).
         let rangeLimits: [Double?]
         /// The column of each row's reference (a city's country code) is kept for
         /// `fillComputed`'s messages.
         let referenceField: Int
 
-        init(_ t: Int, _ def: NodeTypeDef) {
+        init(_ t: NodeTypeID, _ def: NodeTypeDef) {
             self.t = t; self.def = def
             header = (def.idColumn.map { [$0] } ?? []) + def.fields.filter(\.inFile).map(\.name)
             inFile = def.fields.map(\.inFile)
@@ -291,10 +291,10 @@ struct NodePass {
         }
     }
 
-    mutating func run() -> [NodeTable] {
-        var tables: [NodeTable] = []
+    mutating func run() -> TypeIndexed<NodeTypeID, NodeTable> {
+        var tables = TypeIndexed<NodeTypeID, NodeTable>([])
         var pending: [PendingRef] = []
-        for (t, def) in schema.nodeTypes.enumerated() {
+        for (t, def) in schema.nodeTypes.withIDs {
             let shape = Shape(t, def)
             var reader = FileReader(source: source, file: def.file)
             var rows = Rows(def)
@@ -411,8 +411,8 @@ struct NodePass {
                 let key = r.raw(f)
                 if let prev = table!.find(key) {
                     let p = unpackNode(prev)
-                    let firstLine = p.type == t ? rows.lines[Int(p.index)] : idLines[Int(p.type)][Int(p.index)]
-                    fr.fail(f.line, r.column(f), "duplicate id '\(shown(r.string(f)))' (first defined at \(schema.nodeTypes[Int(p.type)].file):\(firstLine))")
+                    let firstLine = p.type == t ? rows.lines[Int(p.index)] : idLines[p.type.index][Int(p.index)]
+                    fr.fail(f.line, r.column(f), "duplicate id '\(shown(r.string(f)))' (first defined at \(schema[p.type].file):\(firstLine))")
                     return
                 }
                 table!.insert(key, packNode(t, row))
@@ -454,18 +454,18 @@ struct NodePass {
     }
 
     /// Resolves node references (org.city, event.city, claim.subject).
-    mutating func resolve(_ pending: [PendingRef], _ tables: inout [NodeTable]) {
-        var columns: [Int: [Int: [NodeRef?]]] = [:]
+    mutating func resolve(_ pending: [PendingRef], _ tables: inout TypeIndexed<NodeTypeID, NodeTable>) {
+        var columns: [NodeTypeID: [Int: [NodeRef?]]] = [:]
         for p in pending {
-            if let ref = node(p.id), p.type == nil || Int(ref.type) == p.type {
+            if let ref = node(p.id), p.type == nil || ref.type == p.type {
                 if columns[p.table]?[p.column] == nil, case .node(let a) = tables[p.table].columns[p.column] {
                     columns[p.table, default: [:]][p.column] = a
                 }
                 columns[p.table]![p.column]![p.row] = ref
             } else if !(p.type.map { failedTypes.contains($0) } ?? !failedTypes.isEmpty) {
-                let what = p.type.map { schema.nodeTypes[$0].name } ?? "node"
+                let what = p.type.map { schema[$0].name } ?? "node"
                 let cands = p.type.map { tables[$0].ids } ?? tables.flatMap(\.ids)
-                fail(schema.nodeTypes[p.table].file, p.line, p.col, "unknown \(what) id '\(shown(p.id))'" + (errors.count < Loader.maxErrors ? suggestion(p.id, cands) : ""))
+                fail(schema[p.table].file, p.line, p.col, "unknown \(what) id '\(shown(p.id))'" + (errors.count < Loader.maxErrors ? suggestion(p.id, cands) : ""))
             }
         }
         for (t, cols) in columns { for (c, a) in cols { tables[t].columns[c] = .node(a) } }
@@ -475,17 +475,17 @@ struct NodePass {
     /// and fields copied through a reference (`city.country` and `city.continent` from the
     /// country whose code is in `city.country_code`). Copied fields are string columns that
     /// share the referenced column's dictionary.
-    mutating func fillComputed(_ tables: inout [NodeTable]) {
-        for (t, def) in schema.nodeTypes.enumerated() {
+    mutating func fillComputed(_ tables: inout TypeIndexed<NodeTypeID, NodeTable>) {
+        for (t, def) in schema.nodeTypes.withIDs {
             guard let idF = def.idField.flatMap(def.fieldIndex) else { continue }
             var code = StringColumnBuilder()
             for id in tables[t].ids { code.append(id) }
             tables[t].columns[idF] = .string(code.column)
         }
-        for (t, def) in schema.nodeTypes.enumerated() {
+        for (t, def) in schema.nodeTypes.withIDs {
             guard let ref = def.roles.reference, let refF = def.fieldIndex(ref.field),
                   case .string(let cc) = tables[t].columns[refF] else { continue }
-            let target = tables[ref.type], tdef = schema.nodeTypes[ref.type]
+            let target = tables[ref.type], tdef = schema[ref.type]
             var byID: [String: Int] = [:]
             for (i, id) in target.ids.enumerated() { byID[id] = i }
             // One lookup per distinct code, then a code-to-code map per row.
@@ -513,8 +513,10 @@ struct NodePass {
 }
 
 /// A node as a 32-bit payload: type in the top 5 bits, row in the low 27 (134 million rows).
-@inline(__always) func packNode(_ type: Int, _ row: Int) -> UInt32 { UInt32(type) << 27 | UInt32(row) }
-@inline(__always) func unpackNode(_ p: UInt32) -> NodeRef { NodeRef(type: Int(p >> 27), index: Int(p & 0x07FF_FFFF)) }
+@inline(__always) func packNode(_ type: NodeTypeID, _ row: Int) -> UInt32 { UInt32(type.index) << 27 | UInt32(row) }
+@inline(__always) func unpackNode(_ p: UInt32) -> NodeRef { NodeRef(type: packedType(p), index: Int(p & 0x07FF_FFFF)) }
+/// The type of a node packed by `packNode`.
+@inline(__always) func packedType(_ p: UInt32) -> NodeTypeID { NodeTypeID(Int(p >> 27)) }
 
 /// " (did you mean 'x'?)". Only errors that will be listed get one (callers check the count
 /// against `Loader.maxErrors`): a truncated file can make every later row an unknown id, and
@@ -555,8 +557,8 @@ struct EdgeContext: Sendable {
     let source: DataSource
     let schema: Schema
     let ids: ByteTable
-    let nodes: [NodeTable]
-    let failedTypes: Set<Int>
+    let nodes: TypeIndexed<NodeTypeID, NodeTable>
+    let failedTypes: Set<NodeTypeID>
 
     func header(_ def: EdgeTypeDef) -> [String] { [def.fromColumn, def.toColumn] + def.fields.map(\.name) }
 
@@ -564,8 +566,8 @@ struct EdgeContext: Sendable {
     func checksDuplicates(_ def: EdgeTypeDef) -> Bool { def.forbidsParallelEdges }
 
     /// Loads edge type `t`: a big file on every core (`Chunks`), else, and on any error, in one pass.
-    func loadEdges(_ t: Int) -> (EdgeTable, [DataError]) {
-        let def = schema.edgeTypes[t]
+    func loadEdges(_ t: EdgeTypeID) -> (EdgeTable, [DataError]) {
+        let def = schema[t]
         var reader = FileReader(source: source, file: def.file)
         guard var bytes = reader.bytes(header: header(def)) else { return (table(t, EdgeRows(def)), reader.errors) }
         if bytes.count >= 2 * Chunks.minimumBytes, var parts = loadChunked(t, bytes) {
@@ -607,8 +609,8 @@ struct EdgeContext: Sendable {
     }
 
     /// The sequential reader: every error of the file, with its `file:line:col`.
-    func loadEdges(_ t: Int, _ bytes: [UInt8]) -> (EdgeTable, [DataError]) {
-        let def = schema.edgeTypes[t]
+    func loadEdges(_ t: EdgeTypeID, _ bytes: [UInt8]) -> (EdgeTable, [DataError]) {
+        let def = schema[t]
         var rows = EdgeRows(def)
         let checkDuplicates = checksDuplicates(def)
         var seenPairs = PairSet(capacity: checkDuplicates ? 1024 : 0)
@@ -621,8 +623,8 @@ struct EdgeContext: Sendable {
 
     /// The file parsed in chunks on every core, each chunk's rows in file order; nil when the
     /// file cannot be split, is not valid or a row has an error (the sequential reader then says where).
-    func loadChunked(_ t: Int, _ bytes: [UInt8]) -> [EdgeRows]? {
-        let def = schema.edgeTypes[t], header = header(def)
+    func loadChunked(_ t: EdgeTypeID, _ bytes: [UInt8]) -> [EdgeRows]? {
+        let def = schema[t], header = header(def)
         if checksDuplicates(def), def.undirected, def.fromType != def.toType { return nil }
         let parts = bytes.withUnsafeBufferPointer { data -> [EdgeRows]? in
             var reader = CSVReader(data)
@@ -669,7 +671,7 @@ struct EdgeContext: Sendable {
                     for i in 0..<pending {
                         guard let a = ids.find(UnsafeRawBufferPointer(rebasing: raw[ends[4 * i]..<ends[4 * i + 1]]), hash: starts[2 * i].hash, first: starts[2 * i].first),
                               let b = ids.find(UnsafeRawBufferPointer(rebasing: raw[ends[4 * i + 2]..<ends[4 * i + 3]]), hash: starts[2 * i + 1].hash, first: starts[2 * i + 1].first),
-                              Int(a >> 27) == def.fromType, Int(b >> 27) == def.toType, !(selfLoops && a == b) else { return false }
+                              packedType(a) == def.fromType, packedType(b) == def.toType, !(selfLoops && a == b) else { return false }
                         rows.from.append(Int32(a & 0x07FF_FFFF)); rows.to.append(Int32(b & 0x07FF_FFFF))
                     }
                     pending = 0
@@ -698,13 +700,13 @@ struct EdgeContext: Sendable {
     @inline(__always)
     func row(_ def: EdgeTypeDef, _ rows: inout EdgeRows, _ fr: inout FileReader, _ r: CSVReader, _ fields: [CSVReader.Field], _ line: Int,
              _ seen: ((UInt64) -> Int?)?) {
-        func endpoint(_ f: CSVReader.Field, _ type: Int) -> Int32? {
+        func endpoint(_ f: CSVReader.Field, _ type: NodeTypeID) -> Int32? {
             let found = ids.find(r.raw(f))
-            if let k = found, Int(k >> 27) == type { return Int32(k & 0x07FF_FFFF) }
+            if let k = found, packedType(k) == type { return Int32(k & 0x07FF_FFFF) }
             if failedTypes.contains(type) { return nil }
-            let id = r.string(f), what = schema.nodeTypes[type].name
+            let id = r.string(f), what = schema[type].name
             if let k = found {
-                fr.fail(line, r.column(f), "'\(shown(id))' is a \(schema.nodeTypes[Int(k >> 27)].name), not a \(what)")
+                fr.fail(line, r.column(f), "'\(shown(id))' is a \(schema[packedType(k)].name), not a \(what)")
             } else {
                 let suggest = fr.listsMore
                 fr.fail(line, r.column(f), "unknown \(what) id '\(shown(id))'" + (suggest ? suggestion(id, nodes[type].ids) : ""))
@@ -733,8 +735,8 @@ struct EdgeContext: Sendable {
     }
 
     /// The table of `rows`, with its adjacency both ways (built at once on two cores).
-    func table(_ t: Int, _ rows: EdgeRows) -> EdgeTable {
-        let def = schema.edgeTypes[t]
+    func table(_ t: EdgeTypeID, _ rows: EdgeRows) -> EdgeTable {
+        let def = schema[t]
         let built = ResultBox<Adjacency>(count: 2)
         DispatchQueue.concurrentPerform(iterations: 2) { k in
             built.set(k, k == 0 ? Adjacency(count: nodes[def.fromType].count, endpoints: rows.from, otherEnds: rows.to)

@@ -55,9 +55,9 @@ public struct NodeRoles: Sendable {
 /// when `idField` is set (`country.code`).
 public struct NodeReference: Sendable {
     public let field: String
-    public let type: Int
+    public let type: NodeTypeID
     public let copies: [(into: String, from: String)]
-    public init(field: String, type: Int, copies: [(into: String, from: String)]) {
+    public init(field: String, type: NodeTypeID, copies: [(into: String, from: String)]) {
         self.field = field; self.type = type; self.copies = copies
     }
 }
@@ -128,8 +128,8 @@ public struct EdgeTypeDef: Sendable {
     /// The CSV columns of the two endpoints (the language calls them `from` and `to`).
     public let fromColumn: String
     public let toColumn: String
-    public let fromType: Int
-    public let toType: Int
+    public let fromType: NodeTypeID
+    public let toType: NodeTypeID
     public let undirected: Bool
     /// Attribute fields in CSV column order, after the two endpoint columns. `source` is last.
     public let fields: [FieldDef]
@@ -144,7 +144,7 @@ public struct EdgeTypeDef: Sendable {
     public let doc: String
 
     public init(name: String, source: String, file: String, fromColumn: String, toColumn: String,
-                fromType: Int, toType: Int, undirected: Bool, parallelKey: [String] = [], kind: String? = nil,
+                fromType: NodeTypeID, toType: NodeTypeID, undirected: Bool, parallelKey: [String] = [], kind: String? = nil,
                 fields: [FieldDef], doc: String) {
         self.name = name; self.source = source; self.file = file
         self.fromColumn = fromColumn; self.toColumn = toColumn; self.fromType = fromType; self.toType = toType
@@ -162,28 +162,50 @@ public struct EdgeTypeDef: Sendable {
 }
 
 /// The schema of a Reseau network.
+///
+/// Node and edge types are named by `NodeTypeID` and `EdgeTypeID` (their positions in
+/// `nodeTypes` / `edgeTypes`): `schema[t]` is the definition of type `t`, and the lists take
+/// only their own kind of ID as index.
 public struct Schema: Sendable {
-    public let nodeTypes: [NodeTypeDef]
-    public let edgeTypes: [EdgeTypeDef]
+    public let nodeTypes: TypeIndexed<NodeTypeID, NodeTypeDef>
+    public let edgeTypes: TypeIndexed<EdgeTypeID, EdgeTypeDef>
     /// The node type a bare name stands for (`"Lyon" | twins`, `path "Oyem" to "Lyon"`,
     /// `near "Lyon"`), when no lookup keyword says otherwise.
-    public let placeType: Int
+    public let placeType: NodeTypeID
     /// What the `twins` step walks: an edge type, in both directions, keeping the edges whose
     /// kind field holds `kind`.
-    public let twinsStep: (edgeType: Int, kind: String)?
+    public let twinsStep: (edgeType: EdgeTypeID, kind: String)?
 
-    public init(nodeTypes: [NodeTypeDef], edgeTypes: [EdgeTypeDef], placeType: Int, twinsStep: (edgeType: Int, kind: String)?) {
-        self.nodeTypes = nodeTypes; self.edgeTypes = edgeTypes; self.placeType = placeType; self.twinsStep = twinsStep
-        if let t = twinsStep { precondition(edgeTypes[t.edgeType].kindField != nil, "schema: the twins step needs a kind field") }
+    public init(nodeTypes: [NodeTypeDef], edgeTypes: [EdgeTypeDef], placeType: NodeTypeID, twinsStep: (edgeType: EdgeTypeID, kind: String)?) {
+        self.nodeTypes = TypeIndexed(nodeTypes); self.edgeTypes = TypeIndexed(edgeTypes)
+        self.placeType = placeType; self.twinsStep = twinsStep
+        if let t = twinsStep { precondition(self.edgeTypes[t.edgeType].kindField != nil, "schema: the twins step needs a kind field") }
     }
 
-    public func nodeType(named name: String) -> Int? { nodeTypes.firstIndex { $0.name == name } }
-    public func nodeType(source: String) -> Int? { nodeTypes.firstIndex { $0.source == source } }
-    public func edgeType(named name: String) -> Int? { edgeTypes.firstIndex { $0.name == name } }
-    public func edgeType(source: String) -> Int? { edgeTypes.firstIndex { $0.source == source } }
+    /// The definition of node type `t`.
+    @inlinable public subscript(t: NodeTypeID) -> NodeTypeDef { nodeTypes[t] }
+    /// The definition of edge type `t`.
+    @inlinable public subscript(t: EdgeTypeID) -> EdgeTypeDef { edgeTypes[t] }
+    /// Every node type, in schema order.
+    public var nodeTypeIDs: Range<NodeTypeID> { nodeTypes.indices }
+    /// Every edge type, in schema order.
+    public var edgeTypeIDs: Range<EdgeTypeID> { edgeTypes.indices }
 
-    public static let city = 0, country = 1, org = 2, project = 3, event = 4, claim = 5, schedule = 6
-    public static let twin = 0, member = 1, partner = 2, funds = 3, hosts = 4, attends = 5, visit = 6, candidate = 7, adopts = 8
+    /// The node type called `name` (`city`).
+    public func nodeType(named name: String) -> NodeTypeID? { nodeTypes.firstIndex { $0.name == name } }
+    /// The node type queried as `source` (`cities`).
+    public func nodeType(source: String) -> NodeTypeID? { nodeTypes.firstIndex { $0.source == source } }
+    /// The edge type called `name` (`twin`).
+    public func edgeType(named name: String) -> EdgeTypeID? { edgeTypes.firstIndex { $0.name == name } }
+    /// The edge type queried as `source` (`twinnings`).
+    public func edgeType(source: String) -> EdgeTypeID? { edgeTypes.firstIndex { $0.source == source } }
+
+    /// The types of the bundled network (`shared`), by position.
+    public static let city = NodeTypeID(0), country = NodeTypeID(1), org = NodeTypeID(2), project = NodeTypeID(3),
+                       event = NodeTypeID(4), claim = NodeTypeID(5), schedule = NodeTypeID(6)
+    public static let twin = EdgeTypeID(0), member = EdgeTypeID(1), partner = EdgeTypeID(2), funds = EdgeTypeID(3),
+                       hosts = EdgeTypeID(4), attends = EdgeTypeID(5), visit = EdgeTypeID(6), candidate = EdgeTypeID(7),
+                       adopts = EdgeTypeID(8)
 
     /// Continents a country may be on.
     public static let continents = ["Africa", "Asia", "Europe", "North America", "South America", "Oceania", "Antarctica"]

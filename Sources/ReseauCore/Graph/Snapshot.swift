@@ -42,7 +42,7 @@ public enum Snapshot {
             case .list(let l):
                 u8(4); array(l.map { Int32($0.count) }); strings(l.flatMap { $0 })
             case .node(let a):
-                u8(5); array(a.map { n -> Int64 in n.map { Int64($0.type) << 32 | Int64($0.index) } ?? -1 })
+                u8(5); array(a.map { n -> Int64 in n.map { Int64($0.type.index) << 32 | Int64($0.index) } ?? -1 })
             }
         }
     }
@@ -194,7 +194,7 @@ public enum Snapshot {
                     if v < 0 { return nil }
                     let t = Int(v >> 32), i = Int(v & 0xFFFF_FFFF)
                     guard t < nodes.count, i < nodes[t] else { throw Corrupt() }
-                    return NodeRef(type: t, index: i)
+                    return NodeRef(type: NodeTypeID(t), index: i)
                 })
             default: throw Corrupt()
             }
@@ -264,19 +264,19 @@ public enum Snapshot {
             guard try r.count() == schema.nodeTypes.count else { return nil }
             var sizes: [Int] = []
             for _ in 0..<schema.nodeTypes.count { sizes.append(try r.count()) }
-            var nodes: [NodeTable] = []
-            for t in 0..<schema.nodeTypes.count {
+            var nodes = TypeIndexed<NodeTypeID, NodeTable>([])
+            for t in schema.nodeTypeIDs {
                 let ids = try r.strings(), lines = try r.array(Int32.self)
-                guard ids.count == sizes[t], lines.count == ids.count, try r.count() == schema.nodeTypes[t].fields.count else { return nil }
+                guard ids.count == sizes[t.index], lines.count == ids.count, try r.count() == schema[t].fields.count else { return nil }
                 var cols: [Column] = []
-                for _ in 0..<schema.nodeTypes[t].fields.count { cols.append(try r.column(rows: sizes[t], nodes: sizes)) }
+                for _ in 0..<schema[t].fields.count { cols.append(try r.column(rows: sizes[t.index], nodes: sizes)) }
                 nodes.append(NodeTable(type: t, ids: ids, columns: cols, lines: lines))
             }
             guard try r.count() == schema.edgeTypes.count else { return nil }
-            var edges: [EdgeTable] = []
-            for t in 0..<schema.edgeTypes.count {
-                let def = schema.edgeTypes[t]
-                let nf = sizes[def.fromType], nt = sizes[def.toType]
+            var edges = TypeIndexed<EdgeTypeID, EdgeTable>([])
+            for t in schema.edgeTypeIDs {
+                let def = schema[t]
+                let nf = sizes[def.fromType.index], nt = sizes[def.toType.index]
                 let from = try r.array(Int32.self), to = try r.array(Int32.self)
                 let m = from.count
                 guard to.count == m, allWithin(from, 0, nf - 1), allWithin(to, 0, nt - 1) else { return nil }
@@ -327,7 +327,7 @@ public enum Snapshot {
     static func fingerprint(_ s: Schema) -> UInt64 {
         var text = ""
         for t in s.nodeTypes { text += "n:\(t.name):\(t.file):\(t.idColumn ?? "-"):" + t.fields.map { "\($0.name)=\($0.type)" }.joined(separator: ",") + ";" }
-        for t in s.edgeTypes { text += "e:\(t.name):\(t.file):\(t.fromType):\(t.toType):" + t.fields.map { "\($0.name)=\($0.type)" }.joined(separator: ",") + ";" }
+        for t in s.edgeTypes { text += "e:\(t.name):\(t.file):\(t.fromType.index):\(t.toType.index):" + t.fields.map { "\($0.name)=\($0.type)" }.joined(separator: ",") + ";" }
         var b = Array(text.utf8)
         return b.withUnsafeMutableBytes { checksum(UnsafeRawBufferPointer($0)) }
     }

@@ -9,9 +9,9 @@ public enum ValueType: Hashable, Sendable, CustomStringConvertible {
     /// A list of values (aliases, `list()` results).
     case list
     /// A node; `nil` when the node may be of any type.
-    case node(Int?)
+    case node(NodeTypeID?)
     /// An edge; `nil` when the edge may be of any type.
-    case edge(Int?)
+    case edge(EdgeTypeID?)
     /// The type of the literal `null`: compatible with every type.
     case null
     /// Unknown until run time (e.g. `claims.value`, a parameter with no default).
@@ -25,8 +25,8 @@ public enum ValueType: Hashable, Sendable, CustomStringConvertible {
         case .bool: "boolean"
         case .date: "date"
         case .list: "list"
-        case .node(let t): t.map { Schema.shared.nodeTypes[$0].name } ?? "node"
-        case .edge(let t): t.map { Schema.shared.edgeTypes[$0].name + " edge" } ?? "edge"
+        case .node(let t): t.map { Schema.shared[$0].name } ?? "node"
+        case .edge(let t): t.map { Schema.shared[$0].name + " edge" } ?? "edge"
         case .null: "null"
         case .any: "any"
         }

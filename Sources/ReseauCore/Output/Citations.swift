@@ -79,10 +79,10 @@ public struct SourceReference: Hashable, Comparable, Sendable, CustomStringConve
 /// reference is a number (file index << 32 | line) while rows are cited, and its text is made once.
 final class Citer {
     let graph: Graph
-    private var nodeRefs: [[[UInt64]?]]
-    private var edgeRefs: [[[UInt64]?]]
-    private let nodeSource: [Int?]
-    private let edgeSource: [Int?]
+    private var nodeRefs: TypeIndexed<NodeTypeID, [[UInt64]?]>
+    private var edgeRefs: TypeIndexed<EdgeTypeID, [[UInt64]?]>
+    private let nodeSource: TypeIndexed<NodeTypeID, Int?>
+    private let edgeSource: TypeIndexed<EdgeTypeID, Int?>
     private var files: [String] = []
     private var fileIndex: [String: UInt64] = [:]
     private var texts: [UInt64: Value] = [:]
@@ -90,10 +90,10 @@ final class Citer {
 
     init(graph: Graph) {
         self.graph = graph
-        nodeRefs = graph.nodes.map { Array(repeating: nil, count: $0.count) }
-        edgeRefs = graph.edges.map { Array(repeating: nil, count: $0.count) }
-        nodeSource = graph.schema.nodeTypes.map(\.sourceField)
-        edgeSource = graph.schema.edgeTypes.map(\.sourceField)
+        nodeRefs = graph.nodes.mapByID { Array(repeating: nil, count: $0.count) }
+        edgeRefs = graph.edges.mapByID { Array(repeating: nil, count: $0.count) }
+        nodeSource = graph.schema.nodeTypes.mapByID(\.sourceField)
+        edgeSource = graph.schema.edgeTypes.mapByID(\.sourceField)
     }
 
     /// The `sources` value of a row: its citations, deduplicated, in file and line order.
@@ -117,13 +117,13 @@ final class Citer {
     private func collect(_ v: Value) {
         switch v {
         case .node(let n):
-            let t = Int(n.type), i = Int(n.index)
-            guard t < nodeRefs.count, i < nodeRefs[t].count else { return }
+            let t = n.type, i = Int(n.index)
+            guard t < nodeRefs.endIndex, i < nodeRefs[t].count else { return }
             if nodeRefs[t][i] == nil { nodeRefs[t][i] = read(nodeSource[t].map { graph.nodes[t].columns[$0].value(i) }) }
             for k in nodeRefs[t][i]! { seen.insert(k) }
         case .edge(let e):
-            let t = Int(e.type), i = Int(e.index)
-            guard t < edgeRefs.count, i < edgeRefs[t].count else { return }
+            let t = e.type, i = Int(e.index)
+            guard t < edgeRefs.endIndex, i < edgeRefs[t].count else { return }
             if edgeRefs[t][i] == nil { edgeRefs[t][i] = read(edgeSource[t].map { graph.edges[t].columns[$0].value(i) }) }
             for k in edgeRefs[t][i]! { seen.insert(k) }
         case .list(let items):

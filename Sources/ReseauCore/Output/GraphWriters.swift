@@ -94,7 +94,7 @@ struct GraphCollector {
         let (a, b) = graph.endpoints(e)
         add(a); add(b)
         guard linkSet.insert(.edge(e)).inserted else { return }
-        let def = graph.schema.edgeTypes[Int(e.type)]
+        let def = graph.schema[e.type]
         links.append(Link(from: a, to: b, label: def.name, type: def.name, directed: !def.undirected))
     }
 
@@ -116,10 +116,10 @@ struct GraphCollector {
     /// The edges joining `a` and `b` in either direction, of type `typeName` when given.
     func edges(between a: NodeRef, _ b: NodeRef, typeName: String?) -> [EdgeRef] {
         var out: [EdgeRef] = []
-        for (t, def) in graph.schema.edgeTypes.enumerated() {
+        for (t, def) in graph.schema.edgeTypes.withIDs {
             if let typeName, def.name != typeName { continue }
             let table = graph.edges[t]
-            for (x, y) in [(a, b), (b, a)] where Int(x.type) == def.fromType && Int(y.type) == def.toType {
+            for (x, y) in [(a, b), (b, a)] where x.type == def.fromType && y.type == def.toType {
                 for k in table.outgoing.range(x.index) {
                     let e = table.outgoing.edges[k]
                     if table.to[Int(e)] == y.index { out.append(EdgeRef(type: t, index: Int(e))) }
@@ -207,7 +207,7 @@ public final class DOTWriter: NetworkWriter {
         results += 1
         text += (directed ? "digraph" : "graph") + " reseau {\n"
         for n in collector.nodes {
-            text += "  \(DOTWriter.quoted(graph.id(of: n))) [label=\(DOTWriter.quoted(graph.name(of: n))), type=\(DOTWriter.quoted(graph.schema.nodeTypes[Int(n.type)].name))];\n"
+            text += "  \(DOTWriter.quoted(graph.id(of: n))) [label=\(DOTWriter.quoted(graph.name(of: n))), type=\(DOTWriter.quoted(graph.schema[n.type].name))];\n"
         }
         for l in collector.links {
             var attrs: [String] = []
@@ -282,7 +282,7 @@ public final class GraphMLWriter: NetworkWriter {
         for n in collector.nodes {
             text += "    <node id=\"\(GraphMLWriter.escape(graph.id(of: n)))\">"
             text += "<data key=\"n_label\">\(GraphMLWriter.escape(graph.name(of: n)))</data>"
-            text += "<data key=\"n_type\">\(GraphMLWriter.escape(graph.schema.nodeTypes[Int(n.type)].name))</data></node>\n"
+            text += "<data key=\"n_type\">\(GraphMLWriter.escape(graph.schema[n.type].name))</data></node>\n"
         }
         for (i, l) in collector.links.enumerated() {
             text += "    <edge id=\"e\(i)\" source=\"\(GraphMLWriter.escape(graph.id(of: l.from)))\" target=\"\(GraphMLWriter.escape(graph.id(of: l.to)))\""

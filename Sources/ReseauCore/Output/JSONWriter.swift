@@ -47,12 +47,12 @@ public enum JSONText {
         case .bool(let b): return b ? "true" : "false"
         case .list(let l): return "[" + l.map { value($0, graph: graph) }.joined(separator: ", ") + "]"
         case .node(let n):
-            let def = graph.schema.nodeTypes[Int(n.type)]
+            let def = graph.schema[n.type]
             var pairs = [("type", string(def.name)), ("id", string(graph.id(of: n)))]
             for (i, f) in def.fields.enumerated() { pairs.append((f.name, flat(graph.field(n, i), graph: graph))) }
             return object(pairs)
         case .edge(let e):
-            let def = graph.schema.edgeTypes[Int(e.type)]
+            let def = graph.schema[e.type]
             let (a, b) = graph.endpoints(e)
             var pairs = [("type", string(def.name)), ("from", string(graph.id(of: a))), ("to", string(graph.id(of: b)))]
             for (i, f) in def.fields.enumerated() { pairs.append((f.name, flat(graph.field(e, i), graph: graph))) }

@@ -119,7 +119,7 @@ public final class SVGMapWriter: NetworkWriter {
     /// The value of `--map-size`/`--map-color` for `n`: its row's, else its city field.
     func value(_ n: NodeRef, _ table: [NodeRef: Value], _ name: String?) -> Value {
         if let v = table[n] { return v }
-        guard let name, Int(n.type) == graph.schema.placeType, let f = cityField(name) else { return .null }
+        guard let name, n.type == graph.schema.placeType, let f = cityField(name) else { return .null }
         return graph.field(n, f.index)
     }
 
@@ -185,7 +185,7 @@ struct MapDrawing {
             }
         }
         for n in c.nodes where index[n] == nil {
-            let def = graph.schema.nodeTypes[Int(n.type)]
+            let def = graph.schema[n.type]
             if let f = def.placeField, case .node(let city) = graph.field(n, f), let p = MapDrawing.coordinates(city, graph) {
                 index[n] = places.count
                 places.append(Place(node: n, at: p, isCity: false, label: MapDrawing.label(MapDrawing.shortName(n, graph))))
@@ -229,7 +229,7 @@ struct MapDrawing {
     }
 
     static func coordinates(_ n: NodeRef, _ graph: Graph) -> LonLat? {
-        guard let (lat, lon) = graph.position(of: n, graph.schema.nodeTypes.map(\.coordinates)),
+        guard let (lat, lon) = graph.position(of: n, graph.schema.nodeTypes.mapByID(\.coordinates)),
               lat.isFinite, lon.isFinite, abs(lat) <= 90, abs(lon) <= 360 else { return nil }
         return LonLat(lon: lon, lat: lat)
     }
@@ -237,7 +237,7 @@ struct MapDrawing {
     /// A node's name, or for a name over 24 characters its shortest alias ("RIVM"), when it has one.
     static func shortName(_ n: NodeRef, _ graph: Graph) -> String {
         let name = graph.name(of: n)
-        guard name.count > 24, let f = graph.schema.nodeTypes[Int(n.type)].aliasField,
+        guard name.count > 24, let f = graph.schema[n.type].aliasField,
               case .list(let aliases) = graph.field(n, f) else { return name }
         let short = aliases.compactMap { v -> String? in if case .string(let a) = v, a.count >= 2 { a } else { nil } }
             .min { $0.count < $1.count || ($0.count == $1.count && $0 < $1) }
@@ -680,7 +680,7 @@ struct MapDrawing {
     func typeNames(_ nodes: [NodeRef]) -> String {
         var names: [String] = []
         for n in nodes {
-            let t = graph.schema.nodeTypes[Int(n.type)].name
+            let t = graph.schema[n.type].name
             if !names.contains(t) { names.append(t) }
         }
         return names.joined(separator: "/") + (nodes.count == 1 || names.count > 1 ? "" : "s")

@@ -45,19 +45,22 @@ public enum Explain {
 
     static func describe(_ p: PlanNode, _ g: Graph) -> String {
         let s = g.schema
-        func types(_ ts: [Int]) -> String { ts.map { s.edgeTypes[$0].name }.joined(separator: ", ") }
+        func types(_ ts: [EdgeTypeID]) -> String { ts.map { s[$0].name }.joined(separator: ", ") }
         func keys(_ ks: [SortSpec]) -> String { ks.map { $0.text + ($0.descending ? " desc" : "") }.joined(separator: ", ") }
         func filter(_ cs: [Conjunct]) -> String { cs.map(\.text).joined(separator: " and ") }
         func table(_ t: ScanTarget) -> String {
-            t.isNode ? "\(s.nodeTypes[t.type].source) (\(g.nodes[t.type].count) rows)" : "\(s.edgeTypes[t.type].source) (\(g.edges[t.type].count) rows)"
+            switch t {
+            case .nodes(let n): "\(s[n].source) (\(g.nodes[n].count) rows)"
+            case .edges(let e): "\(s[e].source) (\(g.edges[e].count) rows)"
+            }
         }
         func aggs(_ a: [AggregateSpec]) -> String {
             a.map { Citations.isCarry($0) ? "sources (--cite: every row's facts; no column-aggregate fast path)" : $0.function.rawValue }.joined(separator: ", ")
         }
         let cols = p.shape.columns.map(\.name).joined(separator: ", ")
         switch p.op {
-        case .scanNodes(let t): return "ScanNodes \(table(ScanTarget(isNode: true, type: t)))"
-        case .scanEdges(let t): return "ScanEdges \(table(ScanTarget(isNode: false, type: t)))"
+        case .scanNodes(let t): return "ScanNodes \(table(.nodes(t)))"
+        case .scanEdges(let t): return "ScanEdges \(table(.edges(t)))"
         case .columnScan(let t, let cs): return "ColumnScan \(table(t)) filter(\(filter(cs)))"
         case .lookupNodes(let t, let refs, let name):
             return "LookupByName \(t.map { s.nodeTypes[$0].name } ?? "node") \"\(name)\" via name index (\(refs.count) match\(refs.count == 1 ? "" : "es"))"
@@ -111,7 +114,7 @@ public enum Explain {
 
     static func matchSteps(_ m: MatchPlan, _ g: Graph, _ pad: String, _ out: inout [String]) {
         let s = g.schema
-        func types(_ ts: [Int]) -> String { ts.map { s.edgeTypes[$0].name }.joined(separator: ", ") }
+        func types(_ ts: [EdgeTypeID]) -> String { ts.map { s[$0].name }.joined(separator: ", ") }
         for st in m.steps {
             switch st {
             case .scan(let i):

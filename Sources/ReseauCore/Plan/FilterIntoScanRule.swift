@@ -8,8 +8,8 @@ enum FilterIntoScanRule {
         let target: ScanTarget
         var fused: [Conjunct] = []
         switch input.op {
-        case .scanNodes(let t): target = ScanTarget(isNode: true, type: t)
-        case .scanEdges(let t): target = ScanTarget(isNode: false, type: t)
+        case .scanNodes(let t): target = ScanTarget.nodes(t)
+        case .scanEdges(let t): target = ScanTarget.edges(t)
         case .columnScan(let t, let cs): target = t; fused = cs
         default: return p
         }

@@ -50,7 +50,7 @@ enum MatchOrderRule {
 
     static func cheapestSteps(_ m: MatchPlan, _ g: Graph) -> [MatchStep] {
         let s = g.schema
-        func typeCount(_ t: Int?) -> Double {
+        func typeCount(_ t: NodeTypeID?) -> Double {
             Double(t.map { g.nodes[$0].count } ?? g.nodes.reduce(0) { $0 + $1.count })
         }
         /// Estimated nodes a variable may bind, and the fraction of its type's nodes that is.

@@ -44,10 +44,10 @@ enum MatchToEdgeScanRule {
     static func absorb(_ node: PlanNode, _ conjuncts: [Conjunct], _ shape: Shape, _ span: Span, _ graph: Graph) -> PlanNode {
         guard case .edgeMatch(let m) = node.op else { return node }
         var fused = m.fused, rest: [Conjunct] = []
-        let columns = ColumnPredicates(graph: graph), target = ScanTarget(isNode: false, type: m.edgeType)
+        let columns = ColumnPredicates(graph: graph), target = ScanTarget.edges(m.edgeType)
         var whenFrom = m.whenFrom, whenTo = m.whenTo
         var startTests = m.startTests, restFrom = m.restFrom, restTo = m.restTo
-        let nodeTarget = ScanTarget(isNode: true, type: m.startType)
+        let nodeTarget = ScanTarget.nodes(m.startType)
         for c in conjuncts {
             guard let f = rewrite(c.expr, m, startIsFrom: true), let t = rewrite(c.expr, m, startIsFrom: false),
                   columns.scanPredicate(f, target) != nil, columns.scanPredicate(t, target) != nil else {
@@ -89,7 +89,7 @@ enum MatchToEdgeScanRule {
         case .left: direction = startIsA ? .left : .right
         case .both: direction = .both
         }
-        let startType: Int, otherType: Int
+        let startType: NodeTypeID, otherType: NodeTypeID
         switch direction {
         case .right: startType = def.fromType; otherType = def.toType
         case .left: startType = def.toType; otherType = def.fromType

@@ -8,7 +8,7 @@ public struct SortSpec: Sendable {
 /// One node variable of a `match` pattern.
 public struct MatchNodeVar: Sendable {
     public let name: String?
-    public let type: Int?
+    public let type: NodeTypeID?
     /// `{f: v}` equality filters: field name and value.
     public let filters: [(field: String, value: TypedExpr)]
     /// When the pattern filters on `name`, the nodes it may bind (from the name index).
@@ -19,7 +19,7 @@ public struct MatchNodeVar: Sendable {
 public struct MatchEdgeVar: Sendable {
     public let name: String?
     /// Edge types it may match (all when the pattern names none).
-    public let types: [Int]
+    public let types: [EdgeTypeID]
     public let direction: Direction
     public let a: Int
     public let b: Int
@@ -51,21 +51,30 @@ public struct Conjunct: Sendable {
 }
 
 /// The table a column scan reads: node or edge rows of one type, in slot 0.
-public struct ScanTarget: Sendable, Equatable {
-    public let isNode: Bool
-    public let type: Int
+public enum ScanTarget: Sendable, Equatable {
+    case nodes(NodeTypeID)
+    case edges(EdgeTypeID)
+
+    public var isNode: Bool { if case .nodes = self { true } else { false } }
+    /// The number of rows of the table.
+    func count(in graph: Graph) -> Int {
+        switch self {
+        case .nodes(let t): graph.nodes[t].count
+        case .edges(let t): graph.edges[t].count
+        }
+    }
 }
 
 /// A one-edge `match` run as a walk of the edge table's adjacency arrays: for each node of the
 /// bound end (in row order), its edges in edge-id order — the order the general `match` binds
 /// them in — with the pattern's and the `where`'s column tests fused in.
 public struct EdgeMatchPlan: Sendable {
-    public let edgeType: Int
+    public let edgeType: EdgeTypeID
     /// How the first-bound node relates to the edge: .right: it is the edge's `from`; .left: its
     /// `to`; .both: either (an edge from a node to itself comes once, as `from`).
     public let direction: Direction
     /// The node type the walk starts from, and the slots of the row it fills.
-    public let startType: Int
+    public let startType: NodeTypeID
     public let startSlot: Int
     public let otherSlot: Int
     public let edgeSlot: Int
@@ -101,17 +110,17 @@ public struct ResultSpec: Sendable {
 /// Plan/ turn them into the physical ones the Executor runs. `.join` is logical only (the
 /// join-keys rule makes it a hash or nested-loop join); the others run as they are.
 public indirect enum PlanOp: Sendable {
-    case scanNodes(type: Int)
-    case scanEdges(type: Int)
+    case scanNodes(type: NodeTypeID)
+    case scanEdges(type: EdgeTypeID)
     /// A scan that tests column conjuncts on the column arrays, building rows only for positions
     /// that pass (filter-into-scan rule).
     case columnScan(ScanTarget, [Conjunct])
-    case lookupNodes(type: Int?, refs: [NodeRef], name: String)
+    case lookupNodes(type: NodeTypeID?, refs: [NodeRef], name: String)
     /// Rows bound by `let`.
     case rows(name: String, rows: [[Value]])
     /// The single row an `exists(…)` subplan starts from.
     case input
-    case shortestPath(from: NodeRef, to: NodeRef, via: [Int], max: Int)
+    case shortestPath(from: NodeRef, to: NodeRef, via: [EdgeTypeID], max: Int)
     case match(MatchPlan)
     /// A one-edge match as an adjacency walk (match-to-edge-scan rule).
     case edgeMatch(EdgeMatchPlan)
@@ -138,16 +147,16 @@ public indirect enum PlanOp: Sendable {
     case hashAggregate(PlanNode, keys: [TypedExpr], aggregates: [AggregateSpec], keyNames: [String])
     /// A hash aggregate whose one key is a node of type `nodeType`: groups found through an
     /// array indexed by the node's row (dense-grouping rule).
-    case denseAggregate(PlanNode, keys: [TypedExpr], aggregates: [AggregateSpec], keyNames: [String], nodeType: Int)
+    case denseAggregate(PlanNode, keys: [TypedExpr], aggregates: [AggregateSpec], keyNames: [String], nodeType: NodeTypeID)
     /// `group by from|to` right on an edge scan (or column scan): positions tested and grouped on
     /// the column arrays, no row built for the input (column-aggregate rule).
     case columnAggregate(PlanNode, keys: [TypedExpr], aggregates: [AggregateSpec], keyNames: [String])
     /// Walks edges of `edgeTypes` from the node in `slot`; yields [reached, prev, edge].
-    case expand(PlanNode, slot: Int, edgeTypes: [Int], direction: Direction, kind: String?)
+    case expand(PlanNode, slot: Int, edgeTypes: [EdgeTypeID], direction: Direction, kind: String?)
     /// Breadth-first walk; yields [reached, prev, edge, depth] for depths min...max.
-    case follow(PlanNode, slot: Int, edgeTypes: [Int], min: Int, max: Int)
+    case follow(PlanNode, slot: Int, edgeTypes: [EdgeTypeID], min: Int, max: Int)
     /// The k nodes of `type` closest to the node in `slot`; yields [reached, prev, km].
-    case nearest(PlanNode, slot: Int, type: Int, filter: TypedExpr?, k: Int)
+    case nearest(PlanNode, slot: Int, type: NodeTypeID, filter: TypedExpr?, k: Int)
     /// Logical join: left row + right row where `condition` holds (`leftWidth`: slots of a left
     /// row); `outer`: a left row that matches none is kept, with nulls for the right row.
     case join(PlanNode, PlanNode, TypedExpr, leftWidth: Int, outer: Bool)

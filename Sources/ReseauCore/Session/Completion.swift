@@ -102,7 +102,7 @@ public struct Completion {
     }
 
     /// Canonical names whose folded form, or one of whose words, starts with folded `typed`.
-    public func nodeNames(matching typed: String, type: Int?) -> [String] {
+    public func nodeNames(matching typed: String, type: NodeTypeID?) -> [String] {
         let p = fold(typed)
         let g = session.graph
         var out: [String] = []
