@@ -217,7 +217,7 @@ extension Repl {
         }
         if let text = DotCommand.helpTopics[t.lowercased()] { return text }
         if let text = LanguageHelp.help(t, schema: session.graph.schema) { return text }
-        let all = DotCommand.all.map(\.name) + DotCommand.helpTopics.keys.sorted() + Parser.stepNames + Builtin.allCases.map(\.rawValue)
+        let all = DotCommand.all.map(\.name) + DotCommand.helpTopics.keys.sorted() + LanguageHelp.words
         let close = closestNames(to: t, in: all, limit: 1)
         Console.errorLine("error: no help on '\(topic)'" + (close.isEmpty ? "" : " (did you mean '\(close[0])'?)"))
         return ""
@@ -231,7 +231,7 @@ extension Repl {
             var s = "Node types (query all the nodes of a type by its source name):\n"
             var rows: [[String]] = []
             for (i, t) in schema.nodeTypes.withIDs {
-                rows.append(["  " + t.name, t.source, "\(session.graph.nodes[i].count) rows",
+                rows.append(["  " + t.name, t.source, "\(session.graph.count(i)) rows",
                              t.fields.map(\.name).joined(separator: ", ")])
             }
             s += Network.alignedTable(rows, rightAligned: [2])
@@ -239,7 +239,7 @@ extension Repl {
             rows = []
             for (i, t) in schema.edgeTypes.withIDs {
                 let ends = schema.nodeTypes[t.fromType].name + (t.undirected ? " — " : " → ") + schema.nodeTypes[t.toType].name
-                rows.append(["  " + t.name, t.source, "\(session.graph.edges[i].count) rows",
+                rows.append(["  " + t.name, t.source, "\(session.graph.count(i)) rows",
                              ends + ": " + t.fields.map(\.name).joined(separator: ", ")])
             }
             s += Network.alignedTable(rows, rightAligned: [2])
@@ -341,8 +341,8 @@ extension Repl {
     func tables() {
         let schema = session.graph.schema
         var rows: [[String]] = []
-        for (i, t) in schema.nodeTypes.withIDs { rows.append(["node", t.name, t.source, "\(session.graph.nodes[i].count) rows"]) }
-        for (i, t) in schema.edgeTypes.withIDs { rows.append(["edge", t.name, t.source, "\(session.graph.edges[i].count) rows"]) }
+        for (i, t) in schema.nodeTypes.withIDs { rows.append(["node", t.name, t.source, "\(session.graph.count(i)) rows"]) }
+        for (i, t) in schema.edgeTypes.withIDs { rows.append(["edge", t.name, t.source, "\(session.graph.count(i)) rows"]) }
         say(Network.alignedTable(rows, rightAligned: [3]))
     }
 

@@ -44,7 +44,7 @@ public enum Network {
 
     /// Total nodes and edges.
     public static func totals(_ g: Graph) -> (nodes: Int, edges: Int) {
-        (g.nodes.reduce(0) { $0 + $1.count }, g.edges.reduce(0) { $0 + $1.count })
+        (g.nodeCount, g.edgeCount)
     }
 
     /// "1 node", "12 nodes".
@@ -71,14 +71,8 @@ public enum Network {
     /// ```
     public static func countTable(_ g: Graph) -> String {
         var rows: [[String]] = [["kind", "type", "source", "file", "rows"]]
-        for t in g.nodes {
-            let d = g.schema.nodeTypes[t.type]
-            rows.append(["node", d.name, d.source, d.file, String(t.count)])
-        }
-        for t in g.edges {
-            let d = g.schema.edgeTypes[t.type]
-            rows.append(["edge", d.name, d.source, d.file, String(t.count)])
-        }
+        for (t, d) in g.schema.nodeTypes.withIDs { rows.append(["node", d.name, d.source, d.file, String(g.count(t))]) }
+        for (t, d) in g.schema.edgeTypes.withIDs { rows.append(["edge", d.name, d.source, d.file, String(g.count(t))]) }
         return alignedTable(rows, rightAligned: [4])
     }
 

@@ -1,5 +1,5 @@
 import Foundation
-import ReseauCore
+@testable import ReseauCore
 import Testing
 @testable import ReseauCLI
 #if canImport(Glibc)

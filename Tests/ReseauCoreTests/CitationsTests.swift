@@ -1,5 +1,5 @@
 import Testing
-import ReseauCore
+@testable import ReseauCore
 
 /// The scanner `--cite` reads `source` fields with (Output/Citations.swift).
 @Suite("Citations") struct CitationsTests {

@@ -1,5 +1,5 @@
 import Testing
-@_spi(Testing) @_spi(Fuzz) import ReseauCore
+@_spi(Fuzz) @testable import ReseauCore
 
 /// `follow … | count` runs as a walk that counts nodes without making rows (issue 14, W4): it
 /// must count exactly the rows the row-making walk yields — same depths, same nodes once each,

@@ -1,5 +1,5 @@
 import Testing
-@_spi(Testing) @_spi(Fuzz) import ReseauCore
+@_spi(Fuzz) @testable import ReseauCore
 
 /// Every planner rule keeps the rows and their order: each query runs with all rules and with
 /// none (the Checker's plan as it is, joins as nested loops), and the two answers must be equal.

@@ -1,22 +1,22 @@
 /// The syntax tree of the query language. Every node carries its span in the source text.
 
 /// A name as written, with where it was written.
-public struct Name: Equatable, Sendable {
+struct Name: Equatable, Sendable {
     public let text: String
     public let span: Span
     public init(_ text: String, _ span: Span) { self.text = text; self.span = span }
 }
 
-public enum UnaryOp: String, Sendable { case not, neg = "-" }
+enum UnaryOp: String, Sendable { case not, neg = "-" }
 
-public enum BinaryOp: String, Sendable {
+enum BinaryOp: String, Sendable {
     case or, and
     case eq = "==", ne = "!=", lt = "<", le = "<=", gt = ">", ge = ">=", match = "~", `in`
     case add = "+", sub = "-", mul = "*", div = "/"
 }
 
 /// An expression.
-public indirect enum Expr: Equatable, Sendable {
+indirect enum Expr: Equatable, Sendable {
     case literal(Value, Span)
     case list([Expr], Span)
     /// A name: a column, a field of the row's node, `prev`, `edge`, `right`, a `match` name.
@@ -47,30 +47,30 @@ public indirect enum Expr: Equatable, Sendable {
 }
 
 /// An expression with an optional `as NAME`.
-public struct SelectItem: Equatable, Sendable {
+struct SelectItem: Equatable, Sendable {
     public let expr: Expr
     public let alias: Name?
 }
 
 /// `NAME = EXPR`
-public struct Binding: Equatable, Sendable {
+struct Binding: Equatable, Sendable {
     public let name: Name
     public let expr: Expr
 }
 
-public struct SortKey: Equatable, Sendable {
+struct SortKey: Equatable, Sendable {
     public let expr: Expr
     public let descending: Bool
 }
 
 /// An endpoint of `path`: `"Oyem"`, `$p`, or `city "Oyem"`.
-public struct Endpoint: Equatable, Sendable {
+struct Endpoint: Equatable, Sendable {
     public let type: Name?
     public let name: Expr
 }
 
 /// `(a:city {country: "Spain"})`
-public struct NodePattern: Equatable, Sendable {
+struct NodePattern: Equatable, Sendable {
     public let variable: Name?
     public let label: Name?
     public let properties: [(Name, Expr)]
@@ -81,10 +81,10 @@ public struct NodePattern: Equatable, Sendable {
     }
 }
 
-public enum Direction: Sendable { case right, left, both }
+enum Direction: Sendable { case right, left, both }
 
 /// `-[t:twin {kind: "twinning"}]->`
-public struct EdgePattern: Equatable, Sendable {
+struct EdgePattern: Equatable, Sendable {
     public let variable: Name?
     public let labels: [Name]
     public let properties: [(Name, Expr)]
@@ -97,7 +97,7 @@ public struct EdgePattern: Equatable, Sendable {
 }
 
 /// One comma-separated part of a `match`: a node, then (edge, node) pairs.
-public struct PathPattern: Equatable, Sendable {
+struct PathPattern: Equatable, Sendable {
     public let start: NodePattern
     public let hops: [(EdgePattern, NodePattern)]
     public static func == (a: PathPattern, b: PathPattern) -> Bool {
@@ -106,7 +106,7 @@ public struct PathPattern: Equatable, Sendable {
 }
 
 /// Where a query's rows come from.
-public indirect enum Source: Equatable, Sendable {
+indirect enum Source: Equatable, Sendable {
     /// `cities`, `twinnings`, or a `let` name: resolved by the checker.
     case named(Name)
     /// `city "Oyem"`
@@ -126,7 +126,7 @@ public indirect enum Source: Equatable, Sendable {
 }
 
 /// A step of a pipeline.
-public indirect enum StepKind: Equatable, Sendable {
+indirect enum StepKind: Equatable, Sendable {
     case filter(Expr)
     case select([SelectItem])
     case derive([Binding])
@@ -152,7 +152,7 @@ public indirect enum StepKind: Equatable, Sendable {
     case nearest(Name, filter: Expr?, take: Expr?)
 }
 
-public struct Step: Equatable, Sendable {
+struct Step: Equatable, Sendable {
     public let kind: StepKind
     /// The step's keyword (`where`, `twins`…).
     public let keyword: Name
@@ -160,14 +160,14 @@ public struct Step: Equatable, Sendable {
 }
 
 /// A source and its steps.
-public struct Query: Equatable, Sendable {
+struct Query: Equatable, Sendable {
     public let source: Source
     public let steps: [Step]
     public let span: Span
 }
 
 /// A statement of a script.
-public enum Statement: Equatable, Sendable {
+enum Statement: Equatable, Sendable {
     case query(Query)
     case `let`(Name, Query, Span)
     case param(Name, Expr, Span)

@@ -1,7 +1,7 @@
 /// Prints a syntax tree back as query text, canonically: every operation in parentheses, one
 /// space around operators, strings re-escaped. Parsing the printed text gives the same tree
 /// (spans aside), which the property tests check.
-public enum ASTPrinter {
+enum ASTPrinter {
     public static func print(_ s: Statement) -> String {
         switch s {
         case .query(let q): query(q)

@@ -1,5 +1,5 @@
 /// A result bound by `let`: its shape and rows.
-public struct Binding_: Sendable {
+struct Binding_: Sendable {
     public let shape: Shape
     public let rows: [[Value]]
 }
@@ -7,7 +7,7 @@ public struct Binding_: Sendable {
 /// Resolves a parsed query against the schema, the network's names, parameters and `let`
 /// bindings; type-checks it; and produces its plan. Unknown names get "did you mean" from the
 /// names valid at that point.
-public struct Checker {
+struct Checker {
     let graph: Graph
     let params: [String: Value]
     let bindings: [String: Binding_]

@@ -1,6 +1,6 @@
 /// Where a value comes from in a row. Rows are arrays of slots; a node row keeps its node in a
 /// slot and reads fields from the graph's columns only when asked (no materialisation).
-public enum Access: Equatable, Sendable {
+enum Access: Equatable, Sendable {
     case slot(Int)
     /// Field `field` of the node (of type `type`) held in `slot`.
     case nodeField(slot: Int, type: NodeTypeID, field: Int)
@@ -13,7 +13,7 @@ public enum Access: Equatable, Sendable {
 }
 
 /// A named, typed column of a row.
-public struct ColumnInfo: Equatable, Sendable {
+struct ColumnInfo: Equatable, Sendable {
     public var name: String
     public var type: ValueType
     public var access: Access
@@ -22,7 +22,7 @@ public struct ColumnInfo: Equatable, Sendable {
 /// What every row at a point of a pipeline carries: its visible columns (in print order),
 /// hidden columns (`prev`, `edge`, `km`, `depth`), namespaces (`right`), and, for rows that are
 /// nodes, the slot of the node and its type.
-public struct Shape: Sendable {
+struct Shape: Sendable {
     public var columns: [ColumnInfo] = []
     public var hidden: [String: ColumnInfo] = [:]
     public var namespaces: [String: [ColumnInfo]] = [:]

@@ -1,5 +1,5 @@
 /// A checked expression: names resolved to row accesses, functions to builtins, every node typed.
-public indirect enum TypedExpr: Sendable {
+indirect enum TypedExpr: Sendable {
     case constant(Value)
     case access(Access, ValueType)
     /// Field of a node whose type is only known at run time (`subject.name` on claims).
@@ -86,12 +86,12 @@ public enum Builtin: String, CaseIterable, Sendable {
 }
 
 /// Aggregate functions (inside `group by … :` and `aggregate`).
-public enum AggregateFunction: String, CaseIterable, Sendable {
+enum AggregateFunction: String, CaseIterable, Sendable {
     case count, sum, avg, min, max, list, count_distinct
 }
 
 /// One aggregate of a `group` or `aggregate` step.
-public struct AggregateSpec: Sendable {
+struct AggregateSpec: Sendable {
     public let function: AggregateFunction
     /// nil for `count()`.
     public let argument: TypedExpr?

@@ -31,7 +31,7 @@ public struct SourceText: Sendable {
 }
 
 /// Warnings found while checking a statement (the checker is a value; this collects for it).
-public final class WarningSink {
+final class WarningSink {
     public var items: [Diagnostic] = []
     public init() {}
 }

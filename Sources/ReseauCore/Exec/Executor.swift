@@ -7,7 +7,7 @@ import Glibc
 /// Compiles a plan into producers and runs them. Rows are pushed from the sources through the
 /// steps to a sink; a sink returns false to stop the producers early (`take`, `exists`).
 /// Sources and loops poll the cancellation flag every few thousand rows.
-public final class Executor {
+final class Executor {
     public typealias Sink = (Row) throws -> Bool
     public typealias Producer = (Sink) throws -> Bool
 

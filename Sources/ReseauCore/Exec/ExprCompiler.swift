@@ -4,9 +4,9 @@ import Glibc
 #endif
 
 /// A row: one value per slot of its shape.
-public typealias Row = [Value]
+typealias Row = [Value]
 /// A compiled expression.
-public typealias Eval = (Row) throws -> Value
+typealias Eval = (Row) throws -> Value
 
 extension Executor {
     /// Compiles a checked expression into a closure, once per query: field reads go straight to

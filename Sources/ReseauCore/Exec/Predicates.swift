@@ -122,7 +122,7 @@ extension BinaryOp {
 /// Tests compiled on column positions rather than rows: for a scan of one node or edge table,
 /// whether position i passes, reading the column arrays (and, for an edge's ends, the end arrays)
 /// directly. The planner's rules ask it whether a conjunct can run this way; the Executor runs it.
-public struct ColumnPredicates {
+struct ColumnPredicates {
     let graph: Graph
     /// Whether a boolean field read through an edge's end is tested on a bitset of the node
     /// column, packed when the test is made (the executor asks for it; the planner, which only
@@ -143,7 +143,7 @@ public struct ColumnPredicates {
     /// and packing would only add its pass (measured: W6 at M, 100 000 cities, slower packed).
     /// A task-local so that a test can run the packed path on a small network (read once per
     /// test built, not per row).
-    @_spi(Testing) @TaskLocal public static var packThreshold = 1 << 18
+    @TaskLocal static var packThreshold = 1 << 18
 
     /// `arr[ends[i]] == want` for every edge position i, reading a bitset of the column when the
     /// node table is big, else the byte array; both arrays read directly (no index closure).

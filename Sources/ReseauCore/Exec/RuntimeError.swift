@@ -2,7 +2,7 @@
 /// It carries the span of the plan step that hit it, so that the message points at that step —
 /// inside an `exists(…)`, an `in (…)`, a `let` or a join side as well as at the top level.
 /// Nothing in Exec/ may swallow it (no optional `try` turning it into nil): a subquery that fails fails its query.
-public struct RuntimeError: Error, Sendable {
+struct RuntimeError: Error, Sendable {
     public enum Kind: Sendable {
         /// Ctrl-C or SIGTERM.
         case interrupted

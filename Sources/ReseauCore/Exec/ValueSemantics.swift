@@ -4,7 +4,7 @@ import Glibc
 #endif
 
 /// The value semantics of language.md ("Semantics that answers depend on").
-public enum Semantics {
+enum Semantics {
     /// `==`: null when either side is null; numbers compare by value (1 == 1.0); strings exactly;
     /// nodes and edges by id; lists item by item.
     @inline(__always)

@@ -99,7 +99,7 @@ public enum Dates {
     /// starts; `x == y`: x lies within y. So `@2022-03-11 <= @2022` and `@2021-10 == @2021` are
     /// true, `@2021 == @2021-10` is null (the year may or may not be that month), and two dates
     /// of the same precision always compare to true or false.
-    public static func compare(_ op: BinaryOp, _ x: String, _ y: String) -> Bool? {
+    static func compare(_ op: BinaryOp, _ x: String, _ y: String) -> Bool? {
         guard let a = interval(x), let b = interval(y) else { return nil }
         switch op {
         case .eq, .ne:

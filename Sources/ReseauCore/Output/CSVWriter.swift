@@ -10,7 +10,7 @@
 /// - The header row holds the column names, unless `header == false`.
 /// - Values print as `Graph.displayText` does (lists joined by `; `, nodes by name).
 /// - Rows are written as they come. Several results are separated by a blank line.
-public final class CSVWriter: DelimitedWriter {
+final class CSVWriter: DelimitedWriter {
     public init(options: OutputOptions, graph: Graph, output: TextOutput) {
         super.init(options: options, graph: graph, output: output, separator: ",", field: CSVWriter.field)
     }
@@ -49,7 +49,7 @@ public final class CSVWriter: DelimitedWriter {
 /// - The header row holds the column names (escaped the same way), unless `header == false`.
 /// - Values print as `Graph.displayText` does. Rows are written as they come; several results
 ///   are separated by a blank line.
-public final class TSVWriter: DelimitedWriter {
+final class TSVWriter: DelimitedWriter {
     public init(options: OutputOptions, graph: Graph, output: TextOutput) {
         super.init(options: options, graph: graph, output: output, separator: "\t", field: TSVWriter.field)
     }
@@ -75,7 +75,7 @@ public final class TSVWriter: DelimitedWriter {
 
 /// What CSV and TSV share: a header of escaped names, one line per row of escaped fields
 /// (null empty), rows written as they come, a blank line between results.
-public class DelimitedWriter: ResultWriter {
+class DelimitedWriter: ResultWriter {
     let options: OutputOptions
     let graph: Graph
     let output: TextOutput

@@ -9,7 +9,7 @@
 ///
 /// So "e\u{301}" is 1 cell, "前橋市" 6, "👍🏽" 2 and a ZWJ family emoji 2.
 /// Control characters count 1 (the table shows them as visible pictures).
-public func displayWidth(_ c: Character) -> Int {
+func displayWidth(_ c: Character) -> Int {
     // Fast path: ASCII (control characters count 1 too).
     if c.isASCII { return 1 }
     var width = 0
@@ -22,7 +22,7 @@ public func displayWidth(_ c: Character) -> Int {
 }
 
 /// The width in terminal cells of a string (the sum of its grapheme clusters' widths).
-public func displayWidth<S: StringProtocol>(_ s: S) -> Int {
+func displayWidth<S: StringProtocol>(_ s: S) -> Int {
     var total = 0
     for b in s.utf8 where b >= 0x80 {
         // Non-ASCII: measure cluster by cluster.
@@ -35,7 +35,7 @@ public func displayWidth<S: StringProtocol>(_ s: S) -> Int {
 /// `s` cut to at most `width` cells, ending with `…` when it was cut.
 /// A cut never splits a grapheme cluster; the result may be one cell narrower than `width`
 /// when a wide character does not fit. Widths below 1 give "…" (or "" for width ≤ 0).
-public func truncated(_ s: String, toWidth width: Int) -> String {
+func truncated(_ s: String, toWidth width: Int) -> String {
     if width <= 0 { return "" }
     if displayWidth(s) <= width { return s }
     var out = ""

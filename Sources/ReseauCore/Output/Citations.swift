@@ -13,7 +13,7 @@
 ///   input row's values in a hidden column, `group`/`aggregate`/`count` gather every input row's
 ///   values per group (a `list` aggregate into the hidden column). Nested lists are walked.
 /// Without `--cite` none of this is planned: the plans and the rows are the ones of before.
-public enum Citations {
+enum Citations {
     /// The hidden column (a name no query can write) that carries the values of replaced rows.
     public static let hidden = "\u{1}sources"
 
@@ -67,7 +67,7 @@ public enum Citations {
 }
 
 /// One seed line: `file:line`.
-public struct SourceReference: Hashable, Comparable, Sendable, CustomStringConvertible {
+struct SourceReference: Hashable, Comparable, Sendable, CustomStringConvertible {
     public let file: String
     public let line: Int
     public init(file: String, line: Int) { self.file = file; self.line = line }

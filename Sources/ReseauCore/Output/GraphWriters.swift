@@ -7,7 +7,7 @@ public protocol NetworkWriter: ResultWriter {
 }
 
 /// The hidden columns a `NetworkWriter` receives, when the rows have them.
-public let networkHiddenColumns = ["node", "prev", "edge", "km"]
+let networkHiddenColumns = ["node", "prev", "edge", "km"]
 
 /// The text of the query a result comes from (a map's title) and where it is (for errors).
 public struct QueryText: Sendable {
@@ -186,7 +186,7 @@ struct GraphCollector {
 /// type is directed, undirected links then carrying `dir=none`. Node ids are the node ids,
 /// quoted. Written at `end()`; a result with no node is an empty (valid) graph. Several results
 /// are several graphs, separated by a blank line (`dot` reads them all).
-public final class DOTWriter: NetworkWriter {
+final class DOTWriter: NetworkWriter {
     let graph: Graph
     let output: TextOutput
     var collector: GraphCollector
@@ -253,7 +253,7 @@ public final class DOTWriter: NetworkWriter {
 /// direction differs says so with `directed="…"`. Text is XML-escaped, and characters XML 1.0
 /// forbids become U+FFFD. Written at `end()`; a result with no node is an empty graph. Several
 /// results are several documents, one after another.
-public final class GraphMLWriter: NetworkWriter {
+final class GraphMLWriter: NetworkWriter {
     let graph: Graph
     let output: TextOutput
     var collector: GraphCollector

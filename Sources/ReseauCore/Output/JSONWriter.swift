@@ -9,7 +9,7 @@
 ///   node's id string, so objects never nest.
 /// - An edge is `{"type": "twin", "from": "<id>", "to": "<id>", …its fields}`.
 /// - Objects are written on one line, `{"a": 1, "b": "x"}`, keys in column order.
-public enum JSONText {
+enum JSONText {
     /// A JSON string literal for `s`.
     public static func string(_ s: String) -> String {
         var out = "\""
@@ -97,7 +97,7 @@ public enum JSONText {
 ///
 /// An empty result is `[]`. Several results are several arrays, one after another. Rows are
 /// written as they come. See `JSONText` for values. `header` does not apply.
-public final class JSONWriter: ResultWriter {
+final class JSONWriter: ResultWriter {
     let graph: Graph
     let output: TextOutput
     var columns: [ResultColumn] = []
@@ -125,7 +125,7 @@ public final class JSONWriter: ResultWriter {
 
 /// The `jsonl` format (JSON Lines): one row object per line, nothing else; an empty result
 /// writes nothing. See `JSONText` for values. `header` does not apply.
-public final class JSONLinesWriter: ResultWriter {
+final class JSONLinesWriter: ResultWriter {
     let graph: Graph
     let output: TextOutput
     var columns: [ResultColumn] = []

@@ -9,7 +9,7 @@
 /// - Values are never cut; control characters are shown as in the table (`TableWriter.visible`).
 /// - Null is `options.nullText`. `header` does not apply.
 /// - Rows are written as they come. Several results are separated by a blank line too.
-public final class LineWriter: ResultWriter {
+final class LineWriter: ResultWriter {
     let options: OutputOptions
     let graph: Graph
     let output: TextOutput

@@ -14,7 +14,7 @@
 /// - The alignment is decided from the first `TableWriter.widthRows` rows, held until then (or
 ///   until `end()`); later rows are written as they come. Several results are separated by a
 ///   blank line.
-public final class MarkdownWriter: ResultWriter {
+final class MarkdownWriter: ResultWriter {
     let graph: Graph
     let output: TextOutput
     var columns: [ResultColumn] = []

@@ -15,7 +15,7 @@ import Glibc
 ///
 /// Every result is a valid JSON number. NaN and infinities never reach output: writers treat
 /// a non-finite decimal as null (`formatDecimal` itself returns `NaN`, `inf` or `-inf`).
-public func formatDecimal(_ d: Double) -> String {
+func formatDecimal(_ d: Double) -> String {
     guard d.isFinite else { return d.isNaN ? "NaN" : (d < 0 ? "-inf" : "inf") }
     if d == d.rounded(.towardZero) { return abs(d) < 1e18 ? String(Int(d)) : "\(d)" }
     var s = fixedPoint(d, digits: 6)

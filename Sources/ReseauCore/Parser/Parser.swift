@@ -1,6 +1,6 @@
 /// A recursive-descent parser: one method per grammar rule (see docs/language.md, "Grammar").
 /// It parses one statement's tokens (as split by `StatementSplitter`) and throws its first error.
-public struct Parser {
+struct Parser {
     let tokens: [Token]
     var pos = 0
     var depth = 0

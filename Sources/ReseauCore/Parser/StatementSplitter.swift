@@ -3,7 +3,7 @@
 /// Splits the token stream into statements: `;` always ends one; a newline ends one unless a
 /// bracket is open, the line ends with `|`, `,` or a binary operator, or the next line starts
 /// with `|` (blank and comment lines in between are skipped).
-public enum StatementSplitter {
+enum StatementSplitter {
     /// Words and symbols after which a line continues.
     static let continuingSymbols: Set<String> = ["|", ",", "==", "!=", "<", "<=", ">", ">=", "~", "+", "-", "*", "/", "=", ":", "..", "(", "[", "{"]
     static let continuingWords: Set<String> = ["and", "or", "not", "in"]

@@ -9,7 +9,7 @@ import Glibc
 /// With a profile (`explain analyze`), each line ends with the rows the operator produced and
 /// the time spent in it (its inputs and the operators it feeds excluded; a subplan's time is
 /// part of the operator that runs it).
-public enum Explain {
+enum Explain {
     public static func lines(_ p: PlanNode, graph: Graph, profile: Profile? = nil) -> [String] {
         var out: [String] = []
         render(p, graph, profile, 0, &out)
@@ -150,7 +150,7 @@ public enum Explain {
 }
 
 /// Rows out and time of each operator of a run (`explain analyze`).
-public final class Profile: @unchecked Sendable {
+final class Profile: @unchecked Sendable {
     public struct Stats { public var rows = 0; public var ns: UInt64 = 0; public var calls = 0 }
     var table: [ObjectIdentifier: Stats] = [:]
     public init() {}

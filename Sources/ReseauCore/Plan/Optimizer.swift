@@ -9,7 +9,7 @@
 /// - `FilterIntoScanRule`: where on a scan → column scan;
 /// - `AggregateRule`: column aggregate, dense grouping or hash aggregate;
 /// - `TopKRule`: sort | take → top-k.
-public enum Optimizer {
+enum Optimizer {
     /// Which rules run (all, but for tests that compare each rule's plans with the plain ones).
     public struct Rules: OptionSet, Sendable {
         public let rawValue: Int

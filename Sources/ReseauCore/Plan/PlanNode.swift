@@ -1,12 +1,12 @@
 /// A sort key of a plan: an expression and a direction.
-public struct SortSpec: Sendable {
+struct SortSpec: Sendable {
     public let expr: TypedExpr
     public let descending: Bool
     public let text: String
 }
 
 /// One node variable of a `match` pattern.
-public struct MatchNodeVar: Sendable {
+struct MatchNodeVar: Sendable {
     public let name: String?
     public let type: NodeTypeID?
     /// `{f: v}` equality filters: field name and value.
@@ -16,7 +16,7 @@ public struct MatchNodeVar: Sendable {
 }
 
 /// One edge of a `match` pattern, between node variables `a` and `b`.
-public struct MatchEdgeVar: Sendable {
+struct MatchEdgeVar: Sendable {
     public let name: String?
     /// Edge types it may match (all when the pattern names none).
     public let types: [EdgeTypeID]
@@ -27,7 +27,7 @@ public struct MatchEdgeVar: Sendable {
 }
 
 /// How a `match` binds its variables, in order.
-public enum MatchStep: Sendable {
+enum MatchStep: Sendable {
     /// Bind node variable `node` by scanning (or by its candidates).
     case scan(node: Int)
     /// Bind edge `edge` and its other end by walking from the bound end `from`.
@@ -36,7 +36,7 @@ public enum MatchStep: Sendable {
     case connect(edge: Int)
 }
 
-public struct MatchPlan: Sendable {
+struct MatchPlan: Sendable {
     public let nodes: [MatchNodeVar]
     public let edges: [MatchEdgeVar]
     public let steps: [MatchStep]
@@ -44,14 +44,14 @@ public struct MatchPlan: Sendable {
 }
 
 /// One conjunct of a `where`: `a and b` is kept as [a, b], each with its source text for `explain`.
-public struct Conjunct: Sendable {
+struct Conjunct: Sendable {
     public let expr: TypedExpr
     public let text: String
     public init(_ expr: TypedExpr, _ text: String) { self.expr = expr; self.text = text }
 }
 
 /// The table a column scan reads: node or edge rows of one type, in slot 0.
-public enum ScanTarget: Sendable, Equatable {
+enum ScanTarget: Sendable, Equatable {
     case nodes(NodeTypeID)
     case edges(EdgeTypeID)
 
@@ -68,7 +68,7 @@ public enum ScanTarget: Sendable, Equatable {
 /// A one-edge `match` run as a walk of the edge table's adjacency arrays: for each node of the
 /// bound end (in row order), its edges in edge-id order — the order the general `match` binds
 /// them in — with the pattern's and the `where`'s column tests fused in.
-public struct EdgeMatchPlan: Sendable {
+struct EdgeMatchPlan: Sendable {
     public let edgeType: EdgeTypeID
     /// How the first-bound node relates to the edge: .right: it is the edge's `from`; .left: its
     /// `to`; .both: either (an edge from a node to itself comes once, as `from`).
@@ -100,7 +100,7 @@ public struct EdgeMatchPlan: Sendable {
 
 /// What a query's result is made of: its visible columns, the hidden ones a network writer
 /// (`dot`, `graphml`, `svg`) also receives, and whether a `sources` column follows (`--cite`).
-public struct ResultSpec: Sendable {
+struct ResultSpec: Sendable {
     public let columns: [ColumnInfo]
     public let hidden: [ColumnInfo]
     public let cite: Bool
@@ -109,7 +109,7 @@ public struct ResultSpec: Sendable {
 /// An operator of a plan. The Checker makes logical ones (what the query means); the rules of
 /// Plan/ turn them into the physical ones the Executor runs. `.join` is logical only (the
 /// join-keys rule makes it a hash or nested-loop join); the others run as they are.
-public indirect enum PlanOp: Sendable {
+indirect enum PlanOp: Sendable {
     case scanNodes(type: NodeTypeID)
     case scanEdges(type: EdgeTypeID)
     /// A scan that tests column conjuncts on the column arrays, building rows only for positions
@@ -172,7 +172,7 @@ public indirect enum PlanOp: Sendable {
 
 /// A plan operator, the shape of its output rows, and the span of the query text it came from
 /// (a step, a source): a run-time error in the operator points there.
-public final class PlanNode: Sendable {
+final class PlanNode: Sendable {
     public let op: PlanOp
     public let shape: Shape
     public let span: Span

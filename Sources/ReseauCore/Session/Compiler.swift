@@ -1,7 +1,7 @@
 /// The compiler facade: source text → statements → each parsed, checked and planned, with
 /// diagnostics. The Session runs what it compiles; completion, the fuzz harness and the tests
 /// compile through it too, so the lex → split → parse → check → plan glue is written once.
-public struct Compiler {
+struct Compiler {
     public let graph: Graph
     public var params: [String: Value]
     public var bindings: [String: Binding_]

@@ -31,6 +31,9 @@ public enum LanguageHelp {
     ]
 
     /// What `.help WORD` shows for a step, function, aggregate, source or statement; nil if none.
+    /// The words `.help WORD` knows besides sources: the steps, then the functions.
+    public static var words: [String] { steps.map(\.name) + Builtin.allCases.map(\.rawValue) }
+
     public static func help(_ word: String, schema: Schema) -> String? {
         let w = word.lowercased()
         if let s = steps.first(where: { $0.name == w }) {

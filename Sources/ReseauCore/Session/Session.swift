@@ -31,7 +31,7 @@ public final class Session {
     public func reload(_ graph: Graph) { self.graph = graph; bindings = [:] }
 
     /// Results bound by `let`.
-    public private(set) var bindings: [String: Binding_] = [:]
+    private(set) var bindings: [String: Binding_] = [:]
     /// Parameters set from outside (`--param`, `.param`): a `param` statement does not override them.
     public var overriddenParams: Set<String> = []
 
@@ -46,7 +46,7 @@ public final class Session {
     public var bufferRows = 100_000
 
     /// The compiler with this session's parameters, bindings and limits.
-    public var compiler: Compiler {
+    var compiler: Compiler {
         var c = Compiler(graph: graph, params: params, bindings: bindings, limits: limits)
         c.rules = plannerRules
         c.cite = cite
@@ -59,7 +59,7 @@ public final class Session {
     public var cite = false
 
     /// The planner's rules this session applies (all; tests turn some off to compare answers).
-    @_spi(Testing) public var plannerRules: Optimizer.Rules = .all
+    var plannerRules: Optimizer.Rules = .all
 
     /// Runs every statement of `source` in order, sending each result to `writer`
     /// (`begin`, `row`…, `end` per result). Stops at the first failing statement and throws it.
@@ -105,7 +105,7 @@ public final class Session {
 
     /// The plans of the statements of `source`, compiled without running them (`param`
     /// statements apply to the ones after them; `let` statements bind nothing).
-    public func plan(_ source: SourceText) throws(QueryError) -> [PlanNode] {
+    func plan(_ source: SourceText) throws(QueryError) -> [PlanNode] {
         var c = compiler
         let statements = try c.statements(source)
         return try onDeepEnoughStack(statements) { () throws(QueryError) in
