@@ -120,6 +120,10 @@ struct SchemaRolesTests {
         #expect(runQuery(#"stop "Le Port" | nearest stops take 1 | select label"#, graph: g, format: .csv) == "label\nLes Hauts\n")
         #expect(runQuery(#"match (a:stop {label: "Gare Centrale"}), (b:stop {label: "Pont Neuf"}) | select round(distance(a, b), 1) as km"#,
                          graph: g, format: .csv) == "km\n1.3\n")
+        // A lookup inside an expression (`stop "…"`), as `city "…"` is on the bundled network:
+        // the parser once knew only the bundled types' words there.
+        #expect(runQuery(#"stop "Gare Centrale" | select round(distance(node, stop "Pont Neuf"), 1) as km"#,
+                         graph: g, format: .csv) == "km\n1.3\n")
         // A type without coordinates is refused by name.
         #expect(runQuery(#"stop "Gare Centrale" | nearest zones"#, graph: g).contains("zones have no coordinates"))
     }

@@ -27,7 +27,6 @@ struct Parser {
     /// Words that cannot be a field name at the start of an expression.
     static let expressionKeywords: Set<String> = ["and", "or", "not", "if", "then", "else", "true", "false", "null", "exists", "as", "asc", "desc"]
     /// Node type names that introduce a lookup by name (`city "Oyem"`).
-    static let lookupTypes: Set<String> = ["city", "country", "org", "project", "event"]
 
     public init(_ tokens: [Token], maxDepth: Int = 100) { self.tokens = tokens; self.maxDepth = maxDepth }
 
@@ -168,11 +167,10 @@ struct Parser {
         if word == "path" && !(peek(1).isSymbol("|") || peek(1).kind == .end) { return try pathSource() }
         if word == "match" && peek(1).isSymbol("(") { return try matchSource() }
         _ = advance()
-        if Parser.lookupTypes.contains(word) || isLookupArgument(current) {
-            if isLookupArgument(current) {
-                let nameExpr = try primary()
-                return .lookup(Name(word, t.span), nameExpr, t.span.to(nameExpr.span))
-            }
+        // A word and a string (or parameter): a lookup by name — the checker knows the types.
+        if isLookupArgument(current) {
+            let nameExpr = try primary()
+            return .lookup(Name(word, t.span), nameExpr, t.span.to(nameExpr.span))
         }
         return .named(Name(word, t.span))
     }
@@ -647,7 +645,8 @@ struct Parser {
                 repeat { steps.append(try step()) } while match("|")
                 let close = try expect(")", after: "the steps of 'exists'")
                 return .exists(steps, t.span.to(close.span))
-            case _ where Parser.lookupTypes.contains(w) && isLookupArgument(peek(1)):
+            // `TYPE "name"` inside an expression: any word but a keyword, as in source position.
+            case _ where !Parser.expressionKeywords.contains(w) && isLookupArgument(peek(1)):
                 _ = advance()
                 let nameExpr = try primary()
                 return .lookup(Name(w, t.span), nameExpr, t.span.to(nameExpr.span))
