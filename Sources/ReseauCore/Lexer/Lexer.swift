@@ -7,6 +7,10 @@ public struct Lexer {
     let bytes: [UInt8]
     var pos = 0
 
+    /// The symbols of the language (the fuzz dictionary is made from these lists too).
+    static let twoCharSymbols = ["==", "!=", "<=", ">=", ".."]
+    static let oneCharSymbols = "|,;()[]{}:.<>~+-*/="
+
     public init(_ source: SourceText) { bytes = source.bytes }
 
     /// All tokens, ending with `.end`. Throws the first lexical error.
@@ -69,13 +73,13 @@ public struct Lexer {
                 continue
             }
             let two = pos + 1 < bytes.count ? String(decoding: bytes[pos...pos + 1], as: UTF8.self) : ""
-            if ["==", "!=", "<=", ">=", ".."].contains(two) {
+            if Lexer.twoCharSymbols.contains(two) {
                 pos += 2
                 tokens.append(Token(kind: .symbol(two), span: Span(start, pos)))
                 continue
             }
             let one = String(UnicodeScalar(b))
-            if "|,;()[]{}:.<>~+-*/=".contains(one) {
+            if Lexer.oneCharSymbols.contains(one) {
                 pos += 1
                 tokens.append(Token(kind: .symbol(one), span: Span(start, pos)))
                 continue

@@ -30,10 +30,10 @@ public enum LanguageHelp {
         Step(name: "nearest", syntax: "nearest SET [where COND] [take K]", summary: "the K closest nodes of SET (great-circle km)", example: "city \"Oyem\" | nearest cities where michelin take 3"),
     ]
 
-    /// What `.help WORD` shows for a step, function, aggregate, source or statement; nil if none.
     /// The words `.help WORD` knows besides sources: the steps, then the functions.
     public static var words: [String] { steps.map(\.name) + Builtin.allCases.map(\.rawValue) }
 
+    /// What `.help WORD` shows for a step, function, aggregate, source or statement; nil if none.
     public static func help(_ word: String, schema: Schema) -> String? {
         let w = word.lowercased()
         if let s = steps.first(where: { $0.name == w }) {
