@@ -37,51 +37,8 @@ public struct ParamBinding: Equatable, Sendable {
         }
     }
 
-    /// `[…]` of literals (strings, numbers, true, false, null, nested lists), read with the
-    /// query language's lexer; nil when it is not one.
-    static func list(_ text: String) -> Value? {
-        guard let tokens = try? Lexer.tokenize(SourceText(name: "--param", text: text)) else { return nil }
-        var i = 0
-        func literal() -> Value? {
-            guard i < tokens.count else { return nil }
-            let t = tokens[i]
-            i += 1
-            switch t.kind {
-            case .string(let s): return .string(s)
-            case .date(let d): return .date(d)
-            case .int(let n): return .int(n)
-            case .decimal(let d): return .decimal(d)
-            case .ident("true"): return .bool(true)
-            case .ident("false"): return .bool(false)
-            case .ident("null"): return .null
-            case .symbol("-"):
-                switch literal() {
-                case .int(let n)?: return .int(-n)
-                case .decimal(let d)?: return .decimal(-d)
-                default: return nil
-                }
-            case .symbol("["):
-                var items: [Value] = []
-                if i < tokens.count, tokens[i].isSymbol("]") { i += 1; return .list([]) }
-                while true {
-                    guard let v = literal() else { return nil }
-                    items.append(v)
-                    guard i < tokens.count else { return nil }
-                    if tokens[i].isSymbol(",") { i += 1; continue }
-                    if tokens[i].isSymbol("]") { i += 1; return .list(items) }
-                    return nil
-                }
-            default: return nil
-            }
-        }
-        guard let v = literal(), case .list = v else { return nil }
-        while i < tokens.count {
-            if case .end = tokens[i].kind { i += 1; continue }
-            if case .newline = tokens[i].kind { i += 1; continue }
-            return nil
-        }
-        return v
-    }
+    /// `[…]` of literals, read with the query language's lexer; nil when it is not one.
+    static func list(_ text: String) -> Value? { ParameterText.listLiteral(text) }
 
     /// Types a parameter's text: an integer when it parses as one (`2021`, `-3`, `1_000_000`), a
     /// decimal when it parses as one (`0.5`, `1e6`), `true`/`false` as booleans, `[…]` a list of

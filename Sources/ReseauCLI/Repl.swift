@@ -228,10 +228,9 @@ final class Repl {
     /// a file's `param` statements are defaults): say so rather than let it pass silently.
     func noteOverriddenParams(_ source: SourceText) {
         guard !session.overriddenParams.isEmpty, source.text.contains("param"),
-              let tokens = try? Lexer.tokenize(source) else { return }
-        for (i, t) in tokens.enumerated() where t.isWord("param") && i + 2 < tokens.count {
-            guard let n = tokens[i + 1].ident, tokens[i + 2].isSymbol("="), session.overriddenParams.contains(n),
-                  let v = session.params[n] else { continue }
+              let assigned = ParameterText.scan(source)?.assigned else { return }
+        for n in assigned {
+            guard session.overriddenParams.contains(n), let v = session.params[n] else { continue }
             Console.errorLine("note: $\(n) stays \(literal(v)), set by .param or --param, which win over 'param' statements; `.param \(n)` unbinds it")
         }
     }

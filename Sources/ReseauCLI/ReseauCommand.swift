@@ -449,13 +449,7 @@ extension ReseauCommand {
 
     /// The parameters `source` uses (as `$NAME` or in `param NAME = …`); nil when it does not lex.
     static func usedParams(_ source: SourceText) -> Set<String>? {
-        guard let tokens = try? Lexer.tokenize(source) else { return nil }
-        var used = Set<String>()
-        for (i, t) in tokens.enumerated() {
-            if case .param(let p) = t.kind { used.insert(p) }
-            if t.isWord("param"), i + 2 < tokens.count, let n = tokens[i + 1].ident, tokens[i + 2].isSymbol("=") { used.insert(n) }
-        }
-        return used
+        ParameterText.scan(source)?.used
     }
 
     /// The error for `--param` names not in `used`; nil when all are used.

@@ -3,7 +3,7 @@
 /// `#` starts a comment to the end of the line; a `#!` first line is skipped. Strings are in
 /// `"…"` or `'…'` with `\n \t \\ \" \' \u{…}` escapes. Numbers allow `_` between digits
 /// (`1_000`); `1..3` is an integer, `..`, an integer.
-public struct Lexer {
+struct Lexer {
     let bytes: [UInt8]
     var pos = 0
 

@@ -1,6 +1,6 @@
 /// A token of the query language. Keywords are identifiers: the parser decides, by position,
 /// whether `from`, `count` or `in` is a keyword, a field name or an operator.
-public struct Token: Equatable, Sendable {
+struct Token: Equatable, Sendable {
     public enum Kind: Equatable, Sendable {
         case ident(String)
         case string(String)
