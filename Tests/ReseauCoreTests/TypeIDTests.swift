@@ -82,3 +82,22 @@ private extension Graph {
         nodes[n.type].columns.count == schema[n.type].fields.count && !id(of: n).isEmpty
     }
 }
+
+/// The public view of the tables (docs/architecture.md, "Public surface"): row counts and
+/// degrees agree with what queries count.
+@Suite struct GraphCountTests {
+    @Test func countsAndDegreesAgreeWithQueries() throws {
+        let g = bundledGraph
+        #expect(runQuery("cities | count", graph: g, format: .csv) == "count\n\(g.count(Schema.city))\n")
+        #expect(runQuery("twinnings | count", graph: g, format: .csv) == "count\n\(g.count(Schema.twin))\n")
+        let clermont = try #require(g.lookup("Clermont-Ferrand", type: Schema.city).first)
+        // (`twins` walks only the twinning kind: the degree counts every twin edge.)
+        #expect(runQuery(#"twinnings | where from.id == "clermont-ferrand" or to.id == "clermont-ferrand" | count"#, graph: g, format: .csv)
+                == "count\n\(g.degree(clermont, Schema.twin))\n")
+        #expect(g.degree(clermont, Schema.twin) > 0)
+        // An edge type whose ends are not cities: no edges at a city.
+        #expect(g.degree(clermont, Schema.funds) == 0)
+        #expect(g.nodeCount == g.schema.nodeTypeIDs.reduce(0) { $0 + g.count($1) })
+        #expect(g.edgeCount == g.schema.edgeTypeIDs.reduce(0) { $0 + g.count($1) })
+    }
+}

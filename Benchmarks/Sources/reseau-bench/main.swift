@@ -117,7 +117,7 @@ do {
         let t = clock.now
         let (g, origin) = try CachedLoader.load(folder: dataDir, cacheDirectory: cacheDir)
         snapTimes.append(ms(clock.now - t))
-        guard origin == .snapshot, g.schema.nodeTypes.withIDs.map { g.count($0.0) } == graph.schema.nodeTypes.withIDs.map { graph.count($0.0) } else { fail("the snapshot did not load") }
+        guard origin == .snapshot, (g.nodeCount, g.edgeCount) == (graph.nodeCount, graph.edgeCount) else { fail("the snapshot did not load") }
     }
     timings["W1s"] = stats(snapTimes)
     log("W1s snapshot load median \(String(format: "%.1f", median(snapTimes))) ms")

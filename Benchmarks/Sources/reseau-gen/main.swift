@@ -76,17 +76,16 @@ if verify {
     func check(_ what: String, _ got: Int, _ want: Int) {
         if got != want { print("mismatch: \(what) \(got), expected \(want)"); ok = false }
     }
-    check("cities", graph.nodes[Schema.city].count, scale.cities)
-    check("countries", graph.nodes[Schema.country].count, 40)
-    check("orgs", graph.nodes[Schema.org].count, scale.orgs)
-    check("projects", graph.nodes[Schema.project].count, scale.projects)
-    check("events", graph.nodes[Schema.event].count, scale.events)
-    check("twinnings", graph.edges[Schema.twin].count, scale.twinnings)
-    check("fundings", graph.edges[Schema.funds].count, scale.fundings)
-    check("visits", graph.edges[Schema.visit].count, scale.visits)
+    check("cities", graph.count(Schema.city), scale.cities)
+    check("countries", graph.count(Schema.country), 40)
+    check("orgs", graph.count(Schema.org), scale.orgs)
+    check("projects", graph.count(Schema.project), scale.projects)
+    check("events", graph.count(Schema.event), scale.events)
+    check("twinnings", graph.count(Schema.twin), scale.twinnings)
+    check("fundings", graph.count(Schema.funds), scale.fundings)
+    check("visits", graph.count(Schema.visit), scale.visits)
     if let hub = graph.lookup(params.hubName, type: Schema.city).first {
-        let t = graph.edges[Schema.twin]
-        check("hub degree", t.outgoing.degree(hub.index) + t.incoming.degree(hub.index), params.hubDegree)
+        check("hub degree", graph.degree(hub, Schema.twin), params.hubDegree)
     } else { print("hub \(params.hubName) not found"); ok = false }
     if shape == .chunglu {
         // The shape's own promises: no hub far above the cap, a heavy tail (some hub well above
@@ -95,7 +94,7 @@ if verify {
         if params.hubDegree < 20 * 2 * scale.twinnings / scale.cities { print("mismatch: hub degree \(params.hubDegree): no heavy tail"); ok = false }
         if params.topFunderShare < 0.2 { print("mismatch: the 1 % biggest funders hold only \(params.topFunderShare) of the fundings"); ok = false }
     }
-    let counts = graph.schema.edgeTypes.indices.map { "\(graph.schema.edgeTypes[$0].source) \(graph.edges[$0].count)" }
+    let counts = graph.schema.edgeTypes.withIDs.map { "\($0.1.source) \(graph.count($0.0))" }
     print("verified: loads in \(seconds(clock.now - t1)); " + counts.joined(separator: ", "))
     if !ok { exit(1) }
 }

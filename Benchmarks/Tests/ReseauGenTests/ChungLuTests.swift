@@ -1,5 +1,5 @@
 import Foundation
-import ReseauCore
+@testable import ReseauCore
 import ReseauGen
 import Testing
 

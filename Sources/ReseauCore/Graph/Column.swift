@@ -3,7 +3,7 @@
 /// Strings are dictionary-encoded (a code per row into a table of distinct strings), which
 /// keeps low-cardinality columns (`country_code`, `kind`, `source`) to four bytes a row and
 /// lets an equality filter compare codes. Nulls are sentinels: `Int.min`, a NaN, code -1.
-public enum Column: Sendable {
+enum Column: Sendable {
     case int([Int])
     case decimal([Double])
     case string(StringColumn)
@@ -39,7 +39,7 @@ public enum Column: Sendable {
 }
 
 /// A dictionary-encoded string column.
-public struct StringColumn: Sendable {
+struct StringColumn: Sendable {
     public var codes: [Int32] = []
     public var dictionary: [String] = []
     /// The column holds dates (a `.date` field): its values are `.date`, not `.string`. Set by
@@ -126,7 +126,7 @@ struct StringColumnBuilder {
 }
 
 /// Compressed sparse rows: for each node, the edges that leave it (or reach it), in edge-id order.
-public struct Adjacency: Sendable {
+struct Adjacency: Sendable {
     /// `offsets[n] ..< offsets[n + 1]` indexes `edges` for node n.
     public var offsets: [Int32]
     /// Edge indices.

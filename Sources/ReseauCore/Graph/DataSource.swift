@@ -25,7 +25,7 @@ public struct FolderSource: DataSource {
 }
 
 /// Reading one data file whole, safely.
-public enum DataFile {
+enum DataFile {
     /// The bytes of the regular file at `path`, or nil when nothing is there.
     ///
     /// Read with read(2) into memory — never through a memory mapping, which kills the process

@@ -1,7 +1,7 @@
 import Synchronization
 
 /// The nodes of one type, column by column.
-public struct NodeTable: Sendable {
+struct NodeTable: Sendable {
     public let type: NodeTypeID
     /// Node ids (slugs) in row order.
     public var ids: [String]
@@ -13,7 +13,7 @@ public struct NodeTable: Sendable {
 }
 
 /// The edges of one type: endpoints, attribute columns and adjacency in both directions.
-public struct EdgeTable: Sendable {
+struct EdgeTable: Sendable {
     public let type: EdgeTypeID
     /// Row of the `from` node in its type's table, per edge.
     public var from: [Int32]
@@ -35,8 +35,8 @@ public struct EdgeTable: Sendable {
 public final class Graph: Sendable {
     public let schema: Schema
     /// The table of each node type and of each edge type: `nodes[t]`, `edges[e]`.
-    public let nodes: TypeIndexed<NodeTypeID, NodeTable>
-    public let edges: TypeIndexed<EdgeTypeID, EdgeTable>
+    let nodes: TypeIndexed<NodeTypeID, NodeTable>
+    let edges: TypeIndexed<EdgeTypeID, EdgeTable>
     /// Where the network was read from (a folder, or "bundled").
     public let origin: String
     private let nameIndexes: Mutex<[NameIndex?]>
@@ -44,7 +44,7 @@ public final class Graph: Sendable {
     private let lookups: Mutex<[Int]>
     private let ids = Mutex<[String: NodeRef]?>(nil)
 
-    public init(schema: Schema, nodes: TypeIndexed<NodeTypeID, NodeTable>, edges: TypeIndexed<EdgeTypeID, EdgeTable>, origin: String) {
+    init(schema: Schema, nodes: TypeIndexed<NodeTypeID, NodeTable>, edges: TypeIndexed<EdgeTypeID, EdgeTable>, origin: String) {
         self.schema = schema
         /// Date fields read as `.date` values.
         func markDates(_ columns: inout [Column], _ fields: [FieldDef]) {

@@ -104,7 +104,7 @@ func foldedEquals(_ s: String, _ key: [UInt8]) -> Bool {
 }
 
 /// Levenshtein distance between two strings, by Unicode scalar.
-public func editDistance(_ a: String, _ b: String) -> Int {
+func editDistance(_ a: String, _ b: String) -> Int {
     let x = Array(a.unicodeScalars), y = Array(b.unicodeScalars)
     if x.isEmpty { return y.count }
     if y.isEmpty { return x.count }
@@ -120,7 +120,7 @@ public func editDistance(_ a: String, _ b: String) -> Int {
 }
 
 /// Bounds of the "did you mean" search.
-public enum Suggestions {
+enum Suggestions {
     /// Names longer than this (in characters, folded) are neither searched for nor compared.
     public static let longestName = 64
 }
@@ -132,7 +132,7 @@ public func closestNames(to name: String, in candidates: some Sequence<String>, 
 }
 
 /// `closestNames` and the number of edit distances it computed (tests check the bounds with it).
-public func closestNamesCounted(to name: String, in candidates: some Sequence<String>, limit: Int = 3,
+func closestNamesCounted(to name: String, in candidates: some Sequence<String>, limit: Int = 3,
                                 stop: (() -> Bool)? = nil) -> (names: [String], comparisons: Int) {
     let target = fold(name)
     var comparisons = 0, seenCount = 0

@@ -12,7 +12,7 @@ import Glibc
 /// schema, structure or checksum does not match is ignored (and rebuilt by `CachedLoader`),
 /// never trusted; the checksum is checked last, so a planted or damaged image is usually
 /// rejected long before its end.
-public enum Snapshot {
+enum Snapshot {
     static let magic: UInt32 = 0x504E_5352 // "RSNP"
     static let version: UInt32 = 3
 
