@@ -194,6 +194,49 @@ public struct ReseauCommand: StatusCommand {
         }
     }
 
+    /// The parsed options as plain values.
+    var options: RunOptions {
+        RunOptions(queries: queries, scriptFiles: scriptFiles, files: files, data: data, format: format, mapSize: mapSize, mapColor: mapColor, params: params, output: output, noHeader: noHeader, cite: cite, timer: timer, color: color, keepGoing: keepGoing, timeout: timeout, maxRows: maxRows, maxMemory: maxMemory, maxPath: maxPath, maxDepth: maxDepth, maxNesting: maxNesting, maxQueryBytes: maxQueryBytes, init: `init`, noInit: noInit, noCache: noCache)
+    }
+
+    /// Runs the queries (or the REPL) and returns the exit status.
+    func execute() -> ExitStatus { options.execute() }
+
+    func parsedFormat() throws -> OutputFormat? { try options.parsedFormat() }
+}
+
+/// The options of a run, as plain values: what `ReseauCommand` parsed (`options`), or what
+/// `ReseauCommand.quickParse` made of the commonest command lines without building ArgumentParser's
+/// option wrappers at all (their help texts and name specifications cost a tenth of a start).
+/// `QuickParseTests` checks that it has one field for each option of `ReseauCommand`.
+struct RunOptions: Equatable, Sendable {
+    var queries: [String] = []
+    var scriptFiles: [String] = []
+    var files: [String] = []
+    var data: String? = nil
+    var format: String? = nil
+    var mapSize: String? = nil
+    var mapColor: String? = nil
+    var params: [String] = []
+    var output: String? = nil
+    var noHeader: Bool = false
+    var cite: Bool = false
+    var timer: Bool = false
+    var color: ColorMode = .auto
+    var keepGoing: Bool = false
+    var timeout: Double? = nil
+    var maxRows: Int? = nil
+    var maxMemory: String? = nil
+    var maxPath: Int? = nil
+    var maxDepth: Int? = nil
+    var maxNesting: Int? = nil
+    var maxQueryBytes: Int? = nil
+    var `init`: String? = nil
+    var noInit: Bool = false
+    var noCache: Bool = false
+}
+
+extension RunOptions {
     func parsedFormat() throws -> OutputFormat? {
         guard let format else { return nil }
         if let f = OutputFormat(rawValue: format.lowercased()) { return f }
@@ -406,14 +449,17 @@ extension ReseauCommand {
     /// The command line as main() received it, to put `-e` and files back in their order
     /// (ArgumentParser keeps each option's values in order, not their interleaving).
     nonisolated(unsafe) static var arguments: [String] = []
+}
 
+extension RunOptions {
     /// `-f`/FILE and `-e` in the order of the command line (files first, then `-e`, when the
     /// arguments cannot be matched, e.g. in tests that build the command directly).
     func commandLineOrder() -> [ScriptItem] {
         let fallback = (scriptFiles + files).map(ScriptItem.file) + queries.map(ScriptItem.query)
         var out: [ScriptItem] = []
         var q = queries[...], f = scriptFiles[...], a = files[...]
-        let valued: Set<String> = ["--data", "--format", "--param", "-o", "--color", "--timeout", "--max-rows",
+        // (An array, not a Set: a Set<String> literal here cost a conformance scan at every start.)
+        let valued: [String] = ["--data", "--format", "--param", "-o", "--color", "--timeout", "--max-rows",
                                    "--max-memory", "--max-path", "--max-depth", "--max-nesting", "--max-query-bytes", "--init"]
         var args = ReseauCommand.arguments[...]
         var onlyArguments = false
@@ -441,12 +487,14 @@ extension ReseauCommand {
         guard !names.isEmpty else { return nil }
         var used = Set<String>()
         for source in sources {
-            guard let u = Self.usedParams(source) else { return nil }
+            guard let u = ReseauCommand.usedParams(source) else { return nil }
             used.formUnion(u)
         }
-        return Self.unusedParamMessage(names, used: used)
+        return ReseauCommand.unusedParamMessage(names, used: used)
     }
+}
 
+extension ReseauCommand {
     /// The parameters `source` uses (as `$NAME` or in `param NAME = …`); nil when it does not lex.
     static func usedParams(_ source: SourceText) -> Set<String>? {
         ParameterText.scan(source)?.used
@@ -591,44 +639,19 @@ extension ReseauCommand {
         Glibc.exit(execute(ReseauCommand.self, args))
     }
 
-    /// The command `-e QUERY [-e QUERY …]`, or no argument at all (the prompt, or queries on
-    /// stdin), parses to, every other option at its default, built without ArgumentParser; nil
-    /// for any other command line (and for a query starting with
-    /// `-`, which ArgumentParser may read as a flag such as --help). Every option must be set
-    /// here: `QuickParseTests` compares this command with ArgumentParser's, option by option.
-    static func quickParse(_ args: [String]) -> ReseauCommand? {
+    /// The options `-e QUERY [-e QUERY …]`, or no argument at all (the prompt, or queries on
+    /// stdin), parse to, every other option at its default, made without ArgumentParser (not even
+    /// its option wrappers); nil for any other command line (and for a query starting with `-`,
+    /// which ArgumentParser may read as a flag such as --help). `QuickParseTests` compares them
+    /// with ArgumentParser's, and `RunOptions`' fields with `ReseauCommand`'s options.
+    static func quickParse(_ args: [String]) -> RunOptions? {
         guard args.count % 2 == 0 else { return nil }
         var queries: [String] = []
         for i in stride(from: 0, to: args.count, by: 2) {
             guard args[i] == "-e", !args[i + 1].hasPrefix("-") else { return nil }
             queries.append(args[i + 1])
         }
-        var c = ReseauCommand()
-        c.queries = queries
-        c.scriptFiles = []
-        c.files = []
-        c.data = nil
-        c.format = nil
-        c.mapSize = nil
-        c.mapColor = nil
-        c.params = []
-        c.output = nil
-        c.noHeader = false
-        c.cite = false
-        c.timer = false
-        c.color = .auto
-        c.keepGoing = false
-        c.timeout = nil
-        c.maxRows = nil
-        c.maxPath = nil
-        c.maxDepth = nil
-        c.maxNesting = nil
-        c.maxQueryBytes = nil
-        c.maxMemory = nil
-        c.`init` = nil
-        c.noInit = false
-        c.noCache = false
-        return c
+        return RunOptions(queries: queries)
     }
 
     /// Parses `args` as `command`, runs it and returns the exit status.

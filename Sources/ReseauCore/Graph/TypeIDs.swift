@@ -42,12 +42,22 @@ public struct EdgeTypeID: SchemaTypeID {
 /// One element per node type or per edge type, indexed by the type's ID (and by nothing else):
 /// `schema.nodeTypes[Schema.city]`, `graph.edges[def.twinsStep.edgeType]`. Its `indices` are the
 /// IDs, in schema order.
-public struct TypeIndexed<ID: SchemaTypeID, Element>: RandomAccessCollection {
+///
+/// The type itself puts no requirement on `ID` (the collection conformance below does): a
+/// generic type with requirements makes the runtime look their conformances up, scanning every
+/// conformance record of the binary, the first time its metadata is built — at every start.
+public struct TypeIndexed<ID, Element> {
     @usableFromInline var elements: [Element]
 
     @inlinable public init(_ elements: [Element]) { self.elements = elements }
     /// `count` copies of `value`.
     @inlinable public init(repeating value: Element, count: Int) { elements = Array(repeating: value, count: count) }
+}
+
+extension TypeIndexed: Sequence where ID: SchemaTypeID {}
+extension TypeIndexed: Collection where ID: SchemaTypeID {}
+extension TypeIndexed: BidirectionalCollection where ID: SchemaTypeID {}
+extension TypeIndexed: RandomAccessCollection where ID: SchemaTypeID {
 
     public typealias Index = ID
     public typealias Indices = Range<ID>
