@@ -56,6 +56,7 @@ extension Executor {
             // Numbers read from their raw arrays (no enum copy, no retain per row).
             switch (column, index) {
             case (.int(let arr), nil): reads.append({ let v = arr[$0]; return v == Column.nullInt ? .null : .int(v) })
+            case (.int32(let arr), nil): reads.append({ let v = arr[$0]; return v == Column.nullInt32 ? .null : .int(Int(v)) })
             case (.decimal(let arr), nil): reads.append({ let v = arr[$0]; return v.isNaN ? .null : .decimal(v) })
             case (_, let index?): reads.append({ column.value(index($0)) })
             default: reads.append({ column.value($0) })

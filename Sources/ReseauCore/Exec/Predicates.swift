@@ -91,6 +91,10 @@ extension Executor {
             return { row in let i = f.index(row); guard i >= 0 else { return false }; let x = arr[i]; return x != Column.nullInt && test(x, k) }
         case (.int(let arr), .decimal(let k)):
             return { row in let i = f.index(row); guard i >= 0 else { return false }; let x = arr[i]; return x != Column.nullInt && test(Double(x), k) }
+        case (.int32(let arr), .int(let k)):
+            return { row in let i = f.index(row); guard i >= 0 else { return false }; let x = arr[i]; return x != Column.nullInt32 && test(Int(x), k) }
+        case (.int32(let arr), .decimal(let k)):
+            return { row in let i = f.index(row); guard i >= 0 else { return false }; let x = arr[i]; return x != Column.nullInt32 && test(Double(x), k) }
         case (.decimal(let arr), _):
             guard let k = v.number else { return nil }
             return { row in let i = f.index(row); guard i >= 0 else { return false }; let x = arr[i]; return !x.isNaN && test(x, k) }
@@ -233,6 +237,10 @@ public struct ColumnPredicates {
             return { let x = arr[index($0)]; return x != Column.nullInt && test(x, k) }
         case (.int(let arr), .decimal(let k)):
             return { let x = arr[index($0)]; return x != Column.nullInt && test(Double(x), k) }
+        case (.int32(let arr), .int(let k)):
+            return { let x = arr[index($0)]; return x != Column.nullInt32 && test(Int(x), k) }
+        case (.int32(let arr), .decimal(let k)):
+            return { let x = arr[index($0)]; return x != Column.nullInt32 && test(Double(x), k) }
         case (.decimal(let arr), _):
             guard let k = v.number else { return nil }
             return { let x = arr[index($0)]; return !x.isNaN && test(x, k) }
@@ -261,6 +269,23 @@ public struct ColumnPredicates {
             case .ge: return { arr[$0] >= k }
             default: return nil
             }
+        case (.int32(let arr), .int(let k)) where k > Int(Int32.min) && k <= Int(Int32.max):
+            // The same tests in 32 bits: null (`Int32.min`) is below every k here, so only
+            // `<`, `<=` and `!=` need to rule it out.
+            let k = Int32(k), null = Column.nullInt32
+            switch op {
+            case .eq: return { arr[$0] == k }
+            case .ne: return { let x = arr[$0]; return x != k && x != null }
+            case .lt: return { let x = arr[$0]; return x < k && x != null }
+            case .le: return { let x = arr[$0]; return x <= k && x != null }
+            case .gt: return { arr[$0] > k }
+            case .ge: return { arr[$0] >= k }
+            default: return nil
+            }
+        case (.constant(let c), .string(let s)) where !c.isDate && (op == .eq || op == .ne):
+            // One answer for every row (null rows match nothing).
+            let pass = c.string.map { ($0 == s) != (op == .ne) } ?? false
+            return { _ in pass }
         case (.decimal(let arr), _):
             // NaN (null) compares false with everything, != included: test it there only.
             guard let k = v.number else { return nil }

@@ -1,25 +1,38 @@
 /// One field's values for every row of a table, stored by type.
 ///
 /// Strings are dictionary-encoded (a code per row into a table of distinct strings), which
-/// keeps low-cardinality columns (`country_code`, `kind`, `source`) to four bytes a row and
-/// lets an equality filter compare codes. Nulls are sentinels: `Int.min`, a NaN, code -1.
+/// keeps low-cardinality columns (`country_code`, `kind`) to four bytes a row and
+/// lets an equality filter compare codes. Nulls are sentinels: `Int.min`, `Int32.min`, a NaN,
+/// code -1.
+///
+/// The loader stores a column as compactly as its values allow (`compacted`): an integer column
+/// whose values all fit in 32 bits as `.int32`, a string column with one value on every row
+/// (a `source` column, or a column left empty) as `.constant` — a row count and the value, no
+/// per-row code. Both read back the same values as the wide form.
 public enum Column: Sendable {
     case int([Int])
+    /// Integers that all fit in 32 bits (`Int32.min` is null).
+    case int32([Int32])
     case decimal([Double])
     case string(StringColumn)
+    /// The same string (or null) on every row.
+    case constant(ConstantColumn)
     case bool([UInt8])          // 0 false, 1 true, 2 null
     case list([[String]])
     case node([NodeRef?])
 
     public static let nullInt = Int.min
+    public static let nullInt32 = Int32.min
 
     /// The value of row `i`.
     @inline(__always)
     public func value(_ i: Int) -> Value {
         switch self {
         case .int(let a): let v = a[i]; return v == Column.nullInt ? .null : .int(v)
+        case .int32(let a): let v = a[i]; return v == Column.nullInt32 ? .null : .int(Int(v))
         case .decimal(let a): let v = a[i]; return v.isNaN ? .null : .decimal(v)
         case .string(let s): return s.value(i)
+        case .constant(let c): precondition(i >= 0 && i < c.count, "Index out of range"); return c.value
         case .bool(let a): let v = a[i]; return v == 2 ? .null : .bool(v == 1)
         case .list(let a): return .list(a[i].map { .string($0) })
         case .node(let a): return a[i].map { .node($0) } ?? .null
@@ -29,13 +42,67 @@ public enum Column: Sendable {
     public var count: Int {
         switch self {
         case .int(let a): a.count
+        case .int32(let a): a.count
         case .decimal(let a): a.count
         case .string(let s): s.codes.count
+        case .constant(let c): c.count
         case .bool(let a): a.count
         case .list(let a): a.count
         case .node(let a): a.count
         }
     }
+}
+
+extension Column {
+    /// The column in its most compact storage: 64-bit integers that all fit in 32 bits become
+    /// `.int32`; a string column whose rows all hold one value (or all null) becomes `.constant`
+    /// when `allowConstant` (the loader keeps name and kind columns dictionary-encoded: the name
+    /// index and the `twins` step read their codes). Anything else is returned as it is.
+    public func compacted(allowConstant: Bool) -> Column {
+        switch self {
+        case .int(let a):
+            guard let narrow = Column.narrow(a) else { return self }
+            return .int32(narrow)
+        case .string(let s) where allowConstant && !s.codes.isEmpty:
+            let first = s.codes[0]
+            let same = s.codes.withUnsafeBufferPointer { p in
+                var diff: Int32 = 0
+                for c in p { diff |= c ^ first }   // branch-free: the compiler vectorises it
+                return diff == 0
+            }
+            guard same else { return self }
+            return .constant(ConstantColumn(count: s.codes.count, string: first < 0 ? nil : s.dictionary[Int(first)], isDate: s.isDate))
+        default:
+            return self
+        }
+    }
+
+    /// `a` in 32 bits (null `Int.min` as `Int32.min`), or nil when a value does not fit (or is
+    /// `Int32.min` itself, the 32-bit null).
+    static func narrow(_ a: [Int]) -> [Int32]? {
+        var fits = true
+        a.withUnsafeBufferPointer { p in
+            var ok = true
+            for v in p { ok = ok && ((v > Int(Int32.min) && v <= Int(Int32.max)) || v == Column.nullInt) }
+            fits = ok
+        }
+        guard fits else { return nil }
+        return a.map { $0 == Column.nullInt ? Column.nullInt32 : Int32(truncatingIfNeeded: $0) }
+    }
+}
+
+/// A string column with one value (or null) on every row: a row count and the value.
+public struct ConstantColumn: Sendable {
+    public var count: Int
+    /// The value of every row; nil: every row is null.
+    public var string: String?
+    /// The column holds dates (see `StringColumn.isDate`).
+    public var isDate: Bool
+
+    public init(count: Int, string: String?, isDate: Bool = false) { self.count = count; self.string = string; self.isDate = isDate }
+
+    /// Every row's value.
+    public var value: Value { string.map { isDate ? .date($0) : .string($0) } ?? .null }
 }
 
 /// A dictionary-encoded string column.

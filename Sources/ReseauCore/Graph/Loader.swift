@@ -44,14 +44,17 @@ public enum Loader {
     /// Loads the network from `source`.
     public static func load(_ source: DataSource, schema: Schema = .shared) throws(LoadFailure) -> Graph {
         var run = NodePass(source: source, schema: schema)
-        let nodes = run.run()
+        var nodes = run.run()
+        for t in nodes.indices { compact(&nodes[t].columns, keep: schema.nodeTypes[t].nameField) }
         let ctx = EdgeContext(source: source, schema: schema, ids: run.ids, nodes: nodes, failedTypes: run.failedTypes)
         // One edge file after another, each big one on every core (`Chunks`): the text of only
         // one file is in memory at a time.
         var errors = run.errors
         var edges: [EdgeTable] = []
         for t in 0..<schema.edgeTypes.count {
-            let (table, errs) = ctx.loadEdges(t)
+            var table: EdgeTable, errs: [DataError]
+            (table, errs) = ctx.loadEdges(t)
+            compact(&table.columns, keep: schema.edgeTypes[t].kindField)
             edges.append(table)
             errors += errs
         }
@@ -59,6 +62,15 @@ public enum Loader {
             throw LoadFailure(errors: Array(errors.prefix(maxErrors)), more: max(0, errors.count - maxErrors))
         }
         return Graph(schema: schema, nodes: nodes, edges: edges, origin: source.name)
+    }
+
+    /// Stores each column of a loaded table as compactly as its values allow (`Column.compacted`),
+    /// once every derived column is filled: 32-bit integers, a constant string column without
+    /// per-row codes. `keep` (the name or kind field) stays dictionary-encoded.
+    static func compact(_ columns: inout [Column], keep: Int?) {
+        for i in columns.indices {
+            columns[i] = columns[i].compacted(allowConstant: i != keep)
+        }
     }
 }
 

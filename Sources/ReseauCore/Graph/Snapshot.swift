@@ -14,7 +14,7 @@ import Glibc
 /// rejected long before its end.
 public enum Snapshot {
     static let magic: UInt32 = 0x504E_5352 // "RSNP"
-    static let version: UInt32 = 3
+    static let version: UInt32 = 4
 
     // MARK: writing
 
@@ -38,6 +38,10 @@ public enum Snapshot {
             case .int(let a): u8(0); array(a)
             case .decimal(let a): u8(1); array(a)
             case .string(let s): u8(2); array(s.codes); strings(s.dictionary)
+            case .int32(let a): u8(6); array(a)
+            case .constant(let c):
+                // The row count, then the value as a list of zero (all null) or one string.
+                u8(7); u64(UInt64(c.count)); strings(c.string.map { [$0] } ?? [])
             case .bool(let a): u8(3); array(a)
             case .list(let l):
                 u8(4); array(l.map { Int32($0.count) }); strings(l.flatMap { $0 })
@@ -83,6 +87,8 @@ public enum Snapshot {
             case .int(let a): 9 + 8 * a.count
             case .decimal(let a): 9 + 8 * a.count
             case .string(let s): 9 + 4 * s.codes.count + strings(s.dictionary)
+            case .int32(let a): 9 + 4 * a.count
+            case .constant(let c): 9 + 8 + strings(c.string.map { [$0] } ?? [])
             case .bool(let a): 9 + a.count
             case .list(let l): 9 + 4 * l.count + 16 + 8 * (l.reduce(0) { $0 + $1.count } + 1) + l.reduce(0) { $0 + $1.reduce(0) { $0 + $1.utf8.count } }
             case .node(let a): 9 + 8 * a.count
@@ -181,6 +187,11 @@ public enum Snapshot {
                 guard allWithin(codes, -1, dict.count - 1) else { throw Corrupt() }
                 c = .string(StringColumn(codes: codes, dictionary: dict))
             case 3: c = .bool(try array(UInt8.self))
+            case 6: c = .int32(try array(Int32.self))
+            case 7:
+                let n = try u64(), value = try strings()
+                guard n == UInt64(rows), value.count <= 1 else { throw Corrupt() }
+                c = .constant(ConstantColumn(count: rows, string: value.first))
             case 4:
                 let counts = try array(Int32.self), flat = try strings()
                 guard counts.reduce(0, { $0 + Int($1) }) == flat.count, !counts.contains(where: { $0 < 0 }) else { throw Corrupt() }
