@@ -12,6 +12,7 @@ struct ColumnLayoutTests {
         func wide(_ c: Column) -> Column {
             switch c {
             case .int32(let a): return .int(a.map { $0 == Column.nullInt32 ? Column.nullInt : Int($0) })
+            case .wholeDecimal(let a): return .decimal(a.map { $0 == Column.nullInt32 ? .nan : Double($0) })
             case .constant(let k):
                 var s = StringColumn(codes: [Int32](repeating: k.string == nil ? -1 : 0, count: k.count), dictionary: k.string.map { [$0] } ?? [])
                 s.isDate = k.isDate
@@ -34,6 +35,27 @@ struct ColumnLayoutTests {
         for v in [Int(Int32.max) + 1, Int(Int32.min), Int(Int32.min) - 1, Int.max] {
             guard case .int = Column.int([1, v]).compacted(allowConstant: true) else { Issue.record("\(v) narrowed"); continue }
         }
+    }
+
+    @Test func wholeDecimalsNarrowOnlyWhenEveryValueIsAWholeNumberThatFits() {
+        let fits: [Double] = [0, -3, .nan, 2_147_483_647, -2_147_483_647, 500_928]
+        guard case .wholeDecimal(let a) = Column.decimal(fits).compacted(allowConstant: true) else { Issue.record("not narrowed"); return }
+        #expect((0..<fits.count).map { Column.wholeDecimal(a).value($0) }
+                == [.decimal(0), .decimal(-3), .null, .decimal(2_147_483_647), .decimal(-2_147_483_647), .decimal(500_928)])
+        // A fraction, -0 (it prints as "-0"), out of range, infinite: the column stays 64-bit.
+        for v in [0.5, -0.0, 2_147_483_648, -2_147_483_648, .infinity, 1e300] {
+            guard case .decimal = Column.decimal([1, v]).compacted(allowConstant: true) else { Issue.record("\(v) narrowed"); continue }
+        }
+    }
+
+    @Test func edgesInEndpointOrderShareTheEndArray() {
+        let to: [Int32] = [5, 6, 7, 8]
+        let sorted = Adjacency(count: 3, endpoints: [0, 0, 1, 2], otherEnds: to)
+        #expect(sorted.offsets == [0, 2, 3, 4] && sorted.edges == [0, 1, 2, 3] && sorted.others == to)
+        #expect(sorted.sharesOthers(to))
+        let unsorted = Adjacency(count: 3, endpoints: [1, 0, 2, 0], otherEnds: to)
+        #expect(unsorted.offsets == [0, 2, 3, 4] && unsorted.edges == [1, 3, 0, 2] && unsorted.others == [6, 8, 5, 7])
+        #expect(!unsorted.sharesOthers(to))
     }
 
     @Test func aStringColumnWithOneValueIsConstant() {
@@ -71,6 +93,18 @@ struct ColumnLayoutTests {
             return cells.prefix(4).joined(separator: ",") + "," + (line.hasPrefix("from,") ? "source" : "one source")
         }
         try (rows.joined(separator: "\n") + "\n").write(toFile: p, atomically: true, encoding: .utf8)
+        // Memberships in city order (the file sorted by its `from` end: the outgoing adjacency
+        // shares the `to` array).
+        let cityRow = Dictionary(uniqueKeysWithValues: try String(contentsOfFile: dir + "/cities.csv", encoding: .utf8)
+            .split(separator: "\n").dropFirst().enumerated().map { (String($1.prefix { $0 != "," }), $0) })
+        let m = dir + "/memberships.csv"
+        var members = try String(contentsOfFile: m, encoding: .utf8).split(separator: "\n").map(String.init)
+        let header = members.removeFirst()
+        members = members.enumerated().sorted { a, b in
+            let x = cityRow[String(a.1.prefix { $0 != "," })]!, y = cityRow[String(b.1.prefix { $0 != "," })]!
+            return (x, a.0) < (y, b.0)
+        }.map(\.1)
+        try ([header] + members + [""]).joined(separator: "\n").write(toFile: m, atomically: true, encoding: .utf8)
         return dir
     }
 
@@ -94,6 +128,12 @@ struct ColumnLayoutTests {
         "twinnings | where since >= 1990 | group by from: n = count(), y = sum(since) | sort n desc | take 3",
         "fundings | where year == 2021 | group by from: s = sum(amount) | sort s desc | take 3",
         "fundings | where note == null | count",
+        "fundings | where amount > 1000 and amount <= 500928 | aggregate s = sum(amount), n = count(), a = avg(amount)",
+        "fundings | where amount == 1255 | count",
+        "fundings | group by from: s = sum(amount) | sort s desc | take 3",
+        "fundings | aggregate m = max(amount), l = min(amount)",
+        "match (c:city)-[:member]->(o:org) | select o.name as org | group by org: n = count() | sort n desc, org",
+        "orgs | where name == \"RIVM\" | follow member depth 1 | count",
     ]
 
     @Test(arguments: [1_999_999_999, 3_000_000_000])
@@ -119,6 +159,12 @@ struct ColumnLayoutTests {
             }
             guard case .constant(let c) = g.edges[twin].columns[source] else { Issue.record("source is not constant"); continue }
             #expect(c.string == "one source" && c.count == g.edges[twin].count)
+        }
+        let member = csv.schema.edgeTypes.firstIndex { $0.file == "memberships.csv" }!
+        for g in [csv, snap] {
+            #expect(g.edges[member].outgoing.sharesOthers(g.edges[member].to))
+            #expect(g.edges[member].outgoing.others == csv.edges[member].outgoing.others)
+            #expect(g.edges[member].outgoing.edges == csv.edges[member].outgoing.edges)
         }
         let wide = widened(csv)
         for q in queries {

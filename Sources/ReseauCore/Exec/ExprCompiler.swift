@@ -158,6 +158,11 @@ extension Executor {
                     guard case .node(let n) = row[s] else { return .null }
                     let v = arr[Int(n.index)]; return v.isNaN ? .null : .decimal(v)
                 }
+            case .wholeDecimal(let arr):
+                return { row in
+                    guard case .node(let n) = row[s] else { return .null }
+                    let v = arr[Int(n.index)]; return v == Column.nullInt32 ? .null : .decimal(Double(v))
+                }
             default:
                 return { row in
                     guard case .node(let n) = row[s] else { return .null }
@@ -183,6 +188,11 @@ extension Executor {
                 return { row in
                     guard case .edge(let e) = row[s] else { return .null }
                     let v = arr[Int(e.index)]; return v.isNaN ? .null : .decimal(v)
+                }
+            case .wholeDecimal(let arr):
+                return { row in
+                    guard case .edge(let e) = row[s] else { return .null }
+                    let v = arr[Int(e.index)]; return v == Column.nullInt32 ? .null : .decimal(Double(v))
                 }
             default:
                 return { row in

@@ -98,6 +98,9 @@ extension Executor {
         case (.decimal(let arr), _):
             guard let k = v.number else { return nil }
             return { row in let i = f.index(row); guard i >= 0 else { return false }; let x = arr[i]; return !x.isNaN && test(x, k) }
+        case (.wholeDecimal(let arr), _):
+            guard let k = v.number else { return nil }
+            return { row in let i = f.index(row); guard i >= 0 else { return false }; let x = arr[i]; return x != Column.nullInt32 && test(Double(x), k) }
         case (.string(let sc), .string(let s)) where op == .eq || op == .ne:
             let codes = sc.codes, code = sc.code(of: s) ?? -2, ne = op == .ne
             return { row in let i = f.index(row); guard i >= 0 else { return false }; let c = codes[i]; return c >= 0 && (c == code) != ne }
@@ -244,6 +247,9 @@ public struct ColumnPredicates {
         case (.decimal(let arr), _):
             guard let k = v.number else { return nil }
             return { let x = arr[index($0)]; return !x.isNaN && test(x, k) }
+        case (.wholeDecimal(let arr), _):
+            guard let k = v.number else { return nil }
+            return { let x = arr[index($0)]; return x != Column.nullInt32 && test(Double(x), k) }
         case (.string(let sc), .string(let s)) where op == .eq || op == .ne:
             let codes = sc.codes, code = sc.code(of: s) ?? -2, ne = op == .ne
             return { let c = codes[index($0)]; return c >= 0 && (c == code) != ne }
@@ -280,6 +286,18 @@ public struct ColumnPredicates {
             case .le: return { let x = arr[$0]; return x <= k && x != null }
             case .gt: return { arr[$0] > k }
             case .ge: return { arr[$0] >= k }
+            default: return nil
+            }
+        case (.wholeDecimal(let arr), _):
+            guard let k = v.number, !k.isNaN else { return nil }
+            let null = Column.nullInt32
+            switch op {
+            case .eq: return { let x = arr[$0]; return x != null && Double(x) == k }
+            case .ne: return { let x = arr[$0]; return x != null && Double(x) != k }
+            case .lt: return { let x = arr[$0]; return x != null && Double(x) < k }
+            case .le: return { let x = arr[$0]; return x != null && Double(x) <= k }
+            case .gt: return { let x = arr[$0]; return x != null && Double(x) > k }
+            case .ge: return { let x = arr[$0]; return x != null && Double(x) >= k }
             default: return nil
             }
         case (.constant(let c), .string(let s)) where !c.isDate && (op == .eq || op == .ne):

@@ -14,6 +14,9 @@ public enum Column: Sendable {
     /// Integers that all fit in 32 bits (`Int32.min` is null).
     case int32([Int32])
     case decimal([Double])
+    /// Decimals that are all whole numbers fitting in 32 bits (`Int32.min` is null): read as
+    /// `.decimal` values, the same as `.decimal` storage.
+    case wholeDecimal([Int32])
     case string(StringColumn)
     /// The same string (or null) on every row.
     case constant(ConstantColumn)
@@ -31,6 +34,7 @@ public enum Column: Sendable {
         case .int(let a): let v = a[i]; return v == Column.nullInt ? .null : .int(v)
         case .int32(let a): let v = a[i]; return v == Column.nullInt32 ? .null : .int(Int(v))
         case .decimal(let a): let v = a[i]; return v.isNaN ? .null : .decimal(v)
+        case .wholeDecimal(let a): let v = a[i]; return v == Column.nullInt32 ? .null : .decimal(Double(v))
         case .string(let s): return s.value(i)
         case .constant(let c): precondition(i >= 0 && i < c.count, "Index out of range"); return c.value
         case .bool(let a): let v = a[i]; return v == 2 ? .null : .bool(v == 1)
@@ -44,6 +48,7 @@ public enum Column: Sendable {
         case .int(let a): a.count
         case .int32(let a): a.count
         case .decimal(let a): a.count
+        case .wholeDecimal(let a): a.count
         case .string(let s): s.codes.count
         case .constant(let c): c.count
         case .bool(let a): a.count
@@ -55,7 +60,7 @@ public enum Column: Sendable {
 
 extension Column {
     /// The column in its most compact storage: 64-bit integers that all fit in 32 bits become
-    /// `.int32`; a string column whose rows all hold one value (or all null) becomes `.constant`
+    /// `.int32`, decimals that are all whole numbers fitting in 32 bits `.wholeDecimal`; a string column whose rows all hold one value (or all null) becomes `.constant`
     /// when `allowConstant` (the loader keeps name and kind columns dictionary-encoded: the name
     /// index and the `twins` step read their codes). Anything else is returned as it is.
     public func compacted(allowConstant: Bool) -> Column {
@@ -63,6 +68,9 @@ extension Column {
         case .int(let a):
             guard let narrow = Column.narrow(a) else { return self }
             return .int32(narrow)
+        case .decimal(let a):
+            guard let whole = Column.whole(a) else { return self }
+            return .wholeDecimal(whole)
         case .string(let s) where allowConstant && !s.codes.isEmpty:
             let first = s.codes[0]
             let same = s.codes.withUnsafeBufferPointer { p in
@@ -88,6 +96,24 @@ extension Column {
         }
         guard fits else { return nil }
         return a.map { $0 == Column.nullInt ? Column.nullInt32 : Int32(truncatingIfNeeded: $0) }
+    }
+}
+
+extension Column {
+    /// `a` as whole numbers in 32 bits (NaN, null, as `Int32.min`), or nil when a value has a
+    /// fraction, is -0.0 (it would print as 0), is infinite or out of range.
+    static func whole(_ a: [Double]) -> [Int32]? {
+        var fits = true
+        a.withUnsafeBufferPointer { p in
+            var ok = true
+            for v in p {
+                ok = ok && (v.isNaN || (v > -2_147_483_648 && v <= 2_147_483_647 && v.rounded(.towardZero) == v
+                                        && !(v == 0 && v.sign == .minus)))
+            }
+            fits = ok
+        }
+        guard fits else { return nil }
+        return a.map { $0.isNaN ? Column.nullInt32 : Int32($0) }
     }
 }
 
@@ -200,12 +226,29 @@ public struct Adjacency: Sendable {
     public var edges: [Int32]
     /// The node at the other end of each of `edges` (so that a walk reads one array in order
     /// instead of jumping to the edge's endpoint: one cache miss less per edge).
+    /// When the edges are already in endpoint order (a file sorted by this end), this is the
+    /// table's other end array itself, shared, not a copy (`sharesOthers`).
     public var others: [Int32]
 
     /// Builds the adjacency of `count` nodes from each edge's endpoint and its other end: a
     /// counting sort by endpoint (stable: each node's edges stay in edge order).
     public init(count: Int, endpoints: [Int32], otherEnds: [Int32]) {
         let m = endpoints.count
+        if Adjacency.nonDecreasing(endpoints) {
+            // Already in endpoint order: edge k is the k-th of the order and its other end is
+            // `otherEnds[k]`; share that array instead of copying it (4 bytes an edge).
+            var offsets = [Int32](repeating: 0, count: count + 1)
+            endpoints.withUnsafeBufferPointer { ends in
+                offsets.withUnsafeMutableBufferPointer { offsets in
+                    for e in ends { offsets[Int(e) + 1] &+= 1 }
+                    for i in 0..<count { offsets[i + 1] &+= offsets[i] }
+                }
+            }
+            self.offsets = offsets
+            self.edges = (0..<Int32(truncatingIfNeeded: m)).map { $0 }
+            self.others = otherEnds
+            return
+        }
         var offsets = [Int32](repeating: 0, count: count + 1)
         var edges = [Int32](repeating: 0, count: m)
         var others = [Int32](repeating: 0, count: m)
@@ -234,6 +277,21 @@ public struct Adjacency: Sendable {
         self.offsets = offsets
         self.edges = edges
         self.others = others
+    }
+
+    /// Whether `others` is `otherEnds` itself (the edges are in endpoint order), so that an image
+    /// stores it once.
+    public func sharesOthers(_ otherEnds: [Int32]) -> Bool {
+        others.withUnsafeBufferPointer { a in otherEnds.withUnsafeBufferPointer { b in a.baseAddress == b.baseAddress && a.count == b.count } }
+    }
+
+    /// Whether `a` never decreases (branch-free: the compiler vectorises it).
+    static func nonDecreasing(_ a: [Int32]) -> Bool {
+        a.withUnsafeBufferPointer { p in
+            var bad = false
+            for i in p.indices.dropFirst() { bad = bad || p[i] < p[i - 1] }
+            return !bad
+        }
     }
 
     @inline(__always)

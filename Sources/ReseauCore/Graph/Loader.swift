@@ -61,7 +61,22 @@ public enum Loader {
         if !errors.isEmpty {
             throw LoadFailure(errors: Array(errors.prefix(maxErrors)), more: max(0, errors.count - maxErrors))
         }
+        releaseFreedMemory()
         return Graph(schema: schema, nodes: nodes, edges: edges, origin: source.name)
+    }
+
+    /// Gives the pages the parse freed back to the system. The file texts, chunk arrays and
+    /// builders of a big load are freed into the allocator's heaps (one per thread that parsed a
+    /// chunk), which keep them: at L that was 210 MB more resident memory after a CSV load than
+    /// after a snapshot load of the same network. `malloc_trim` returns every free page.
+    static func releaseFreedMemory() {
+        #if canImport(Glibc)
+        // Looked up, not declared: Glibc's module map leaves out <malloc.h>.
+        typealias Trim = @convention(c) (Int) -> Int32
+        if let f = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") {   // RTLD_DEFAULT
+            _ = unsafeBitCast(f, to: Trim.self)(0)
+        }
+        #endif
     }
 
     /// Stores each column of a loaded table as compactly as its values allow (`Column.compacted`),
