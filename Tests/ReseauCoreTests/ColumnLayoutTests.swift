@@ -12,6 +12,7 @@ struct ColumnLayoutTests {
         func wide(_ c: Column) -> Column {
             switch c {
             case .int32(let a): return .int(a.map { $0 == Column.nullInt32 ? Column.nullInt : Int($0) })
+            case .int16(let a): return .int(a.map { $0 == Column.nullInt16 ? Column.nullInt : Int($0) })
             case .wholeDecimal(let a): return .decimal(a.map { $0 == Column.nullInt32 ? .nan : Double($0) })
             case .constant(let k):
                 var s = StringColumn(codes: [Int32](repeating: k.string == nil ? -1 : 0, count: k.count), dictionary: k.string.map { [$0] } ?? [])
@@ -34,6 +35,16 @@ struct ColumnLayoutTests {
         // Too big, too small, or the 32-bit null itself: the column stays 64-bit.
         for v in [Int(Int32.max) + 1, Int(Int32.min), Int(Int32.min) - 1, Int.max] {
             guard case .int = Column.int([1, v]).compacted(allowConstant: true) else { Issue.record("\(v) narrowed"); continue }
+        }
+    }
+
+    @Test func yearsNarrowTo16BitsWhenEveryValueFits() {
+        let years = [1990, -7, Column.nullInt, 32_767, -32_767]
+        guard case .int16(let a) = Column.int(years).compacted(allowConstant: true) else { Issue.record("not 16 bits"); return }
+        #expect((0..<5).map { Column.int16(a).value($0) } == [.int(1990), .int(-7), .null, .int(32_767), .int(-32_767)])
+        // Beyond 16 bits, or the 16-bit null itself: 32 bits.
+        for v in [32_768, -32_768, -40_000] {
+            guard case .int32 = Column.int([1, v]).compacted(allowConstant: true) else { Issue.record("\(v) not 32 bits"); continue }
         }
     }
 
@@ -126,6 +137,8 @@ struct ColumnLayoutTests {
         "twinnings | take 2 | select from, to, source",
         "twinnings | group by source: n = count()",
         "twinnings | where since >= 1990 | group by from: n = count(), y = sum(since) | sort n desc | take 3",
+        "twinnings | where since < 40000 and since != 1966 and since > -40000 | aggregate n = count(), s = sum(since), a = avg(since)",
+        "twinnings | where since <= 1969.5 | select from, to, since",
         "fundings | where year == 2021 | group by from: s = sum(amount) | sort s desc | take 3",
         "fundings | where note == null | count",
         "fundings | where amount > 1000 and amount <= 500928 | aggregate s = sum(amount), n = count(), a = avg(amount)",
@@ -157,6 +170,8 @@ struct ColumnLayoutTests {
             case .int: #expect(bigPopulation > Int(Int32.max))
             default: Issue.record("population is not an integer column")
             }
+            let since = g.schema.edgeTypes[twin].fieldIndex("since")!
+            guard case .int16 = g.edges[twin].columns[since] else { Issue.record("since is not 16-bit"); continue }
             guard case .constant(let c) = g.edges[twin].columns[source] else { Issue.record("source is not constant"); continue }
             #expect(c.string == "one source" && c.count == g.edges[twin].count)
         }

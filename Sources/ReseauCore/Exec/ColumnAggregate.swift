@@ -57,6 +57,7 @@ extension Executor {
             switch (column, index) {
             case (.int(let arr), nil): reads.append({ let v = arr[$0]; return v == Column.nullInt ? .null : .int(v) })
             case (.int32(let arr), nil): reads.append({ let v = arr[$0]; return v == Column.nullInt32 ? .null : .int(Int(v)) })
+            case (.int16(let arr), nil): reads.append({ let v = arr[$0]; return v == Column.nullInt16 ? .null : .int(Int(v)) })
             case (.decimal(let arr), nil): reads.append({ let v = arr[$0]; return v.isNaN ? .null : .decimal(v) })
             case (.wholeDecimal(let arr), nil): reads.append({ let v = arr[$0]; return v == Column.nullInt32 ? .null : .decimal(Double(v)) })
             case (_, let index?): reads.append({ column.value(index($0)) })

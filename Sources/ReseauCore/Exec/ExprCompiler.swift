@@ -153,6 +153,11 @@ extension Executor {
                     guard case .node(let n) = row[s] else { return .null }
                     let v = arr[Int(n.index)]; return v == Column.nullInt32 ? .null : .int(Int(v))
                 }
+            case .int16(let arr):
+                return { row in
+                    guard case .node(let n) = row[s] else { return .null }
+                    let v = arr[Int(n.index)]; return v == Column.nullInt16 ? .null : .int(Int(v))
+                }
             case .decimal(let arr):
                 return { row in
                     guard case .node(let n) = row[s] else { return .null }
@@ -183,6 +188,11 @@ extension Executor {
                 return { row in
                     guard case .edge(let e) = row[s] else { return .null }
                     let v = arr[Int(e.index)]; return v == Column.nullInt32 ? .null : .int(Int(v))
+                }
+            case .int16(let arr):
+                return { row in
+                    guard case .edge(let e) = row[s] else { return .null }
+                    let v = arr[Int(e.index)]; return v == Column.nullInt16 ? .null : .int(Int(v))
                 }
             case .decimal(let arr):
                 return { row in

@@ -95,6 +95,10 @@ extension Executor {
             return { row in let i = f.index(row); guard i >= 0 else { return false }; let x = arr[i]; return x != Column.nullInt32 && test(Int(x), k) }
         case (.int32(let arr), .decimal(let k)):
             return { row in let i = f.index(row); guard i >= 0 else { return false }; let x = arr[i]; return x != Column.nullInt32 && test(Double(x), k) }
+        case (.int16(let arr), .int(let k)):
+            return { row in let i = f.index(row); guard i >= 0 else { return false }; let x = arr[i]; return x != Column.nullInt16 && test(Int(x), k) }
+        case (.int16(let arr), .decimal(let k)):
+            return { row in let i = f.index(row); guard i >= 0 else { return false }; let x = arr[i]; return x != Column.nullInt16 && test(Double(x), k) }
         case (.decimal(let arr), _):
             guard let k = v.number else { return nil }
             return { row in let i = f.index(row); guard i >= 0 else { return false }; let x = arr[i]; return !x.isNaN && test(x, k) }
@@ -244,6 +248,10 @@ public struct ColumnPredicates {
             return { let x = arr[index($0)]; return x != Column.nullInt32 && test(Int(x), k) }
         case (.int32(let arr), .decimal(let k)):
             return { let x = arr[index($0)]; return x != Column.nullInt32 && test(Double(x), k) }
+        case (.int16(let arr), .int(let k)):
+            return { let x = arr[index($0)]; return x != Column.nullInt16 && test(Int(x), k) }
+        case (.int16(let arr), .decimal(let k)):
+            return { let x = arr[index($0)]; return x != Column.nullInt16 && test(Double(x), k) }
         case (.decimal(let arr), _):
             guard let k = v.number else { return nil }
             return { let x = arr[index($0)]; return !x.isNaN && test(x, k) }
@@ -275,19 +283,10 @@ public struct ColumnPredicates {
             case .ge: return { arr[$0] >= k }
             default: return nil
             }
-        case (.int32(let arr), .int(let k)) where k > Int(Int32.min) && k <= Int(Int32.max):
-            // The same tests in 32 bits: null (`Int32.min`) is below every k here, so only
-            // `<`, `<=` and `!=` need to rule it out.
-            let k = Int32(k), null = Column.nullInt32
-            switch op {
-            case .eq: return { arr[$0] == k }
-            case .ne: return { let x = arr[$0]; return x != k && x != null }
-            case .lt: return { let x = arr[$0]; return x < k && x != null }
-            case .le: return { let x = arr[$0]; return x <= k && x != null }
-            case .gt: return { arr[$0] > k }
-            case .ge: return { arr[$0] >= k }
-            default: return nil
-            }
+        case (.int32(let arr), .int(let k)):
+            return narrowCompare(arr, op, k)
+        case (.int16(let arr), .int(let k)):
+            return narrowCompare(arr, op, k)
         case (.wholeDecimal(let arr), _):
             guard let k = v.number, !k.isNaN else { return nil }
             let null = Column.nullInt32
@@ -322,6 +321,23 @@ public struct ColumnPredicates {
             return op == .eq ? { codes[$0] == code } : { let c = codes[$0]; return c >= 0 && c != code }
         default:
             return nil
+        }
+    }
+
+    /// `arr[i] OP k` on a narrow integer column (`T.min` is null), in its own width when k fits
+    /// it (null, `T.min`, is then below every k, so only `<`, `<=` and `!=` rule it out); nil
+    /// (the widening path of `compareAt`) when it does not.
+    func narrowCompare<T: FixedWidthInteger & SignedInteger>(_ arr: [T], _ op: BinaryOp, _ k: Int) -> ((Int) -> Bool)? {
+        guard k > Int(T.min) && k <= Int(T.max) else { return nil }
+        let k = T(k), null = T.min
+        switch op {
+        case .eq: return { arr[$0] == k }
+        case .ne: return { let x = arr[$0]; return x != k && x != null }
+        case .lt: return { let x = arr[$0]; return x < k && x != null }
+        case .le: return { let x = arr[$0]; return x <= k && x != null }
+        case .gt: return { arr[$0] > k }
+        case .ge: return { arr[$0] >= k }
+        default: return nil
         }
     }
 

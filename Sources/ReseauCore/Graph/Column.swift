@@ -13,6 +13,8 @@ public enum Column: Sendable {
     case int([Int])
     /// Integers that all fit in 32 bits (`Int32.min` is null).
     case int32([Int32])
+    /// Integers that all fit in 16 bits (`Int16.min` is null): years, counts.
+    case int16([Int16])
     case decimal([Double])
     /// Decimals that are all whole numbers fitting in 32 bits (`Int32.min` is null): read as
     /// `.decimal` values, the same as `.decimal` storage.
@@ -26,6 +28,7 @@ public enum Column: Sendable {
 
     public static let nullInt = Int.min
     public static let nullInt32 = Int32.min
+    public static let nullInt16 = Int16.min
 
     /// The value of row `i`.
     @inline(__always)
@@ -33,6 +36,7 @@ public enum Column: Sendable {
         switch self {
         case .int(let a): let v = a[i]; return v == Column.nullInt ? .null : .int(v)
         case .int32(let a): let v = a[i]; return v == Column.nullInt32 ? .null : .int(Int(v))
+        case .int16(let a): let v = a[i]; return v == Column.nullInt16 ? .null : .int(Int(v))
         case .decimal(let a): let v = a[i]; return v.isNaN ? .null : .decimal(v)
         case .wholeDecimal(let a): let v = a[i]; return v == Column.nullInt32 ? .null : .decimal(Double(v))
         case .string(let s): return s.value(i)
@@ -47,6 +51,7 @@ public enum Column: Sendable {
         switch self {
         case .int(let a): a.count
         case .int32(let a): a.count
+        case .int16(let a): a.count
         case .decimal(let a): a.count
         case .wholeDecimal(let a): a.count
         case .string(let s): s.codes.count
@@ -59,14 +64,16 @@ public enum Column: Sendable {
 }
 
 extension Column {
-    /// The column in its most compact storage: 64-bit integers that all fit in 32 bits become
-    /// `.int32`, decimals that are all whole numbers fitting in 32 bits `.wholeDecimal`; a string column whose rows all hold one value (or all null) becomes `.constant`
-    /// when `allowConstant` (the loader keeps name and kind columns dictionary-encoded: the name
+    /// The column in its most compact storage: 64-bit integers that all fit in 16 bits become
+    /// `.int16` (years), in 32 bits `.int32`; decimals that are all whole numbers fitting in 32
+    /// bits `.wholeDecimal`; a string column whose rows all hold one value (or all null) becomes
+    /// `.constant` when `allowConstant` (the loader keeps name and kind columns dictionary-encoded: the name
     /// index and the `twins` step read their codes). Anything else is returned as it is.
     public func compacted(allowConstant: Bool) -> Column {
         switch self {
         case .int(let a):
-            guard let narrow = Column.narrow(a) else { return self }
+            guard let narrow: [Int32] = Column.narrow(a) else { return self }
+            if let short: [Int16] = Column.narrow(a) { return .int16(short) }
             return .int32(narrow)
         case .decimal(let a):
             guard let whole = Column.whole(a) else { return self }
@@ -85,17 +92,18 @@ extension Column {
         }
     }
 
-    /// `a` in 32 bits (null `Int.min` as `Int32.min`), or nil when a value does not fit (or is
-    /// `Int32.min` itself, the 32-bit null).
-    static func narrow(_ a: [Int]) -> [Int32]? {
+    /// `a` in the narrower type `T` (null `Int.min` as `T.min`), or nil when a value does not
+    /// fit (or is `T.min` itself, the narrow null).
+    static func narrow<T: FixedWidthInteger & SignedInteger>(_ a: [Int]) -> [T]? {
         var fits = true
+        let lo = Int(T.min), hi = Int(T.max)
         a.withUnsafeBufferPointer { p in
             var ok = true
-            for v in p { ok = ok && ((v > Int(Int32.min) && v <= Int(Int32.max)) || v == Column.nullInt) }
+            for v in p { ok = ok && ((v > lo && v <= hi) || v == Column.nullInt) }
             fits = ok
         }
         guard fits else { return nil }
-        return a.map { $0 == Column.nullInt ? Column.nullInt32 : Int32(truncatingIfNeeded: $0) }
+        return a.map { $0 == Column.nullInt ? T.min : T(truncatingIfNeeded: $0) }
     }
 }
 

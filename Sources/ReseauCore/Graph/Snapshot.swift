@@ -39,6 +39,7 @@ public enum Snapshot {
             case .decimal(let a): u8(1); array(a)
             case .string(let s): u8(2); array(s.codes); strings(s.dictionary)
             case .int32(let a): u8(6); array(a)
+            case .int16(let a): u8(9); array(a)
             case .wholeDecimal(let a): u8(8); array(a)
             case .constant(let c):
                 // The row count, then the value as a list of zero (all null) or one string.
@@ -90,6 +91,7 @@ public enum Snapshot {
             case .decimal(let a): 9 + 8 * a.count
             case .string(let s): 9 + 4 * s.codes.count + strings(s.dictionary)
             case .int32(let a), .wholeDecimal(let a): 9 + 4 * a.count
+            case .int16(let a): 9 + 2 * a.count
             case .constant(let c): 9 + 8 + strings(c.string.map { [$0] } ?? [])
             case .bool(let a): 9 + a.count
             case .list(let l): 9 + 4 * l.count + 16 + 8 * (l.reduce(0) { $0 + $1.count } + 1) + l.reduce(0) { $0 + $1.reduce(0) { $0 + $1.utf8.count } }
@@ -190,6 +192,7 @@ public enum Snapshot {
                 c = .string(StringColumn(codes: codes, dictionary: dict))
             case 3: c = .bool(try array(UInt8.self))
             case 6: c = .int32(try array(Int32.self))
+            case 9: c = .int16(try array(Int16.self))
             case 8: c = .wholeDecimal(try array(Int32.self))
             case 7:
                 let n = try u64(), value = try strings()
