@@ -148,10 +148,25 @@ extension Executor {
                     guard case .node(let n) = row[s] else { return .null }
                     let v = arr[Int(n.index)]; return v == Column.nullInt ? .null : .int(v)
                 }
+            case .int32(let arr):
+                return { row in
+                    guard case .node(let n) = row[s] else { return .null }
+                    let v = arr[Int(n.index)]; return v == Column.nullInt32 ? .null : .int(Int(v))
+                }
+            case .int16(let arr):
+                return { row in
+                    guard case .node(let n) = row[s] else { return .null }
+                    let v = arr[Int(n.index)]; return v == Column.nullInt16 ? .null : .int(Int(v))
+                }
             case .decimal(let arr):
                 return { row in
                     guard case .node(let n) = row[s] else { return .null }
                     let v = arr[Int(n.index)]; return v.isNaN ? .null : .decimal(v)
+                }
+            case .wholeDecimal(let arr):
+                return { row in
+                    guard case .node(let n) = row[s] else { return .null }
+                    let v = arr[Int(n.index)]; return v == Column.nullInt32 ? .null : .decimal(Double(v))
                 }
             default:
                 return { row in
@@ -169,10 +184,25 @@ extension Executor {
                     guard case .edge(let e) = row[s] else { return .null }
                     let v = arr[Int(e.index)]; return v == Column.nullInt ? .null : .int(v)
                 }
+            case .int32(let arr):
+                return { row in
+                    guard case .edge(let e) = row[s] else { return .null }
+                    let v = arr[Int(e.index)]; return v == Column.nullInt32 ? .null : .int(Int(v))
+                }
+            case .int16(let arr):
+                return { row in
+                    guard case .edge(let e) = row[s] else { return .null }
+                    let v = arr[Int(e.index)]; return v == Column.nullInt16 ? .null : .int(Int(v))
+                }
             case .decimal(let arr):
                 return { row in
                     guard case .edge(let e) = row[s] else { return .null }
                     let v = arr[Int(e.index)]; return v.isNaN ? .null : .decimal(v)
+                }
+            case .wholeDecimal(let arr):
+                return { row in
+                    guard case .edge(let e) = row[s] else { return .null }
+                    let v = arr[Int(e.index)]; return v == Column.nullInt32 ? .null : .decimal(Double(v))
                 }
             default:
                 return { row in

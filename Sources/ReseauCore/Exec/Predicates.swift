@@ -91,9 +91,20 @@ extension Executor {
             return { row in let i = f.index(row); guard i >= 0 else { return false }; let x = arr[i]; return x != Column.nullInt && test(x, k) }
         case (.int(let arr), .decimal(let k)):
             return { row in let i = f.index(row); guard i >= 0 else { return false }; let x = arr[i]; return x != Column.nullInt && test(Double(x), k) }
+        case (.int32(let arr), .int(let k)):
+            return { row in let i = f.index(row); guard i >= 0 else { return false }; let x = arr[i]; return x != Column.nullInt32 && test(Int(x), k) }
+        case (.int32(let arr), .decimal(let k)):
+            return { row in let i = f.index(row); guard i >= 0 else { return false }; let x = arr[i]; return x != Column.nullInt32 && test(Double(x), k) }
+        case (.int16(let arr), .int(let k)):
+            return { row in let i = f.index(row); guard i >= 0 else { return false }; let x = arr[i]; return x != Column.nullInt16 && test(Int(x), k) }
+        case (.int16(let arr), .decimal(let k)):
+            return { row in let i = f.index(row); guard i >= 0 else { return false }; let x = arr[i]; return x != Column.nullInt16 && test(Double(x), k) }
         case (.decimal(let arr), _):
             guard let k = v.number else { return nil }
             return { row in let i = f.index(row); guard i >= 0 else { return false }; let x = arr[i]; return !x.isNaN && test(x, k) }
+        case (.wholeDecimal(let arr), _):
+            guard let k = v.number else { return nil }
+            return { row in let i = f.index(row); guard i >= 0 else { return false }; let x = arr[i]; return x != Column.nullInt32 && test(Double(x), k) }
         case (.string(let sc), .string(let s)) where op == .eq || op == .ne:
             let codes = sc.codes, code = sc.code(of: s) ?? -2, ne = op == .ne
             return { row in let i = f.index(row); guard i >= 0 else { return false }; let c = codes[i]; return c >= 0 && (c == code) != ne }
@@ -234,9 +245,20 @@ struct ColumnPredicates {
             return { let x = arr[index($0)]; return x != Column.nullInt && test(x, k) }
         case (.int(let arr), .decimal(let k)):
             return { let x = arr[index($0)]; return x != Column.nullInt && test(Double(x), k) }
+        case (.int32(let arr), .int(let k)):
+            return { let x = arr[index($0)]; return x != Column.nullInt32 && test(Int(x), k) }
+        case (.int32(let arr), .decimal(let k)):
+            return { let x = arr[index($0)]; return x != Column.nullInt32 && test(Double(x), k) }
+        case (.int16(let arr), .int(let k)):
+            return { let x = arr[index($0)]; return x != Column.nullInt16 && test(Int(x), k) }
+        case (.int16(let arr), .decimal(let k)):
+            return { let x = arr[index($0)]; return x != Column.nullInt16 && test(Double(x), k) }
         case (.decimal(let arr), _):
             guard let k = v.number else { return nil }
             return { let x = arr[index($0)]; return !x.isNaN && test(x, k) }
+        case (.wholeDecimal(let arr), _):
+            guard let k = v.number else { return nil }
+            return { let x = arr[index($0)]; return x != Column.nullInt32 && test(Double(x), k) }
         case (.string(let sc), .string(let s)) where op == .eq || op == .ne:
             let codes = sc.codes, code = sc.code(of: s) ?? -2, ne = op == .ne
             return { let c = codes[index($0)]; return c >= 0 && (c == code) != ne }
@@ -262,6 +284,26 @@ struct ColumnPredicates {
             case .ge: return { arr[$0] >= k }
             default: return nil
             }
+        case (.int32(let arr), .int(let k)):
+            return narrowCompare(arr, op, k)
+        case (.int16(let arr), .int(let k)):
+            return narrowCompare(arr, op, k)
+        case (.wholeDecimal(let arr), _):
+            guard let k = v.number, !k.isNaN else { return nil }
+            let null = Column.nullInt32
+            switch op {
+            case .eq: return { let x = arr[$0]; return x != null && Double(x) == k }
+            case .ne: return { let x = arr[$0]; return x != null && Double(x) != k }
+            case .lt: return { let x = arr[$0]; return x != null && Double(x) < k }
+            case .le: return { let x = arr[$0]; return x != null && Double(x) <= k }
+            case .gt: return { let x = arr[$0]; return x != null && Double(x) > k }
+            case .ge: return { let x = arr[$0]; return x != null && Double(x) >= k }
+            default: return nil
+            }
+        case (.constant(let c), .string(let s)) where !c.isDate && (op == .eq || op == .ne):
+            // One answer for every row (null rows match nothing).
+            let pass = c.string.map { ($0 == s) != (op == .ne) } ?? false
+            return { _ in pass }
         case (.decimal(let arr), _):
             // NaN (null) compares false with everything, != included: test it there only.
             guard let k = v.number else { return nil }
@@ -280,6 +322,23 @@ struct ColumnPredicates {
             return op == .eq ? { codes[$0] == code } : { let c = codes[$0]; return c >= 0 && c != code }
         default:
             return nil
+        }
+    }
+
+    /// `arr[i] OP k` on a narrow integer column (`T.min` is null), in its own width when k fits
+    /// it (null, `T.min`, is then below every k, so only `<`, `<=` and `!=` rule it out); nil
+    /// (the widening path of `compareAt`) when it does not.
+    func narrowCompare<T: FixedWidthInteger & SignedInteger>(_ arr: [T], _ op: BinaryOp, _ k: Int) -> ((Int) -> Bool)? {
+        guard k > Int(T.min) && k <= Int(T.max) else { return nil }
+        let k = T(k), null = T.min
+        switch op {
+        case .eq: return { arr[$0] == k }
+        case .ne: return { let x = arr[$0]; return x != k && x != null }
+        case .lt: return { let x = arr[$0]; return x < k && x != null }
+        case .le: return { let x = arr[$0]; return x <= k && x != null }
+        case .gt: return { arr[$0] > k }
+        case .ge: return { arr[$0] >= k }
+        default: return nil
         }
     }
 

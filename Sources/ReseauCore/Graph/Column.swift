@@ -1,25 +1,46 @@
 /// One field's values for every row of a table, stored by type.
 ///
 /// Strings are dictionary-encoded (a code per row into a table of distinct strings), which
-/// keeps low-cardinality columns (`country_code`, `kind`, `source`) to four bytes a row and
-/// lets an equality filter compare codes. Nulls are sentinels: `Int.min`, a NaN, code -1.
+/// keeps low-cardinality columns (`country_code`, `kind`) to four bytes a row and
+/// lets an equality filter compare codes. Nulls are sentinels: `Int.min`, `Int32.min`, a NaN,
+/// code -1.
+///
+/// The loader stores a column as compactly as its values allow (`compacted`): an integer column
+/// whose values all fit in 32 bits as `.int32`, a string column with one value on every row
+/// (a `source` column, or a column left empty) as `.constant` — a row count and the value, no
+/// per-row code. Both read back the same values as the wide form.
 enum Column: Sendable {
     case int([Int])
+    /// Integers that all fit in 32 bits (`Int32.min` is null).
+    case int32([Int32])
+    /// Integers that all fit in 16 bits (`Int16.min` is null): years, counts.
+    case int16([Int16])
     case decimal([Double])
+    /// Decimals that are all whole numbers fitting in 32 bits (`Int32.min` is null): read as
+    /// `.decimal` values, the same as `.decimal` storage.
+    case wholeDecimal([Int32])
     case string(StringColumn)
+    /// The same string (or null) on every row.
+    case constant(ConstantColumn)
     case bool([UInt8])          // 0 false, 1 true, 2 null
     case list([[String]])
     case node([NodeRef?])
 
     public static let nullInt = Int.min
+    public static let nullInt32 = Int32.min
+    public static let nullInt16 = Int16.min
 
     /// The value of row `i`.
     @inline(__always)
     public func value(_ i: Int) -> Value {
         switch self {
         case .int(let a): let v = a[i]; return v == Column.nullInt ? .null : .int(v)
+        case .int32(let a): let v = a[i]; return v == Column.nullInt32 ? .null : .int(Int(v))
+        case .int16(let a): let v = a[i]; return v == Column.nullInt16 ? .null : .int(Int(v))
         case .decimal(let a): let v = a[i]; return v.isNaN ? .null : .decimal(v)
+        case .wholeDecimal(let a): let v = a[i]; return v == Column.nullInt32 ? .null : .decimal(Double(v))
         case .string(let s): return s.value(i)
+        case .constant(let c): precondition(i >= 0 && i < c.count, "Index out of range"); return c.value
         case .bool(let a): let v = a[i]; return v == 2 ? .null : .bool(v == 1)
         case .list(let a): return .list(a[i].map { .string($0) })
         case .node(let a): return a[i].map { .node($0) } ?? .null
@@ -29,13 +50,93 @@ enum Column: Sendable {
     public var count: Int {
         switch self {
         case .int(let a): a.count
+        case .int32(let a): a.count
+        case .int16(let a): a.count
         case .decimal(let a): a.count
+        case .wholeDecimal(let a): a.count
         case .string(let s): s.codes.count
+        case .constant(let c): c.count
         case .bool(let a): a.count
         case .list(let a): a.count
         case .node(let a): a.count
         }
     }
+}
+
+extension Column {
+    /// The column in its most compact storage: 64-bit integers that all fit in 16 bits become
+    /// `.int16` (years), in 32 bits `.int32`; decimals that are all whole numbers fitting in 32
+    /// bits `.wholeDecimal`; a string column whose rows all hold one value (or all null) becomes
+    /// `.constant` when `allowConstant` (the loader keeps name and kind columns dictionary-encoded: the name
+    /// index and the `twins` step read their codes). Anything else is returned as it is.
+    public func compacted(allowConstant: Bool) -> Column {
+        switch self {
+        case .int(let a):
+            guard let narrow: [Int32] = Column.narrow(a) else { return self }
+            if let short: [Int16] = Column.narrow(a) { return .int16(short) }
+            return .int32(narrow)
+        case .decimal(let a):
+            guard let whole = Column.whole(a) else { return self }
+            return .wholeDecimal(whole)
+        case .string(let s) where allowConstant && !s.codes.isEmpty:
+            let first = s.codes[0]
+            let same = s.codes.withUnsafeBufferPointer { p in
+                var diff: Int32 = 0
+                for c in p { diff |= c ^ first }   // branch-free: the compiler vectorises it
+                return diff == 0
+            }
+            guard same else { return self }
+            return .constant(ConstantColumn(count: s.codes.count, string: first < 0 ? nil : s.dictionary[Int(first)], isDate: s.isDate))
+        default:
+            return self
+        }
+    }
+
+    /// `a` in the narrower type `T` (null `Int.min` as `T.min`), or nil when a value does not
+    /// fit (or is `T.min` itself, the narrow null).
+    static func narrow<T: FixedWidthInteger & SignedInteger>(_ a: [Int]) -> [T]? {
+        var fits = true
+        let lo = Int(T.min), hi = Int(T.max)
+        a.withUnsafeBufferPointer { p in
+            var ok = true
+            for v in p { ok = ok && ((v > lo && v <= hi) || v == Column.nullInt) }
+            fits = ok
+        }
+        guard fits else { return nil }
+        return a.map { $0 == Column.nullInt ? T.min : T(truncatingIfNeeded: $0) }
+    }
+}
+
+extension Column {
+    /// `a` as whole numbers in 32 bits (NaN, null, as `Int32.min`), or nil when a value has a
+    /// fraction, is -0.0 (it would print as 0), is infinite or out of range.
+    static func whole(_ a: [Double]) -> [Int32]? {
+        var fits = true
+        a.withUnsafeBufferPointer { p in
+            var ok = true
+            for v in p {
+                ok = ok && (v.isNaN || (v > -2_147_483_648 && v <= 2_147_483_647 && v.rounded(.towardZero) == v
+                                        && !(v == 0 && v.sign == .minus)))
+            }
+            fits = ok
+        }
+        guard fits else { return nil }
+        return a.map { $0.isNaN ? Column.nullInt32 : Int32($0) }
+    }
+}
+
+/// A string column with one value (or null) on every row: a row count and the value.
+struct ConstantColumn: Sendable {
+    public var count: Int
+    /// The value of every row; nil: every row is null.
+    public var string: String?
+    /// The column holds dates (see `StringColumn.isDate`).
+    public var isDate: Bool
+
+    public init(count: Int, string: String?, isDate: Bool = false) { self.count = count; self.string = string; self.isDate = isDate }
+
+    /// Every row's value.
+    public var value: Value { string.map { isDate ? .date($0) : .string($0) } ?? .null }
 }
 
 /// A dictionary-encoded string column.
@@ -133,12 +234,29 @@ struct Adjacency: Sendable {
     public var edges: [Int32]
     /// The node at the other end of each of `edges` (so that a walk reads one array in order
     /// instead of jumping to the edge's endpoint: one cache miss less per edge).
+    /// When the edges are already in endpoint order (a file sorted by this end), this is the
+    /// table's other end array itself, shared, not a copy (`sharesOthers`).
     public var others: [Int32]
 
     /// Builds the adjacency of `count` nodes from each edge's endpoint and its other end: a
     /// counting sort by endpoint (stable: each node's edges stay in edge order).
     public init(count: Int, endpoints: [Int32], otherEnds: [Int32]) {
         let m = endpoints.count
+        if Adjacency.nonDecreasing(endpoints) {
+            // Already in endpoint order: edge k is the k-th of the order and its other end is
+            // `otherEnds[k]`; share that array instead of copying it (4 bytes an edge).
+            var offsets = [Int32](repeating: 0, count: count + 1)
+            endpoints.withUnsafeBufferPointer { ends in
+                offsets.withUnsafeMutableBufferPointer { offsets in
+                    for e in ends { offsets[Int(e) + 1] &+= 1 }
+                    for i in 0..<count { offsets[i + 1] &+= offsets[i] }
+                }
+            }
+            self.offsets = offsets
+            self.edges = (0..<Int32(truncatingIfNeeded: m)).map { $0 }
+            self.others = otherEnds
+            return
+        }
         var offsets = [Int32](repeating: 0, count: count + 1)
         var edges = [Int32](repeating: 0, count: m)
         var others = [Int32](repeating: 0, count: m)
@@ -167,6 +285,21 @@ struct Adjacency: Sendable {
         self.offsets = offsets
         self.edges = edges
         self.others = others
+    }
+
+    /// Whether `others` is `otherEnds` itself (the edges are in endpoint order), so that an image
+    /// stores it once.
+    public func sharesOthers(_ otherEnds: [Int32]) -> Bool {
+        others.withUnsafeBufferPointer { a in otherEnds.withUnsafeBufferPointer { b in a.baseAddress == b.baseAddress && a.count == b.count } }
+    }
+
+    /// Whether `a` never decreases (branch-free: the compiler vectorises it).
+    static func nonDecreasing(_ a: [Int32]) -> Bool {
+        a.withUnsafeBufferPointer { p in
+            var bad = false
+            for i in p.indices.dropFirst() { bad = bad || p[i] < p[i - 1] }
+            return !bad
+        }
     }
 
     @inline(__always)

@@ -50,6 +50,7 @@ public final class Graph: Sendable {
         func markDates(_ columns: inout [Column], _ fields: [FieldDef]) {
             for (i, f) in fields.enumerated() where f.type == .date && i < columns.count {
                 if case .string(var sc) = columns[i] { sc.isDate = true; columns[i] = .string(sc) }
+                if case .constant(var c) = columns[i] { c.isDate = true; columns[i] = .constant(c) }
             }
         }
         var nodes = nodes, edges = edges

@@ -14,7 +14,7 @@ import Glibc
 /// rejected long before its end.
 enum Snapshot {
     static let magic: UInt32 = 0x504E_5352 // "RSNP"
-    static let version: UInt32 = 3
+    static let version: UInt32 = 4
 
     // MARK: writing
 
@@ -38,6 +38,12 @@ enum Snapshot {
             case .int(let a): u8(0); array(a)
             case .decimal(let a): u8(1); array(a)
             case .string(let s): u8(2); array(s.codes); strings(s.dictionary)
+            case .int32(let a): u8(6); array(a)
+            case .int16(let a): u8(9); array(a)
+            case .wholeDecimal(let a): u8(8); array(a)
+            case .constant(let c):
+                // The row count, then the value as a list of zero (all null) or one string.
+                u8(7); u64(UInt64(c.count)); strings(c.string.map { [$0] } ?? [])
             case .bool(let a): u8(3); array(a)
             case .list(let l):
                 u8(4); array(l.map { Int32($0.count) }); strings(l.flatMap { $0 })
@@ -66,8 +72,9 @@ enum Snapshot {
             w.array(e.from); w.array(e.to)
             w.u64(UInt64(e.columns.count))
             for c in e.columns { w.column(c) }
-            w.array(e.outgoing.offsets); w.array(e.outgoing.edges); w.array(e.outgoing.others)
-            w.array(e.incoming.offsets); w.array(e.incoming.edges); w.array(e.incoming.others)
+            // An `others` shared with the end array is written empty and shared again on reading.
+            w.array(e.outgoing.offsets); w.array(e.outgoing.edges); w.array(e.outgoing.sharesOthers(e.to) ? [] : e.outgoing.others)
+            w.array(e.incoming.offsets); w.array(e.incoming.edges); w.array(e.incoming.sharesOthers(e.from) ? [] : e.incoming.others)
         }
         var h = StreamHash()
         w.bytes.withUnsafeBytes { h.add($0) }
@@ -83,6 +90,9 @@ enum Snapshot {
             case .int(let a): 9 + 8 * a.count
             case .decimal(let a): 9 + 8 * a.count
             case .string(let s): 9 + 4 * s.codes.count + strings(s.dictionary)
+            case .int32(let a), .wholeDecimal(let a): 9 + 4 * a.count
+            case .int16(let a): 9 + 2 * a.count
+            case .constant(let c): 9 + 8 + strings(c.string.map { [$0] } ?? [])
             case .bool(let a): 9 + a.count
             case .list(let l): 9 + 4 * l.count + 16 + 8 * (l.reduce(0) { $0 + $1.count } + 1) + l.reduce(0) { $0 + $1.reduce(0) { $0 + $1.utf8.count } }
             case .node(let a): 9 + 8 * a.count
@@ -181,6 +191,13 @@ enum Snapshot {
                 guard allWithin(codes, -1, dict.count - 1) else { throw Corrupt() }
                 c = .string(StringColumn(codes: codes, dictionary: dict))
             case 3: c = .bool(try array(UInt8.self))
+            case 6: c = .int32(try array(Int32.self))
+            case 9: c = .int16(try array(Int16.self))
+            case 8: c = .wholeDecimal(try array(Int32.self))
+            case 7:
+                let n = try u64(), value = try strings()
+                guard n == UInt64(rows), value.count <= 1 else { throw Corrupt() }
+                c = .constant(ConstantColumn(count: rows, string: value.first))
             case 4:
                 let counts = try array(Int32.self), flat = try strings()
                 guard counts.reduce(0, { $0 + Int($1) }) == flat.count, !counts.contains(where: { $0 < 0 }) else { throw Corrupt() }
@@ -210,6 +227,15 @@ enum Snapshot {
         var mn = Int32.max, mx = Int32.min
         a.withUnsafeBufferPointer { p in for v in p { mn = Swift.min(mn, v); mx = Swift.max(mx, v) } }
         return Int(mn) >= lo && Int(mx) <= hi
+    }
+
+    /// Whether `a` is 0, 1, 2…
+    static func isIdentity(_ a: [Int32]) -> Bool {
+        a.withUnsafeBufferPointer { p in
+            var bad = false
+            for i in p.indices { bad = bad || p[i] != Int32(truncatingIfNeeded: i) }
+            return !bad
+        }
     }
 
     /// Whether `a` never decreases.
@@ -284,8 +310,13 @@ enum Snapshot {
                 guard n == def.fields.count else { return nil }
                 var cols: [Column] = []
                 for _ in 0..<n { cols.append(try r.column(rows: m, nodes: sizes)) }
-                let oo = try r.array(Int32.self), oe = try r.array(Int32.self), ox = try r.array(Int32.self)
-                let io = try r.array(Int32.self), ie = try r.array(Int32.self), ix = try r.array(Int32.self)
+                let oo = try r.array(Int32.self), oe = try r.array(Int32.self)
+                var ox = try r.array(Int32.self)
+                let io = try r.array(Int32.self), ie = try r.array(Int32.self)
+                var ix = try r.array(Int32.self)
+                // An empty `others` is the end array, shared: only when the edges are in order.
+                if ox.isEmpty && m > 0 { guard isIdentity(oe) else { return nil }; ox = to }
+                if ix.isEmpty && m > 0 { guard isIdentity(ie) else { return nil }; ix = from }
                 guard oo.count == nf + 1, io.count == nt + 1, oe.count == m, ie.count == m, ox.count == m, ix.count == m,
                       allWithin(ox, 0, nt - 1), allWithin(ix, 0, nf - 1), allWithin(oe, 0, m - 1), allWithin(ie, 0, m - 1),
                       oo.first == 0, io.first == 0, oo.last.map({ Int($0) == m }) ?? false, io.last.map({ Int($0) == m }) ?? false,
