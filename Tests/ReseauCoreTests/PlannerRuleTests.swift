@@ -51,6 +51,17 @@ struct PlannerRuleTests {
         "cities | take 3 | join (cities | take 3) on name != right.name | select name, right.name as rn",
         // aggregates
         "fundings | where year == 2015 | group by from: total = sum(amount) | sort total desc | take 10",
+        // a column aggregate whose first conjunct is a selector (an integer column against a
+        // constant, every operator, the constant on either side, a null year, a second conjunct)
+        "fundings | where year == 2021 | group by from: total = sum(amount) | sort total desc | take 10",
+        "fundings | where year != 2021 | group by from: n = count(), total = sum(amount)",
+        "fundings | where year < 2022 | group by from: n = count()",
+        "fundings | where year <= 2021 | group by to: m = max(amount)",
+        "fundings | where year > 2020 | group by from: total = sum(amount)",
+        "fundings | where 2021 <= year | group by from: total = sum(amount)",
+        "fundings | where year >= 2020 and amount > 1000 | group by from: total = sum(amount)",
+        "fundings | where year == 99999 | group by from: n = count()",
+        "twinnings | where since < 1970 | group by from: n = count()",
         "fundings | group by from: n = count(), m = max(amount)",
         "memberships | group by to: n = count()",
         "cities | group by country_code: n = count(), p = sum(population)",

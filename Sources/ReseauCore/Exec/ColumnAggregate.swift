@@ -5,14 +5,19 @@
 /// path (`aggregateProducer`), which handles everything else. The column-aggregate rule
 /// (Plan/AggregateRule.swift) chooses it when `columnAggregate` can run the node.
 extension ColumnPredicates {
-    /// The scan under a column aggregate, its table, size and test.
-    func aggregateScan(_ input: PlanNode) -> (target: ScanTarget, n: Int, test: (Int) -> Bool)? {
+    /// The scan under a column aggregate: its table, size, the selector of its first conjunct
+    /// when it has one (`scanSelector`), and the test of the others (of all, without one).
+    func aggregateScan(_ input: PlanNode) -> (target: ScanTarget, n: Int, select: Selector?, test: (Int) -> Bool)? {
         switch input.op {
-        case .scanNodes(let t): return (.nodes(t), graph.nodes[t].count, { _ in true })
-        case .scanEdges(let t): return (.edges(t), graph.edges[t].count, { _ in true })
+        case .scanNodes(let t): return (.nodes(t), graph.nodes[t].count, nil, { _ in true })
+        case .scanEdges(let t): return (.edges(t), graph.edges[t].count, nil, { _ in true })
         case .columnScan(let target, let cs):
+            if let first = cs.first, let select = scanSelector(first.expr, target) {
+                guard let test = scanPredicate(cs.dropFirst(), target) else { return nil }
+                return (target, target.count(in: graph), select, test)
+            }
             guard let test = scanPredicate(cs, target) else { return nil }
-            return (target, target.count(in: graph), test)
+            return (target, target.count(in: graph), nil, test)
         default: return nil
         }
     }
@@ -20,7 +25,7 @@ extension ColumnPredicates {
     /// True when `columnAggregate` runs this aggregate: one key, an edge's end, on an edge scan,
     /// and every argument a column of the scanned table or of an end.
     func canAggregateOnColumns(_ input: PlanNode, _ keys: [TypedExpr], _ aggs: [AggregateSpec]) -> Bool {
-        guard let (target, _, _) = aggregateScan(input), !target.isNode, keys.count == 1,
+        guard let (target, _, _, _) = aggregateScan(input), !target.isNode, keys.count == 1,
               case .access(.edgeEnd(0, _), _) = keys[0] else { return false }
         return aggs.allSatisfy { a in a.argument.map { scanIndex($0, target) != nil } ?? true }
     }
@@ -29,7 +34,7 @@ extension ColumnPredicates {
 extension Executor {
     func columnAggregate(_ input: PlanNode, _ keys: [TypedExpr], _ aggs: [AggregateSpec], _ span: Span) -> Producer? {
         let cp = ColumnPredicates(graph: graph)
-        guard let (target, n, test) = cp.aggregateScan(input) else { return nil }
+        guard let (target, n, select, test) = cp.aggregateScan(input) else { return nil }
 
         // The key: a dense slot per position, and the key value of a slot.
         guard keys.count == 1 else { return nil }
@@ -97,9 +102,8 @@ extension Executor {
             }
             if let sumColumn {
                 var sums: [Double] = []
-                for i in 0..<n {
-                    if i & 1023 == 0 { try self.cancellation.check() }
-                    if !test(i) { continue }
+                var positions = ScanPositions(n: n, select: select, test: test, cancellation: self.cancellation)
+                while let i = try positions.next() {
                     let (g, isNew) = group(i)
                     if isNew { sums.append(0) }
                     let v = sumColumn[i]
@@ -113,9 +117,8 @@ extension Executor {
             if let sumWhole {
                 var sums: [Double] = []
                 let null = Column.nullInt32
-                for i in 0..<n {
-                    if i & 1023 == 0 { try self.cancellation.check() }
-                    if !test(i) { continue }
+                var positions = ScanPositions(n: n, select: select, test: test, cancellation: self.cancellation)
+                while let i = try positions.next() {
                     let (g, isNew) = group(i)
                     if isNew { sums.append(0) }
                     let v = sumWhole[i]
@@ -130,18 +133,16 @@ extension Executor {
                 // One aggregate (the common case): its read held in a local, not fetched from
                 // an array (and retained) for every row.
                 let read = reads[0] ?? { _ in .bool(true) }
-                for i in 0..<n {
-                    if i & 1023 == 0 { try self.cancellation.check() }
-                    if !test(i) { continue }
+                var positions = ScanPositions(n: n, select: select, test: test, cancellation: self.cancellation)
+                while let i = try positions.next() {
                     let (g, isNew) = group(i)
                     if isNew { accs.append(Accumulator(fns[0])); try held.add(groupBytes) }
                     let kept = accs[g].add(read(i))
                     if kept != 0 { try held.add(kept) }
                 }
             } else {
-                for i in 0..<n {
-                    if i & 1023 == 0 { try self.cancellation.check() }
-                    if !test(i) { continue }
+                var positions = ScanPositions(n: n, select: select, test: test, cancellation: self.cancellation)
+                while let i = try positions.next() {
                     let (g, isNew) = group(i)
                     if isNew { for f in fns { accs.append(Accumulator(f)) }; try held.add(groupBytes) }
                     for k in 0..<width {
@@ -157,5 +158,51 @@ extension Executor {
             }
             return true
         }
+    }
+}
+
+/// The positions a column aggregate reads, in order: with a selector, those it writes a block at
+/// a time that also pass `test`; without, every position that passes `test`. The cancellation
+/// flag is polled every 1 024 positions, or once a block.
+struct ScanPositions {
+    let n: Int
+    let select: ColumnPredicates.Selector?
+    let test: (Int) -> Bool
+    let cancellation: CancellationFlag
+    private var start = 0
+    private var block: [Int32] = []
+    private var k = 0
+    static let blockSize = 4_096
+
+    init(n: Int, select: ColumnPredicates.Selector?, test: @escaping (Int) -> Bool, cancellation: CancellationFlag) {
+        self.n = n; self.select = select; self.test = test; self.cancellation = cancellation
+        if select != nil { block.reserveCapacity(Self.blockSize) }
+    }
+
+    @inline(__always)
+    mutating func next() throws -> Int? {
+        if let select {
+            while true {
+                while k < block.count {
+                    let i = Int(block[k])
+                    k += 1
+                    if test(i) { return i }
+                }
+                guard start < n else { return nil }
+                try cancellation.check()
+                let end = Swift.min(n, start + Self.blockSize)
+                block.removeAll(keepingCapacity: true)
+                select(start..<end, &block)
+                start = end
+                k = 0
+            }
+        }
+        while start < n {
+            let i = start
+            start += 1
+            if i & 1023 == 0 { try cancellation.check() }
+            if test(i) { return i }
+        }
+        return nil
     }
 }
