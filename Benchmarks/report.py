@@ -283,7 +283,8 @@ def main():
             lab = SHAPE_LABEL[sh]
             duck = eng(top, "duckdb", sh)
             tgt("W1 load from CSV ≤ DuckDB", lab, value(r, "W1"), value(duck, "W1"), ref_label="(DuckDB)", key="W1")
-            tgt("W1 load from the snapshot ≤ 10 % of DuckDB's", lab, value(r, "W1s"), (value(duck, "W1") or 0) * 0.1 or None, ref_label="(10 % of DuckDB's load)", key="W1s")
+            # Issue 14 item 3: ≤ 5 % of DuckDB's CSV load (an earlier issue asked 10 %).
+            tgt("W1 load from the snapshot ≤ 5 % of DuckDB's", lab, value(r, "W1s"), (value(duck, "W1") or 0) * 0.05 or None, ref_label="(5 % of DuckDB's load)", key="W1s")
             tgt("memory ≤ 60 % of DuckDB's", lab, value(r, "mem"), value(duck, "mem"), 0.6, "MiB", "(60 % of DuckDB)", key="mem")
             for w in ["W2", "W3", "W6"]:
                 tgt(f"{w} ≤ DuckDB", lab, value(r, w), value(duck, w), ref_label="(DuckDB)", key=w)
