@@ -133,6 +133,10 @@ struct PlannerRuleTests {
         #expect(explain("cities | join countries on country_code == right.code").contains("HashJoin keys(country_code = right.code)"))
         #expect(explain("cities | join countries on population > 1").contains("NestedLoopJoin"))
         #expect(explain("fundings | group by from: total = sum(amount)").contains("ColumnAggregate keys [from] aggregates [sum]"))
+        // Under a column aggregate, an integer field against a constant runs as a selection loop.
+        #expect(explain("fundings | where year == 2021 and amount > 0 | group by from: total = sum(amount)")
+                .contains("ColumnScan fundings (34 rows) filter(year == 2021 and amount > 0), year == 2021 as a selection loop"))
+        #expect(!explain("fundings | where amount > 0 | group by from: total = sum(amount)").contains("selection loop"))
         #expect(explain("cities | follow twin | group by prev: n = count()").contains("DenseAggregate keys [prev] aggregates [count] (groups by city row, no hashing)"))
         #expect(explain("cities | sort name | take 2").contains("TopK 2 by name"))
     }

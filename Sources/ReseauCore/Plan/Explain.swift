@@ -25,7 +25,14 @@ enum Explain {
             let selfNs = st.ns > childNs ? st.ns - childNs : 0
             suffix = st.calls == 0 ? (readByParent ? "  (read on its columns by the operator above)" : "  (never ran)") : "  (rows \(st.rows), \(fixedPoint(Double(selfNs) / 1e6, digits: 3)) ms)"
         }
-        out.append(pad + describe(p, g) + suffix)
+        var line = describe(p, g)
+        // Under a column aggregate, a first conjunct that compares an integer field with a
+        // constant runs as a selection loop (`ColumnPredicates.scanSelector`): say so.
+        if readByParent, case .columnScan(let t, let cs) = p.op, let first = cs.first,
+           ColumnPredicates(graph: g).scanSelector(first.expr, t) != nil {
+            line += ", \(first.text) as a selection loop"
+        }
+        out.append(pad + line + suffix)
         for (kind, sub) in subplans(p.op) {
             out.append(pad + "  " + (kind == "in" ? "Subplan in (…): run once, its values hashed" : "Subplan exists(…): run once for each node, from the node, until its first row"))
             render(sub, g, profile, depth + 2, &out)
