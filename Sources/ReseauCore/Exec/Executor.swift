@@ -144,16 +144,20 @@ final class Executor {
             return try matchProducer(m)
         case .columnScan(let target, let conjuncts):
             // Positions tested on the column arrays; a row is built only for those that pass.
-            guard let test = ColumnPredicates(graph: graph, packEndBools: true).scanPredicate(conjuncts, target) else {
+            // A first conjunct that can run as a selection loop lists the positions a block at a
+            // time (`ScanPositions`); the others are tested on those positions only.
+            let cp = ColumnPredicates(graph: graph, packEndBools: true)
+            let select = conjuncts.first.flatMap { cp.scanSelector($0.expr, target) }
+            guard let test = cp.scanPredicate(select == nil ? conjuncts[...] : conjuncts.dropFirst(), target) else {
                 throw Diagnostic(.run, "internal error: a column scan's test does not run on columns", at: span)
             }
             let n = target.count(in: graph)
+            let cancellation = self.cancellation
             if case .nodes(let type) = target {
                 return { sink in
                     var row: Row = [.null]
-                    for i in 0..<n {
-                        if i & 1023 == 0 { try self.cancellation.check() }
-                        guard test(i) else { continue }
+                    var positions = ScanPositions(n: n, select: select, test: test, cancellation: cancellation)
+                    while let i = try positions.next() {
                         row[0] = .node(NodeRef(type: type, index: i))
                         if try !sink(row) { return false }
                     }
@@ -163,9 +167,8 @@ final class Executor {
             guard case .edges(let type) = target else { preconditionFailure() }
             return { sink in
                 var row: Row = [.null]
-                for i in 0..<n {
-                    if i & 1023 == 0 { try self.cancellation.check() }
-                    guard test(i) else { continue }
+                var positions = ScanPositions(n: n, select: select, test: test, cancellation: cancellation)
+                while let i = try positions.next() {
                     row[0] = .edge(EdgeRef(type: type, index: i))
                     if try !sink(row) { return false }
                 }

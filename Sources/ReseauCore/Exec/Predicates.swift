@@ -332,18 +332,26 @@ struct ColumnPredicates {
     typealias Selector = (Range<Int>, inout [Int32]) -> Void
 
     /// `e` as a `Selector`: an integer field of the scanned table compared with an integer
-    /// constant; nil for anything else (the caller tests it per position instead).
+    /// constant, or a string field (not a date) tested with `==`/`!=` against a string; nil for
+    /// anything else (the caller tests it per position instead).
     func scanSelector(_ e: TypedExpr, _ target: ScanTarget) -> Selector? {
         guard case .binary(let op, let l, let r, _) = e, [.eq, .ne, .lt, .le, .gt, .ge].contains(op) else { return nil }
         let column: Column, k: Value, o: BinaryOp
         if let (c, idx) = scanIndex(l, target), idx == nil, case .constant(let v) = r { column = c; k = v; o = op }
         else if let (c, idx) = scanIndex(r, target), idx == nil, case .constant(let v) = l { column = c; k = v; o = op.flipped }
         else { return nil }
-        guard case .int(let kk) = k else { return nil }
-        switch column {
-        case .int(let arr): return select(arr, o, kk)
-        case .int32(let arr): return select(arr, o, kk)
-        case .int16(let arr): return select(arr, o, kk)
+        switch (column, k) {
+        case (.int(let arr), .int(let kk)): return select(arr, o, kk)
+        case (.int32(let arr), .int(let kk)): return select(arr, o, kk)
+        case (.int16(let arr), .int(let kk)): return select(arr, o, kk)
+        case (.string(let sc), .string(let text)) where !sc.isDate && (o == .eq || o == .ne):
+            // Dictionary codes: `country_code == "FR"` compares one Int32 a row (null is -1,
+            // a string no row holds is -2: it matches nothing, and `!=` every non-null row).
+            let codes = sc.codes, code = sc.code(of: text) ?? -2
+            if o == .eq {
+                return { r, out in codes.withUnsafeBufferPointer { p in for i in r where p[i] == code { out.append(Int32(truncatingIfNeeded: i)) } } }
+            }
+            return { r, out in codes.withUnsafeBufferPointer { p in for i in r where p[i] >= 0 && p[i] != code { out.append(Int32(truncatingIfNeeded: i)) } } }
         default: return nil
         }
     }

@@ -26,9 +26,9 @@ enum Explain {
             suffix = st.calls == 0 ? (readByParent ? "  (read on its columns by the operator above)" : "  (never ran)") : "  (rows \(st.rows), \(fixedPoint(Double(selfNs) / 1e6, digits: 3)) ms)"
         }
         var line = describe(p, g)
-        // Under a column aggregate, a first conjunct that compares an integer field with a
-        // constant runs as a selection loop (`ColumnPredicates.scanSelector`): say so.
-        if readByParent, case .columnScan(let t, let cs) = p.op, let first = cs.first,
+        // A scan's first conjunct that compares an integer field with a constant (or a string
+        // field with `==`/`!=`) runs as a selection loop (`ColumnPredicates.scanSelector`): say so.
+        if case .columnScan(let t, let cs) = p.op, let first = cs.first,
            ColumnPredicates(graph: g).scanSelector(first.expr, t) != nil {
             line += ", \(first.text) as a selection loop"
         }
