@@ -273,17 +273,9 @@ struct ColumnPredicates {
     /// `column[i] OP constant` for the scanned table's own columns; nulls never match.
     func directCompare(_ column: Column, _ op: BinaryOp, _ v: Value) -> ((Int) -> Bool)? {
         switch (column, v) {
-        case (.int(let arr), .int(let k)) where k != Column.nullInt:
-            let null = Column.nullInt
-            switch op {
-            case .eq: return { arr[$0] == k }
-            case .ne: return { let x = arr[$0]; return x != k && x != null }
-            case .lt: return { let x = arr[$0]; return x < k && x != null }
-            case .le: return { let x = arr[$0]; return x <= k && x != null }
-            case .gt: return { arr[$0] > k }
-            case .ge: return { arr[$0] >= k }
-            default: return nil
-            }
+        case (.int(let arr), .int(let k)):
+            // (`Column.nullInt` is `Int.min`: the same code as the narrow widths.)
+            return narrowCompare(arr, op, k)
         case (.int32(let arr), .int(let k)):
             return narrowCompare(arr, op, k)
         case (.int16(let arr), .int(let k)):
@@ -377,7 +369,7 @@ struct ColumnPredicates {
         }
     }
 
-    /// `arr[i] OP k` on a narrow integer column (`T.min` is null), in its own width when k fits
+    /// `arr[i] OP k` on an integer column of any width (`T.min` is null), in its own width when k fits
     /// it (null, `T.min`, is then below every k, so only `<`, `<=` and `!=` rule it out); nil
     /// (the widening path of `compareAt`) when it does not.
     func narrowCompare<T: FixedWidthInteger & SignedInteger>(_ arr: [T], _ op: BinaryOp, _ k: Int) -> ((Int) -> Bool)? {
