@@ -39,7 +39,7 @@ final class LineEditor: LineReader {
         rl_outstream = stdout
         rl_initialize()
         // After rl_initialize(): ^C calls lineEditorInterrupt. readline() resets the tty modes
-        // (tty_init) each time, so `settty -d -isig` (no SIGINT from ^C while editing) is
+        // (tty_init) each time, so `setty -d -isig` (no SIGINT from ^C while editing) is
         // applied again by the pre-input hook, which runs after that and before editing.
         _ = rl_add_defun(strdup("reseau-interrupt"), lineEditorInterrupt, 3)
         rl_pre_input_hook = lineEditorPreInput
@@ -101,7 +101,7 @@ final class LineEditor: LineReader {
 
 /// rl_pre_input_hook: turns ISIG off for the edit mode of the tty, after readline's tty_init.
 private func lineEditorPreInput() -> Int32 {
-    _ = rl_parse_and_bind("settty -d -isig")
+    _ = rl_parse_and_bind("setty -d -isig")
     return 0
 }
 

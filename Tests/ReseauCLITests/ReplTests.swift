@@ -89,6 +89,25 @@ import Glibc
         quit(p)
     }
 
+    /// While a line is edited, Ctrl-C is a key, not a signal: the terminal's ISIG is off. It was
+    /// on (the pre-input hook named a libedit command that does not exist, `settty` for `setty`),
+    /// so ^C raised SIGINT, and when it came while libedit was between two reads (echoing the keys
+    /// typed just before) nothing woke the read: the REPL went on waiting and showed nothing.
+    /// Keys and ^C in one write hit that window every time under load.
+    @Test func ctrlCIsAKeyWhileEditing() throws {
+        let (p, _) = try start()
+        var t = termios()
+        #expect(tcgetattr(p.master, &t) == 0)
+        #expect(t.c_lflag & tcflag_t(ISIG) == 0, "ISIG is on while editing: ^C would be a signal")
+        for _ in 0..<20 {
+            p.send("cities | co\u{3}")
+            try p.expect("^C", timeout: 5)
+            try p.prompt()
+        }
+        #expect(try p.run("cities | count").contains("\(FixtureNetwork.rows["cities"]!.count)"))
+        quit(p)
+    }
+
     /// Ctrl-Z at the prompt, then `fg`: the terminal goes back to libedit's mode and the prompt
     /// and the line typed so far are drawn again (they were not: the line stayed blank). Here the
     /// REPL leads its own session, so the stop itself is discarded by the kernel (an orphaned
