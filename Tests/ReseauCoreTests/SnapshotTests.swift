@@ -24,12 +24,13 @@ struct SnapshotTests {
         return true
     }
 
-    @Test func roundTrip() throws {
+    /// Read on one thread (as the bundled image is) and in parallel (as a large image is).
+    @Test(arguments: [Snapshot.parallelThreshold, 0]) func roundTrip(parallelAbove: Int) throws {
         let bytes = Snapshot.encode(bundledGraph, key: 42)
-        let g = bytes.withUnsafeBytes { Snapshot.decode($0, key: 42, origin: "test") }
+        let g = bytes.withUnsafeBytes { Snapshot.decode($0, key: 42, origin: "test", parallelAbove: parallelAbove) }
         #expect(g != nil)
         #expect(same(g!, bundledGraph))
-        #expect(bytes.withUnsafeBytes { Snapshot.decode($0, key: 43, origin: "test") } == nil, "another key")
+        #expect(bytes.withUnsafeBytes { Snapshot.decode($0, key: 43, origin: "test", parallelAbove: parallelAbove) } == nil, "another key")
     }
 
     @Test func resultsFromSnapshotEqualResultsFromCSV() throws {
@@ -84,15 +85,17 @@ struct SnapshotTests {
         #expect(same(g, bundledGraph))
     }
 
-    @Test func damagedBytesNeverCrash() {
+    /// Each array of the image is hashed on its own as it is read (in parallel for a large
+    /// image): a flipped byte in any of them, or in the small values between them, is caught.
+    @Test(arguments: [Snapshot.parallelThreshold, 0]) func damagedBytesNeverCrash(parallelAbove: Int) {
         var bytes = Snapshot.encode(bundledGraph, key: 7)
         // Every truncation point and a spread of flipped bytes must be rejected, not trusted or crash.
         for cut in stride(from: 0, to: bytes.count, by: max(1, bytes.count / 300)) {
-            #expect(Array(bytes.prefix(cut)).withUnsafeBytes { Snapshot.decode($0, key: 7, origin: "t") } == nil)
+            #expect(Array(bytes.prefix(cut)).withUnsafeBytes { Snapshot.decode($0, key: 7, origin: "t", parallelAbove: parallelAbove) } == nil)
         }
         for i in stride(from: 0, to: bytes.count - 8, by: max(1, bytes.count / 200)) {
             bytes[i] ^= 0x5A
-            #expect(bytes.withUnsafeBytes { Snapshot.decode($0, key: 7, origin: "t") } == nil)
+            #expect(bytes.withUnsafeBytes { Snapshot.decode($0, key: 7, origin: "t", parallelAbove: parallelAbove) } == nil, "byte \(i)")
             bytes[i] ^= 0x5A
         }
     }
@@ -112,9 +115,12 @@ struct SnapshotTests {
         defer { close(fd) }
         let whole = Snapshot.decode(file: fd, size: bytes.count, key: 9, schema: .shared, origin: "t")
         #expect(whole.map { same($0, bundledGraph) } == true)
+        let parallel = Snapshot.decode(file: fd, size: bytes.count, key: 9, schema: .shared, origin: "t", parallelAbove: 0)
+        #expect(parallel.map { same($0, bundledGraph) } == true)
         for cut in [0, 24, 100, bytes.count / 3, bytes.count - 9, bytes.count - 1] {
             #expect(truncate(path, off_t(cut)) == 0)
             #expect(Snapshot.decode(file: fd, size: bytes.count, key: 9, schema: .shared, origin: "t") == nil, "cut at \(cut)")
+            #expect(Snapshot.decode(file: fd, size: bytes.count, key: 9, schema: .shared, origin: "t", parallelAbove: 0) == nil, "cut at \(cut)")
         }
     }
 

@@ -101,6 +101,8 @@ final class ResultBox<T>: @unchecked Sendable {
     init(count: Int) { items = Array(repeating: nil, count: count) }
     func set(_ i: Int, _ v: T) { items[i] = v }
     func get(_ i: Int) -> T { items[i]! }
+    /// The result of task `i`, nil when it set none.
+    func ifSet(_ i: Int) -> T? { items[i] }
 }
 
 /// Reads one CSV file: checks encoding and header, then hands each record to a closure.

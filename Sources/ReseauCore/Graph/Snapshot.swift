@@ -1,4 +1,5 @@
 import FoundationEssentials
+import Dispatch
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -14,19 +15,30 @@ import Glibc
 /// rejected long before its end.
 enum Snapshot {
     static let magic: UInt32 = 0x504E_5352 // "RSNP"
-    static let version: UInt32 = 4
+    static let version: UInt32 = 5
 
     // MARK: writing
 
+    /// Writes an image; hashes its small values in one stream and each array on its own, as
+    /// `Layout` and `readArrays` read them back.
     struct Writer {
         var bytes: [UInt8] = []
-        mutating func u8(_ v: UInt8) { bytes.append(v) }
-        mutating func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
-        mutating func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
+        var scalars = StreamHash()
+        var pieceHashes: [UInt64] = []
+        mutating func u8(_ v: UInt8) { scalar(v) }
+        mutating func u32(_ v: UInt32) { scalar(v) }
+        mutating func u64(_ v: UInt64) { scalar(v) }
+        private mutating func scalar<T: FixedWidthInteger>(_ v: T) {
+            withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0); scalars.add($0) }
+        }
         mutating func array<T>(_ a: [T]) {
             u64(UInt64(a.count))
-            a.withUnsafeBytes { bytes.append(contentsOf: $0) }
+            var h = StreamHash()
+            a.withUnsafeBytes { bytes.append(contentsOf: $0); h.add($0) }
+            pieceHashes.append(h.value)
         }
+        /// The checksum that ends the image.
+        var checksum: UInt64 { Snapshot.imageChecksum(scalars: scalars.value, pieces: pieceHashes) }
         mutating func strings(_ s: [String]) {
             var offsets: [Int64] = [0]
             var blob: [UInt8] = []
@@ -76,9 +88,7 @@ enum Snapshot {
             w.array(e.outgoing.offsets); w.array(e.outgoing.edges); w.array(e.outgoing.sharesOthers(e.to) ? [] : e.outgoing.others)
             w.array(e.incoming.offsets); w.array(e.incoming.edges); w.array(e.incoming.sharesOthers(e.from) ? [] : e.incoming.others)
         }
-        var h = StreamHash()
-        w.bytes.withUnsafeBytes { h.add($0) }
-        w.u64(h.value)
+        withUnsafeBytes(of: w.checksum.littleEndian) { w.bytes.append(contentsOf: $0) }
         return w.bytes
     }
 
@@ -113,111 +123,346 @@ enum Snapshot {
 
     /// Where an image is read from: bytes in memory, or a file read with pread(2) (never
     /// mapped: a file truncated meanwhile is a short read, an error, never a SIGBUS).
-    enum Input {
+    enum Input: @unchecked Sendable {
         case memory(UnsafeRawBufferPointer)
         case file(Int32)
-    }
 
-    struct Reader {
-        let input: Input
-        /// Bytes of the image before its checksum.
-        let size: Int
-        var pos = 0
-        var hash = StreamHash()
-
-        init(_ input: Input, size: Int) { self.input = input; self.size = size }
-
-        /// Fills `dst` with the next bytes, and hashes them.
-        mutating func fill(_ dst: UnsafeMutableRawBufferPointer) throws {
-            let n = dst.count
-            guard n <= size - pos else { throw Corrupt() }
-            guard n > 0, let d = dst.baseAddress else { return }
-            switch input {
+        /// Copies the `n` bytes at `offset` to `dst`.
+        func read(_ dst: UnsafeMutableRawPointer, count n: Int, at offset: Int) throws(Corrupt) {
+            switch self {
             case .memory(let b):
-                d.copyMemory(from: b.baseAddress! + pos, byteCount: n)
+                guard offset >= 0, n <= b.count - offset else { throw Corrupt() }
+                dst.copyMemory(from: b.baseAddress! + offset, byteCount: n)
             case .file(let fd):
                 var done = 0
                 while done < n {
-                    let r = pread(fd, d + done, n - done, off_t(pos + done))
+                    let r = pread(fd, dst + done, n - done, off_t(offset + done))
                     if r < 0 && errno == EINTR { continue }
                     guard r > 0 else { throw Corrupt() }
                     done += r
                 }
             }
-            hash.add(UnsafeRawBufferPointer(dst))
-            pos += n
         }
-        mutating func u8() throws -> UInt8 { var v: UInt8 = 0; try withUnsafeMutableBytes(of: &v) { try fill($0) }; return v }
-        mutating func u32() throws -> UInt32 { var v: UInt32 = 0; try withUnsafeMutableBytes(of: &v) { try fill($0) }; return UInt32(littleEndian: v) }
-        mutating func u64() throws -> UInt64 { var v: UInt64 = 0; try withUnsafeMutableBytes(of: &v) { try fill($0) }; return UInt64(littleEndian: v) }
-        mutating func count() throws -> Int {
+    }
+
+    /// The element types of the image's arrays.
+    enum Element {
+        case int, int64, int32, int16, uint8, double
+        var stride: Int {
+            switch self {
+            case .int, .int64, .double: 8
+            case .int32: 4
+            case .int16: 2
+            case .uint8: 1
+            }
+        }
+    }
+
+    /// What an array must satisfy, checked as soon as it is read (while it is in the cache).
+    enum Check: Sendable {
+        case none
+        /// Every element in `lo...hi`.
+        case within(Int, Int)
+        /// 0, 1, 2…
+        case identity
+        /// Adjacency offsets: 0 first, `total` last, never decreasing.
+        case offsets(total: Int)
+    }
+
+    /// One array of the image: where its elements are, and what they must satisfy.
+    struct Piece: Sendable {
+        let offset: Int, count: Int
+        let element: Element
+        var check: Check
+        var bytes: Int { count * element.stride }
+    }
+
+    /// An array read from the image.
+    enum PieceData: @unchecked Sendable {
+        case int([Int]), int64([Int64]), int32([Int32]), int16([Int16]), uint8([UInt8]), double([Double])
+    }
+
+    /// A list of strings: an array of offsets into an array of UTF-8 bytes (piece numbers).
+    struct StringsLayout { let offsets: Int, blob: Int }
+
+    /// A column as laid out in the image (piece and string-list numbers).
+    enum ColumnLayout {
+        case int(Int), decimal(Int), string(codes: Int, dictionary: Int), bool(Int), int32(Int), int16(Int), wholeDecimal(Int)
+        case constant(rows: Int, value: Int), list(counts: Int, flat: Int), node(Int)
+    }
+
+    struct NodeLayout { let ids: Int, lines: Int, columns: [ColumnLayout] }
+    struct EdgeLayout { let from: Int, to: Int, columns: [ColumnLayout], outgoing: (Int, Int, Int?), incoming: (Int, Int, Int?) }
+
+    /// The first pass over an image: reads its small values (tags and counts, hashed in order) and
+    /// notes where each array is, with what it must satisfy, without reading any array. The
+    /// arrays are then read in parallel, each hashed on its own (`readArrays`), and the checksum
+    /// at the end of the image covers the small values and every array's hash, in order.
+    struct Layout {
+        let input: Input
+        /// Bytes of the image before its checksum.
+        let size: Int
+        var pos = 0
+        var scalars = StreamHash()
+        var pieces: [Piece] = []
+        var strings: [StringsLayout] = []
+
+        init(_ input: Input, size: Int) { self.input = input; self.size = size }
+
+        mutating func scalar<T: FixedWidthInteger>(_: T.Type) throws(Corrupt) -> T {
+            guard MemoryLayout<T>.size <= size - pos else { throw Corrupt() }
+            var v: T = 0
+            try withUnsafeMutableBytes(of: &v) { (b) throws(Corrupt) in
+                try input.read(b.baseAddress!, count: b.count, at: pos)
+                scalars.add(UnsafeRawBufferPointer(b))
+            }
+            pos += MemoryLayout<T>.size
+            return T(littleEndian: v)
+        }
+        mutating func u8() throws(Corrupt) -> UInt8 { try scalar(UInt8.self) }
+        mutating func u32() throws(Corrupt) -> UInt32 { try scalar(UInt32.self) }
+        mutating func u64() throws(Corrupt) -> UInt64 { try scalar(UInt64.self) }
+        mutating func count() throws(Corrupt) -> Int {
             let n = try u64()
             guard n < UInt64(size) else { throw Corrupt() }
             return Int(n)
         }
-        /// An array, read straight into its storage (no element is decoded).
-        mutating func array<T: BitwiseCopyable>(_: T.Type) throws -> [T] {
+        /// Notes an array of `element`s; returns its piece number.
+        mutating func array(_ element: Element, _ check: Check = .none) throws(Corrupt) -> Int {
             let n = try count()
-            let (bytes, o) = n.multipliedReportingOverflow(by: MemoryLayout<T>.stride)
+            let (bytes, o) = n.multipliedReportingOverflow(by: element.stride)
             guard !o, bytes <= size - pos else { throw Corrupt() }
-            return try [T](unsafeUninitializedCapacity: n) { buf, done in
-                try fill(UnsafeMutableRawBufferPointer(buf))
-                done = n
-            }
+            pieces.append(Piece(offset: pos, count: n, element: element, check: check))
+            pos += bytes
+            return pieces.count - 1
         }
-        mutating func strings() throws -> [String] {
-            let offsets = try array(Int64.self), blob = try array(UInt8.self)
-            guard let first = offsets.first, first == 0, offsets.last.map({ Int($0) == blob.count }) ?? false else { throw Corrupt() }
-            var out: [String] = []
-            out.reserveCapacity(offsets.count - 1)
-            try blob.withUnsafeBufferPointer { b in
-                try offsets.withUnsafeBufferPointer { offsets in
-                    for i in 0..<(offsets.count - 1) {
-                        let s = Int(offsets[i]), e = Int(offsets[i + 1])
-                        guard s <= e, e <= b.count else { throw Corrupt() }
-                        out.append(String(decoding: UnsafeBufferPointer(rebasing: b[s..<e]), as: UTF8.self))
-                    }
-                }
-            }
-            return out
+        /// Notes a list of strings; returns its number.
+        mutating func stringList() throws(Corrupt) -> Int {
+            let offsets = try array(.int64), blob = try array(.uint8)
+            strings.append(StringsLayout(offsets: offsets, blob: blob))
+            return strings.count - 1
         }
-        mutating func column(rows: Int, nodes: [Int]) throws -> Column {
-            let c: Column
-            switch try u8() {
-            case 0: c = .int(try array(Int.self))
-            case 1: c = .decimal(try array(Double.self))
+        /// The number of strings in list `s`.
+        func stringCount(_ s: Int) -> Int { Swift.max(0, pieces[strings[s].offsets].count - 1) }
+
+        mutating func column(rows: Int) throws(Corrupt) -> ColumnLayout {
+            let tag = try u8()
+            let c: ColumnLayout
+            switch tag {
+            case 0: c = .int(try array(.int))
+            case 1: c = .decimal(try array(.double))
             case 2:
-                let codes = try array(Int32.self), dict = try strings()
-                guard allWithin(codes, -1, dict.count - 1) else { throw Corrupt() }
-                c = .string(StringColumn(codes: codes, dictionary: dict))
-            case 3: c = .bool(try array(UInt8.self))
-            case 6: c = .int32(try array(Int32.self))
-            case 9: c = .int16(try array(Int16.self))
-            case 8: c = .wholeDecimal(try array(Int32.self))
+                let codes = try array(.int32)
+                let dict = try stringList()
+                pieces[codes].check = .within(-1, stringCount(dict) - 1)
+                c = .string(codes: codes, dictionary: dict)
+            case 3: c = .bool(try array(.uint8))
+            case 6: c = .int32(try array(.int32))
+            case 9: c = .int16(try array(.int16))
+            case 8: c = .wholeDecimal(try array(.int32))
             case 7:
-                let n = try u64(), value = try strings()
-                guard n == UInt64(rows), value.count <= 1 else { throw Corrupt() }
-                c = .constant(ConstantColumn(count: rows, string: value.first))
-            case 4:
-                let counts = try array(Int32.self), flat = try strings()
-                guard counts.reduce(0, { $0 + Int($1) }) == flat.count, !counts.contains(where: { $0 < 0 }) else { throw Corrupt() }
+                let n = try u64(), value = try stringList()
+                guard n == UInt64(rows), stringCount(value) <= 1 else { throw Corrupt() }
+                c = .constant(rows: rows, value: value)
+            case 4: c = .list(counts: try array(.int32, .within(0, Int(Int32.max))), flat: try stringList())
+            case 5: c = .node(try array(.int64))
+            default: throw Corrupt()
+            }
+            // Every column but a constant has one element per row (a list: one count per row).
+            let first: Int? = switch c {
+            case .int(let p), .decimal(let p), .bool(let p), .int32(let p), .int16(let p), .wholeDecimal(let p), .node(let p): p
+            case .string(let p, _), .list(let p, _): p
+            case .constant: nil
+            }
+            if let first, pieces[first].count != rows { throw Corrupt() }
+            return c
+        }
+
+        /// One adjacency (offsets, edges, others), `m` edges whose other end is one of `ends` nodes,
+        /// from one of `starts` nodes.
+        mutating func adjacency(starts: Int, ends: Int, edges m: Int) throws(Corrupt) -> (Int, Int, Int?) {
+            let o = try array(.int32, .offsets(total: m)), e = try array(.int32, .within(0, m - 1))
+            let x = try array(.int32, .within(0, ends - 1))
+            guard pieces[o].count == starts + 1, pieces[e].count == m else { throw Corrupt() }
+            // An empty `others` is the end array, shared: only when the edges are in order.
+            if pieces[x].count == 0 && m > 0 {
+                pieces[e].check = .identity
+                return (o, e, nil)
+            }
+            guard pieces[x].count == m else { throw Corrupt() }
+            return (o, e, x)
+        }
+    }
+
+    /// Reads every array of `layout` (in parallel when there is enough to read): each is checked
+    /// and hashed as it is read, and each string list is turned into strings at once, so that
+    /// its bytes never wait for the others. Nil when an array cannot be read or fails its check.
+    static func readArrays(_ layout: Layout, parallelAbove: Int) -> (Pieces, hashes: [UInt64])? {
+        let pieces = layout.pieces, lists = layout.strings, input = layout.input
+        var inList = [Bool](repeating: false, count: pieces.count)
+        for l in lists { inList[l.offsets] = true; inList[l.blob] = true }
+        // Tasks 0..<lists.count read a string list; the others one array each.
+        let single = pieces.indices.filter { !inList[$0] }
+        let count = lists.count + single.count
+        // A task that fails sets nothing.
+        let data = ResultBox<PieceData>(count: pieces.count), strings = ResultBox<[String]>(count: lists.count)
+        let hashes = ResultBox<UInt64>(count: pieces.count)
+        @Sendable func run(_ task: Int) {
+            if task < lists.count {
+                let l = lists[task]
+                guard let (o, ho) = readPiece(pieces[l.offsets], from: input), let (b, hb) = readPiece(pieces[l.blob], from: input) else { return }
+                guard let s = Snapshot.strings(offsets: o, blob: b) else { return }
+                hashes.set(l.offsets, ho); hashes.set(l.blob, hb)
+                strings.set(task, s)
+            } else {
+                let i = single[task - lists.count]
+                guard let (d, h) = readPiece(pieces[i], from: input) else { return }
+                data.set(i, d); hashes.set(i, h)
+            }
+        }
+        func bytes(_ task: Int) -> Int {
+            task < lists.count ? pieces[lists[task].offsets].bytes + pieces[lists[task].blob].bytes : pieces[single[task - lists.count]].bytes
+        }
+        if pieces.reduce(0, { $0 + $1.bytes }) < parallelAbove {
+            for t in 0..<count { run(t) }
+        } else {
+            // Largest first: two cores end together.
+            let order = (0..<count).sorted { bytes($0) > bytes($1) }
+            DispatchQueue.concurrentPerform(iterations: order.count) { k in run(order[k]) }
+        }
+        var all: [UInt64] = [], out: [PieceData] = [], lines: [[String]] = []
+        all.reserveCapacity(pieces.count); out.reserveCapacity(pieces.count); lines.reserveCapacity(lists.count)
+        for i in pieces.indices {
+            guard let h = hashes.ifSet(i) else { return nil }
+            all.append(h)
+            if inList[i] { out.append(.uint8([])) } else { guard let d = data.ifSet(i) else { return nil }; out.append(d) }
+        }
+        for i in lists.indices {
+            guard let s = strings.ifSet(i) else { return nil }
+            lines.append(s)
+        }
+        return (Pieces(data: out, strings: lines), all)
+    }
+
+    /// Below this many bytes of arrays an image is read on one thread (the bundled image at start;
+    /// tests pass 0 to read a small image in parallel).
+    static let parallelThreshold = 4 << 20
+
+    static func readPiece(_ p: Piece, from input: Input) -> (PieceData, UInt64)? {
+        func load<T: BitwiseCopyable>(_: T.Type) -> ([T], UInt64)? {
+            var hash = StreamHash()
+            do {
+                let a = try [T](unsafeUninitializedCapacity: p.count) { (buf, done) throws(Corrupt) in
+                    let raw = UnsafeMutableRawBufferPointer(buf)
+                    adviseHugePages(raw)
+                    if let base = raw.baseAddress { try input.read(base, count: raw.count, at: p.offset) }
+                    hash.add(UnsafeRawBufferPointer(raw))
+                    done = p.count
+                }
+                return (a, hash.value)
+            } catch { return nil }
+        }
+        switch p.element {
+        case .int: return load(Int.self).map { (.int($0.0), $0.1) }
+        case .int64: return load(Int64.self).map { (.int64($0.0), $0.1) }
+        case .double: return load(Double.self).map { (.double($0.0), $0.1) }
+        case .int16: return load(Int16.self).map { (.int16($0.0), $0.1) }
+        case .uint8: return load(UInt8.self).map { (.uint8($0.0), $0.1) }
+        case .int32:
+            guard let (a, h) = load(Int32.self) else { return nil }
+            let ok: Bool
+            switch p.check {
+            case .none: ok = true
+            case .within(let lo, let hi): ok = allWithin(a, lo, hi)
+            case .identity: ok = isIdentity(a)
+            case .offsets(let total): ok = a.first == 0 && a.last.map({ Int($0) == total }) ?? false && nonDecreasing(a)
+            }
+            return ok ? (.int32(a), h) : nil
+        }
+    }
+
+    /// The arrays of an image, read, with its string lists turned into strings.
+    struct Pieces {
+        let data: [PieceData]
+        let strings: [[String]]
+        func int32(_ i: Int) throws(Corrupt) -> [Int32] { if case .int32(let a) = data[i] { return a }; throw Corrupt() }
+        func int64(_ i: Int) throws(Corrupt) -> [Int64] { if case .int64(let a) = data[i] { return a }; throw Corrupt() }
+        func int(_ i: Int) throws(Corrupt) -> [Int] { if case .int(let a) = data[i] { return a }; throw Corrupt() }
+        func int16(_ i: Int) throws(Corrupt) -> [Int16] { if case .int16(let a) = data[i] { return a }; throw Corrupt() }
+        func uint8(_ i: Int) throws(Corrupt) -> [UInt8] { if case .uint8(let a) = data[i] { return a }; throw Corrupt() }
+        func double(_ i: Int) throws(Corrupt) -> [Double] { if case .double(let a) = data[i] { return a }; throw Corrupt() }
+
+        func column(_ c: ColumnLayout, rows: Int, nodes: [Int]) throws(Corrupt) -> Column {
+            switch c {
+            case .int(let p): return .int(try int(p))
+            case .decimal(let p): return .decimal(try double(p))
+            case .string(let codes, let dict): return .string(StringColumn(codes: try int32(codes), dictionary: strings[dict]))
+            case .bool(let p): return .bool(try uint8(p))
+            case .int32(let p): return .int32(try int32(p))
+            case .int16(let p): return .int16(try int16(p))
+            case .wholeDecimal(let p): return .wholeDecimal(try int32(p))
+            case .constant(let rows, let value): return .constant(ConstantColumn(count: rows, string: strings[value].first))
+            case .list(let countsPiece, let flatList):
+                let counts = try int32(countsPiece), flat = strings[flatList]
+                guard counts.reduce(0, { $0 + Int($1) }) == flat.count else { throw Corrupt() }
                 var lists: [[String]] = [], k = 0
                 lists.reserveCapacity(counts.count)
                 for n in counts { lists.append(n == 0 ? [] : Array(flat[k..<(k + Int(n))])); k += Int(n) }
-                c = .list(lists)
-            case 5:
-                let raw = try array(Int64.self)
-                c = .node(try raw.map { v -> NodeRef? in
-                    if v < 0 { return nil }
+                return .list(lists)
+            case .node(let p):
+                var out: [NodeRef?] = []
+                out.reserveCapacity(rows)
+                for v in try int64(p) {
+                    if v < 0 { out.append(nil); continue }
                     let t = Int(v >> 32), i = Int(v & 0xFFFF_FFFF)
                     guard t < nodes.count, i < nodes[t] else { throw Corrupt() }
-                    return NodeRef(type: NodeTypeID(t), index: i)
-                })
-            default: throw Corrupt()
+                    out.append(NodeRef(type: NodeTypeID(t), index: i))
+                }
+                return .node(out)
             }
-            guard c.count == rows else { throw Corrupt() }
-            return c
         }
+    }
+
+    /// Turns a string list's offsets and bytes into strings; nil when the offsets do not fit the bytes.
+    static func strings(offsets pOffsets: PieceData, blob pBlob: PieceData) -> [String]? {
+        guard case .int64(let offsets) = pOffsets, case .uint8(let blob) = pBlob,
+              let first = offsets.first, first == 0, offsets.last.map({ Int($0) == blob.count }) ?? false else { return nil }
+        var out: [String] = []
+        out.reserveCapacity(offsets.count - 1)
+        let ok = blob.withUnsafeBufferPointer { b in
+            offsets.withUnsafeBufferPointer { offsets in
+                for i in 0..<(offsets.count - 1) {
+                    let s = Int(offsets[i]), e = Int(offsets[i + 1])
+                    guard s <= e, e <= b.count else { return false }
+                    out.append(String(decoding: UnsafeBufferPointer(rebasing: b[s..<e]), as: UTF8.self))
+                }
+                return true
+            }
+        }
+        return ok ? out : nil
+    }
+
+    /// The checksum at the end of an image: the hash of its small values, then of each array's hash, in order.
+    static func imageChecksum(scalars: UInt64, pieces: [UInt64]) -> UInt64 {
+        var h = StreamHash()
+        withUnsafeBytes(of: scalars.littleEndian) { h.add($0) }
+        for p in pieces { withUnsafeBytes(of: p.littleEndian) { h.add($0) } }
+        return h.value
+    }
+
+    /// Asks the kernel to back the whole 2 MiB pages inside `b` with huge pages before they are
+    /// first written (Linux, where transparent huge pages are on "madvise"): a large array read
+    /// from an image then costs one page fault per 2 MiB instead of one per 4 KiB. Only the
+    /// aligned interior is advised, so no byte outside the array changes; a refusal is harmless.
+    static func adviseHugePages(_ b: UnsafeMutableRawBufferPointer) {
+        #if os(Linux)
+        let huge = 2 << 20
+        guard b.count >= 2 * huge, let base = b.baseAddress else { return }
+        let start = (Int(bitPattern: base) + huge - 1) & ~(huge - 1)
+        let end = (Int(bitPattern: base) + b.count) & ~(huge - 1)
+        guard end > start, let p = UnsafeMutableRawPointer(bitPattern: start) else { return }
+        _ = madvise(p, end - start, MADV_HUGEPAGE)
+        #endif
     }
 
     /// Whether every element of `a` is in `lo...hi` (a branch-free pass the compiler vectorises).
@@ -253,7 +498,7 @@ enum Snapshot {
     /// Whether an image starting with `header` (`headerSize` bytes) was built for `key` and `schema`.
     static func headerMatches(_ header: UnsafeRawBufferPointer, key: UInt64, schema: Schema) -> Bool {
         guard header.count >= headerSize else { return false }
-        var r = Reader(.memory(header), size: headerSize)
+        var r = Layout(.memory(header), size: headerSize)
         do { return try r.u32() == magic && r.u32() == version && r.u64() == key && r.u64() == fingerprint(schema) } catch { return false }
     }
 
@@ -268,66 +513,80 @@ enum Snapshot {
 
     /// The network in `bytes`, or nil when the image is not one built for `key` with this schema,
     /// or is damaged in any way.
-    public static func decode(_ bytes: UnsafeRawBufferPointer, key: UInt64, schema: Schema = .shared, origin: String) -> Graph? {
+    public static func decode(_ bytes: UnsafeRawBufferPointer, key: UInt64, schema: Schema = .shared, origin: String,
+                              parallelAbove: Int = parallelThreshold) -> Graph? {
         guard bytes.count >= 32 else { return nil }
         let stored = UInt64(littleEndian: UnsafeRawBufferPointer(rebasing: bytes[(bytes.count - 8)...]).loadUnaligned(as: UInt64.self))
-        return decode(Reader(.memory(bytes), size: bytes.count - 8), stored: stored, key: key, schema: schema, origin: origin)
+        return decode(.memory(bytes), size: bytes.count - 8, stored: stored, key: key, schema: schema, origin: origin,
+                      parallelAbove: parallelAbove)
     }
 
     /// The network in the image file open as `fd`, of `size` bytes, read with pread(2) straight
     /// into the arrays of the graph: the load needs no more memory than the graph itself.
-    static func decode(file fd: Int32, size: Int, key: UInt64, schema: Schema, origin: String) -> Graph? {
+    static func decode(file fd: Int32, size: Int, key: UInt64, schema: Schema, origin: String,
+                       parallelAbove: Int = parallelThreshold) -> Graph? {
         guard size >= 32 else { return nil }
         var stored: UInt64 = 0
         guard withUnsafeMutableBytes(of: &stored, { pread(fd, $0.baseAddress, 8, off_t(size - 8)) }) == 8 else { return nil }
-        return decode(Reader(.file(fd), size: size - 8), stored: UInt64(littleEndian: stored), key: key, schema: schema, origin: origin)
+        return decode(.file(fd), size: size - 8, stored: UInt64(littleEndian: stored), key: key, schema: schema, origin: origin,
+                      parallelAbove: parallelAbove)
     }
 
-    static func decode(_ reader: Reader, stored: UInt64, key: UInt64, schema: Schema, origin: String) -> Graph? {
-        var r = reader
-        do {
+    /// Reads an image in three passes: its layout (the small values, in order), then its arrays
+    /// (in parallel, each checked as it is read), then the tables built from them. The checksum
+    /// is compared before anything is built; the structure checks of the first two passes
+    /// usually reject a damaged or planted image before its arrays are even read.
+    static func decode(_ input: Input, size: Int, stored: UInt64, key: UInt64, schema: Schema, origin: String,
+                       parallelAbove: Int) -> Graph? {
+        var r = Layout(input, size: size)
+        do throws(Corrupt) {
             guard try r.u32() == magic, try r.u32() == version, try r.u64() == key, try r.u64() == fingerprint(schema) else { return nil }
             guard try r.count() == schema.nodeTypes.count else { return nil }
             var sizes: [Int] = []
             for _ in 0..<schema.nodeTypes.count { sizes.append(try r.count()) }
-            var nodes = TypeIndexed<NodeTypeID, NodeTable>([])
+            var nodeLayouts: [NodeLayout] = []
             for t in schema.nodeTypeIDs {
-                let ids = try r.strings(), lines = try r.array(Int32.self)
-                guard ids.count == sizes[t.index], lines.count == ids.count, try r.count() == schema[t].fields.count else { return nil }
-                var cols: [Column] = []
-                for _ in 0..<schema[t].fields.count { cols.append(try r.column(rows: sizes[t.index], nodes: sizes)) }
-                nodes.append(NodeTable(type: t, ids: ids, columns: cols, lines: lines))
+                let ids = try r.stringList(), lines = try r.array(.int32)
+                guard r.stringCount(ids) == sizes[t.index], r.pieces[lines].count == sizes[t.index],
+                      try r.count() == schema[t].fields.count else { return nil }
+                var cols: [ColumnLayout] = []
+                for _ in 0..<schema[t].fields.count { cols.append(try r.column(rows: sizes[t.index])) }
+                nodeLayouts.append(NodeLayout(ids: ids, lines: lines, columns: cols))
             }
             guard try r.count() == schema.edgeTypes.count else { return nil }
-            var edges = TypeIndexed<EdgeTypeID, EdgeTable>([])
+            var edgeLayouts: [EdgeLayout] = []
             for t in schema.edgeTypeIDs {
                 let def = schema[t]
                 let nf = sizes[def.fromType.index], nt = sizes[def.toType.index]
-                let from = try r.array(Int32.self), to = try r.array(Int32.self)
-                let m = from.count
-                guard to.count == m, allWithin(from, 0, nf - 1), allWithin(to, 0, nt - 1) else { return nil }
-                let n = try r.count()
-                guard n == def.fields.count else { return nil }
+                let from = try r.array(.int32, .within(0, nf - 1)), to = try r.array(.int32, .within(0, nt - 1))
+                let m = r.pieces[from].count
+                guard r.pieces[to].count == m, try r.count() == def.fields.count else { return nil }
+                var cols: [ColumnLayout] = []
+                for _ in 0..<def.fields.count { cols.append(try r.column(rows: m)) }
+                let out = try r.adjacency(starts: nf, ends: nt, edges: m), inc = try r.adjacency(starts: nt, ends: nf, edges: m)
+                edgeLayouts.append(EdgeLayout(from: from, to: to, columns: cols, outgoing: out, incoming: inc))
+            }
+            guard r.pos == r.size else { return nil }
+            guard let (p, hashes) = readArrays(r, parallelAbove: parallelAbove), imageChecksum(scalars: r.scalars.value, pieces: hashes) == stored else { return nil }
+            let strings = p.strings
+            var nodes = TypeIndexed<NodeTypeID, NodeTable>([])
+            for (t, l) in zip(schema.nodeTypeIDs, nodeLayouts) {
                 var cols: [Column] = []
-                for _ in 0..<n { cols.append(try r.column(rows: m, nodes: sizes)) }
-                let oo = try r.array(Int32.self), oe = try r.array(Int32.self)
-                var ox = try r.array(Int32.self)
-                let io = try r.array(Int32.self), ie = try r.array(Int32.self)
-                var ix = try r.array(Int32.self)
-                // An empty `others` is the end array, shared: only when the edges are in order.
-                if ox.isEmpty && m > 0 { guard isIdentity(oe) else { return nil }; ox = to }
-                if ix.isEmpty && m > 0 { guard isIdentity(ie) else { return nil }; ix = from }
-                guard oo.count == nf + 1, io.count == nt + 1, oe.count == m, ie.count == m, ox.count == m, ix.count == m,
-                      allWithin(ox, 0, nt - 1), allWithin(ix, 0, nf - 1), allWithin(oe, 0, m - 1), allWithin(ie, 0, m - 1),
-                      oo.first == 0, io.first == 0, oo.last.map({ Int($0) == m }) ?? false, io.last.map({ Int($0) == m }) ?? false,
-                      nonDecreasing(oo), nonDecreasing(io) else { return nil }
+                for c in l.columns { cols.append(try p.column(c, rows: sizes[t.index], nodes: sizes)) }
+                nodes.append(NodeTable(type: t, ids: strings[l.ids], columns: cols, lines: try p.int32(l.lines)))
+            }
+            var edges = TypeIndexed<EdgeTypeID, EdgeTable>([])
+            for (t, l) in zip(schema.edgeTypeIDs, edgeLayouts) {
+                let from = try p.int32(l.from), to = try p.int32(l.to)
+                var cols: [Column] = []
+                for c in l.columns { cols.append(try p.column(c, rows: from.count, nodes: sizes)) }
                 var out = Adjacency(count: 0, endpoints: [], otherEnds: []), inc = out
-                out.offsets = oo; out.edges = oe; out.others = ox; inc.offsets = io; inc.edges = ie; inc.others = ix
+                out.offsets = try p.int32(l.outgoing.0); out.edges = try p.int32(l.outgoing.1)
+                out.others = try l.outgoing.2.map { (i) throws(Corrupt) in try p.int32(i) } ?? to
+                inc.offsets = try p.int32(l.incoming.0); inc.edges = try p.int32(l.incoming.1)
+                inc.others = try l.incoming.2.map { (i) throws(Corrupt) in try p.int32(i) } ?? from
                 edges.append(EdgeTable(type: t, from: from, to: to, columns: cols, outgoing: out, incoming: inc))
             }
-            // The checksum last: a damaged or planted image usually fails the structure checks
-            // above long before its end.
-            guard r.pos == r.size, r.hash.value == stored else { return nil }
             return Graph(schema: schema, nodes: nodes, edges: edges, origin: origin)
         } catch {
             return nil
