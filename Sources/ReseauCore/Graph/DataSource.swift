@@ -133,6 +133,6 @@ public struct BundledSource: DataSource {
     public var name: String { "bundled" }
     public func path(of file: String) -> String { "<bundled>/" + file }
     public func read(_ file: String) throws -> [UInt8]? {
-        EmbeddedData.files[file].map { Array($0.utf8) }
+        EmbeddedData.text(of: file).map { Array($0.utf8) }
     }
 }

@@ -613,13 +613,27 @@ enum Snapshot {
 
     static func checksum(_ a: ArraySlice<UInt8>) -> UInt64 { a.withUnsafeBytes { checksum($0) } }
 
-    /// Changes whenever the schema (types, fields, field types, files) changes.
+    /// Changes whenever the schema (types, fields, field types, files) changes. Each text is
+    /// hashed with a terminator, so that no two schemas run together into the same stream. (No
+    /// interpolation or `joined`: this runs at every start, and their generic paths cost a
+    /// runtime conformance lookup each.)
     static func fingerprint(_ s: Schema) -> UInt64 {
-        var text = ""
-        for t in s.nodeTypes { text += "n:\(t.name):\(t.file):\(t.idColumn ?? "-"):" + t.fields.map { "\($0.name)=\($0.type)" }.joined(separator: ",") + ";" }
-        for t in s.edgeTypes { text += "e:\(t.name):\(t.file):\(t.fromType.index):\(t.toType.index):" + t.fields.map { "\($0.name)=\($0.type)" }.joined(separator: ",") + ";" }
-        var b = Array(text.utf8)
-        return b.withUnsafeMutableBytes { checksum(UnsafeRawBufferPointer($0)) }
+        var h = StreamHash()
+        func add(_ text: String) {
+            var t = text
+            t.withUTF8 { h.add(UnsafeRawBufferPointer($0)) }
+            withUnsafeBytes(of: UInt8(0)) { h.add($0) }
+        }
+        func add(_ n: Int) { withUnsafeBytes(of: UInt64(n).littleEndian) { h.add($0) } }
+        for t in s.nodeTypes {
+            add("n"); add(t.name); add(t.file); add(t.idColumn ?? "-"); add(t.fields.count)
+            for f in t.fields { add(f.name); add(f.type.description) }
+        }
+        for t in s.edgeTypes {
+            add("e"); add(t.name); add(t.file); add(t.fromType.index); add(t.toType.index); add(t.fields.count)
+            for f in t.fields { add(f.name); add(f.type.description) }
+        }
+        return h.value
     }
 }
 

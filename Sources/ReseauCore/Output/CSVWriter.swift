@@ -91,12 +91,12 @@ class DelimitedWriter: ResultWriter {
     public func begin(_ columns: [ResultColumn]) throws {
         var text = results > 0 ? "\n" : ""
         results += 1
-        if options.header { text += columns.map { field($0.name) }.joined(separator: separator) + "\n" }
+        if options.header { text += columns.map { field($0.name) }.joinedPlain(separator) + "\n" }
         if !text.isEmpty { try output.write(text) }
     }
 
     public func row(_ values: [Value]) throws {
-        try output.write(values.map { isNullish($0) ? "" : field(graph.displayText($0)) }.joined(separator: separator) + "\n")
+        try output.write(values.map { isNullish($0) ? "" : field(graph.displayText($0)) }.joinedPlain(separator) + "\n")
     }
 
     public func end() throws { try output.flush() }

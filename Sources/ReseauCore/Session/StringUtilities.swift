@@ -63,3 +63,18 @@ public enum Paths {
         return p.lastIndex(of: "/").map { String(p[p.index(after: $0)...]) } ?? String(p)
     }
 }
+
+extension Array where Element == String {
+    /// The strings with `separator` between them, as `joined(separator:)` gives, by a plain
+    /// loop: the standard one goes through a generic path whose first use in a process costs a
+    /// runtime conformance lookup (a scan of every conformance record of the binary), and the
+    /// CSV and TSV writers run it at every start (`reseau -e`).
+    func joinedPlain(_ separator: String) -> String {
+        var out = ""
+        for (i, s) in enumerated() {
+            if i > 0 { out += separator }
+            out += s
+        }
+        return out
+    }
+}
