@@ -17,8 +17,8 @@ struct ByteTable: Sendable {
     init(capacity: Int = 16) {
         var n = 16
         while n < capacity * 2 { n <<= 1 }
-        slots = [Slot](repeating: Slot(), count: n)
-        used = [Bool](repeating: false, count: n)
+        slots = HugePages.array(repeating: Slot(), count: n)
+        used = HugePages.array(repeating: false, count: n)
         mask = n - 1
     }
 
@@ -145,8 +145,8 @@ struct ByteTable: Sendable {
     /// Rehashes every key (recovered from `aux`, or from the arena when longer than 8 bytes).
     private mutating func grow(to n: Int) {
         let old = zip(slots, used).filter { $0.1 }.map(\.0)
-        slots = [Slot](repeating: Slot(), count: n)
-        used = [Bool](repeating: false, count: n)
+        slots = HugePages.array(repeating: Slot(), count: n)
+        used = HugePages.array(repeating: false, count: n)
         mask = n - 1
         for s in old {
             let len = Int(s.meta >> 32 & 0xFF)
@@ -177,8 +177,8 @@ struct PairSet {
     init(capacity: Int) {
         var n = 16
         while n < capacity * 2 { n <<= 1 }
-        slots = [UInt64](repeating: PairSet.empty, count: n)
-        lines = [Int32](repeating: 0, count: n)
+        slots = HugePages.array(repeating: PairSet.empty, count: n)
+        lines = HugePages.array(repeating: 0, count: n)
         mask = n - 1
     }
 
@@ -197,7 +197,7 @@ struct PairSet {
     private mutating func grow() {
         let old = zip(slots, lines).filter { $0.0 != PairSet.empty }
         let n = slots.count * 2
-        slots = [UInt64](repeating: PairSet.empty, count: n); lines = [Int32](repeating: 0, count: n); mask = n - 1
+        slots = HugePages.array(repeating: PairSet.empty, count: n); lines = HugePages.array(repeating: 0, count: n); mask = n - 1
         for (k, l) in old {
             var i = Int(truncatingIfNeeded: (k &* 0x9E3779B97F4A7C15) >> 20) & mask
             while slots[i] != PairSet.empty { i = (i + 1) & mask }

@@ -354,7 +354,7 @@ enum Snapshot {
             do {
                 let a = try [T](unsafeUninitializedCapacity: p.count) { (buf, done) throws(Corrupt) in
                     let raw = UnsafeMutableRawBufferPointer(buf)
-                    adviseHugePages(raw)
+                    HugePages.advise(raw)
                     if let base = raw.baseAddress { try input.read(base, count: raw.count, at: p.offset) }
                     hash.add(UnsafeRawBufferPointer(raw))
                     done = p.count
@@ -448,21 +448,6 @@ enum Snapshot {
         withUnsafeBytes(of: scalars.littleEndian) { h.add($0) }
         for p in pieces { withUnsafeBytes(of: p.littleEndian) { h.add($0) } }
         return h.value
-    }
-
-    /// Asks the kernel to back the whole 2 MiB pages inside `b` with huge pages before they are
-    /// first written (Linux, where transparent huge pages are on "madvise"): a large array read
-    /// from an image then costs one page fault per 2 MiB instead of one per 4 KiB. Only the
-    /// aligned interior is advised, so no byte outside the array changes; a refusal is harmless.
-    static func adviseHugePages(_ b: UnsafeMutableRawBufferPointer) {
-        #if os(Linux)
-        let huge = 2 << 20
-        guard b.count >= 2 * huge, let base = b.baseAddress else { return }
-        let start = (Int(bitPattern: base) + huge - 1) & ~(huge - 1)
-        let end = (Int(bitPattern: base) + b.count) & ~(huge - 1)
-        guard end > start, let p = UnsafeMutableRawPointer(bitPattern: start) else { return }
-        _ = madvise(p, end - start, MADV_HUGEPAGE)
-        #endif
     }
 
     /// Whether every element of `a` is in `lo...hi` (a branch-free pass the compiler vectorises).
