@@ -123,7 +123,15 @@ def main():
     for k in ["date", "cpu", "cores", "memory", "os", "swift", "python", "peers", "load"]:
         if k in machine:
             L.append(f"- {k}: {machine[k]}")
-    L.append("- shared with other work (`load` is /proc/loadavg at the end of the last run; three other builds ran on the same 2 cores): medians of several runs after a warm-up; ratios come from one run, so Reseau and the peers saw the same machine within minutes.\n")
+    # `load` is /proc/loadavg at the end of the last run: above the core count, other work shared the machine.
+    try:
+        load1, cores = float(str(machine.get("load", "0")).split()[0]), int(machine.get("cores", 2))
+    except ValueError:
+        load1, cores = 0.0, 2
+    busy = ("shared with other work (the 1-minute load was above the core count)" if load1 > cores
+            else "nothing else ran during the run (the 1-minute load was below the core count)")
+    L.append(f"- {busy}; `load` is /proc/loadavg at the end of the last run. Medians of several runs after a warm-up; "
+             "ratios come from one run, so Reseau and the peers saw the same machine within minutes.\n")
 
     L.append("## Data\n")
     L.append("Two data shapes, each written by `reseau-gen --scale S|M|L --shape gen|chunglu --seed N --out DIR` as the "
