@@ -141,6 +141,43 @@ struct PlannerRuleTests {
         #expect(explain("cities | sort name | take 2").contains("TopK 2 by name"))
     }
 
+    /// The selection loop is the planner's choice, recorded on the conjunct
+    /// (`Conjunct.selectionLoop`): the executor and `explain` read it there, neither decides again.
+    @Test func theSelectionLoopIsThePlannersChoice() throws {
+        let compiler = Compiler(graph: bundledGraph)
+        func plan(_ q: String) throws -> PlanNode {
+            let source = SourceText(name: "-e", text: q)
+            let tokens = try compiler.statements(source)[0]
+            return try #require(try compiler.compile(tokens, source).plan)
+        }
+        func conjuncts(_ p: PlanNode) -> [Conjunct]? {
+            if case .columnScan(_, let cs) = p.op { return cs }
+            return p.op.children.lazy.compactMap(conjuncts).first
+        }
+        func unmarked(_ p: PlanNode) -> PlanNode {
+            if case .columnScan(let t, let cs) = p.op { return PlanNode(.columnScan(t, cs.map { Conjunct($0.expr, $0.text) }), p.shape, at: p.span) }
+            return p.replacingChildren(p.op.children.map(unmarked))
+        }
+        func rows(_ p: PlanNode) throws -> [Row] {
+            var out: [Row] = []
+            _ = try Executor(graph: bundledGraph, cancellation: CancellationFlag(), limits: Limits()).run(p) { out.append($0); return true }
+            return out
+        }
+        let marked = try plan("fundings | where year == 2021 and amount > 0 | count")
+        #expect(conjuncts(marked)?.map(\.selectionLoop) == [true, false])
+        // A constant wider than the column, a test other than a comparison: no loop.
+        #expect(conjuncts(try plan("fundings | where year == 99999 | count"))?.map(\.selectionLoop) == [false])
+        #expect(conjuncts(try plan("cities | where michelin and country_code == \"FR\" | count"))?.map(\.selectionLoop) == [false, false])
+        #expect(conjuncts(try plan("cities | where country_code == \"FR\" and michelin | count"))?.map(\.selectionLoop) == [true, false])
+        // Without the mark the same plan tests every position, with the same answer, and explain
+        // no longer says "selection loop".
+        let plain = unmarked(marked)
+        #expect(try rows(plain) == rows(marked))
+        #expect(try rows(marked).first?.first == .int(16))
+        #expect(Explain.lines(marked, graph: bundledGraph).joined().contains("year == 2021 as a selection loop"))
+        #expect(!Explain.lines(plain, graph: bundledGraph).joined().contains("selection loop"))
+    }
+
     @Test func explainShowsSubplans() {
         let out = explain("cities | where name in (visits | select to.name) and exists(out partner)")
         #expect(out.contains("Subplan in (…): run once, its values hashed"))

@@ -12,7 +12,7 @@ extension ColumnPredicates {
         case .scanNodes(let t): return (.nodes(t), graph.nodes[t].count, nil, { _ in true })
         case .scanEdges(let t): return (.edges(t), graph.edges[t].count, nil, { _ in true })
         case .columnScan(let target, let cs):
-            if let first = cs.first, let select = scanSelector(first.expr, target) {
+            if let first = cs.first, first.selectionLoop, let select = scanSelector(first.expr, target) {
                 guard let test = scanPredicate(cs.dropFirst(), target) else { return nil }
                 return (target, target.count(in: graph), select, test)
             }

@@ -147,7 +147,8 @@ final class Executor {
             // A first conjunct that can run as a selection loop lists the positions a block at a
             // time (`ScanPositions`); the others are tested on those positions only.
             let cp = ColumnPredicates(graph: graph, packEndBools: true)
-            let select = conjuncts.first.flatMap { cp.scanSelector($0.expr, target) }
+            // (The planner chose it: `Conjunct.selectionLoop`.)
+            let select = conjuncts.first.flatMap { $0.selectionLoop ? cp.scanSelector($0.expr, target) : nil }
             guard let test = cp.scanPredicate(select == nil ? conjuncts[...] : conjuncts.dropFirst(), target) else {
                 throw Diagnostic(.run, "internal error: a column scan's test does not run on columns", at: span)
             }

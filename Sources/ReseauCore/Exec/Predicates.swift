@@ -323,15 +323,33 @@ struct ColumnPredicates {
     /// not a closure call (W3: `fundings | where year == 2015 | group by from: …`).
     typealias Selector = (Range<Int>, inout [Int32]) -> Void
 
-    /// `e` as a `Selector`: an integer field of the scanned table compared with an integer
-    /// constant, or a string field (not a date) tested with `==`/`!=` against a string; nil for
-    /// anything else (the caller tests it per position instead).
-    func scanSelector(_ e: TypedExpr, _ target: ScanTarget) -> Selector? {
+    /// What a selection loop for `e` reads: a field of the scanned table (its column), the
+    /// constant, and the operator with the column on its left. Nil unless `e` is an integer
+    /// field compared with an integer constant that fits the column's width (and is not its
+    /// null), or a string field (not a date) tested with `==`/`!=` against a string.
+    func selectorParts(_ e: TypedExpr, _ target: ScanTarget) -> (Column, Value, BinaryOp)? {
         guard case .binary(let op, let l, let r, _) = e, [.eq, .ne, .lt, .le, .gt, .ge].contains(op) else { return nil }
         let column: Column, k: Value, o: BinaryOp
         if let (c, idx) = scanIndex(l, target), idx == nil, case .constant(let v) = r { column = c; k = v; o = op }
         else if let (c, idx) = scanIndex(r, target), idx == nil, case .constant(let v) = l { column = c; k = v; o = op.flipped }
         else { return nil }
+        func fits<T: FixedWidthInteger>(_ k: Int, _: T.Type) -> Bool { k > Int(T.min) && k <= Int(T.max) }
+        switch (column, k) {
+        case (.int, .int(let kk)): return fits(kk, Int.self) ? (column, k, o) : nil
+        case (.int32, .int(let kk)): return fits(kk, Int32.self) ? (column, k, o) : nil
+        case (.int16, .int(let kk)): return fits(kk, Int16.self) ? (column, k, o) : nil
+        case (.string(let sc), .string) where !sc.isDate && (o == .eq || o == .ne): return (column, k, o)
+        default: return nil
+        }
+    }
+
+    /// Whether `e` runs as a selection loop (the planner's question: nothing is built).
+    func selectable(_ e: TypedExpr, _ target: ScanTarget) -> Bool { selectorParts(e, target) != nil }
+
+    /// `e` as a `Selector` (see `selectorParts`); nil for anything else (the caller tests it
+    /// per position instead).
+    func scanSelector(_ e: TypedExpr, _ target: ScanTarget) -> Selector? {
+        guard let (column, k, o) = selectorParts(e, target) else { return nil }
         switch (column, k) {
         case (.int(let arr), .int(let kk)): return select(arr, o, kk)
         case (.int32(let arr), .int(let kk)): return select(arr, o, kk)

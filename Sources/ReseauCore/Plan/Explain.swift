@@ -26,10 +26,8 @@ enum Explain {
             suffix = st.calls == 0 ? (readByParent ? "  (read on its columns by the operator above)" : "  (never ran)") : "  (rows \(st.rows), \(fixedPoint(Double(selfNs) / 1e6, digits: 3)) ms)"
         }
         var line = describe(p, g)
-        // A scan's first conjunct that compares an integer field with a constant (or a string
-        // field with `==`/`!=`) runs as a selection loop (`ColumnPredicates.scanSelector`): say so.
-        if case .columnScan(let t, let cs) = p.op, let first = cs.first,
-           ColumnPredicates(graph: g).scanSelector(first.expr, t) != nil {
+        // A scan's first conjunct that the planner chose to run as a selection loop: say so.
+        if case .columnScan(_, let cs) = p.op, let first = cs.first, first.selectionLoop {
             line += ", \(first.text) as a selection loop"
         }
         out.append(pad + line + suffix)

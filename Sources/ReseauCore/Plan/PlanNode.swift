@@ -45,9 +45,15 @@ struct MatchPlan: Sendable {
 
 /// One conjunct of a `where`: `a and b` is kept as [a, b], each with its source text for `explain`.
 struct Conjunct: Sendable {
-    public let expr: TypedExpr
-    public let text: String
-    public init(_ expr: TypedExpr, _ text: String) { self.expr = expr; self.text = text }
+    let expr: TypedExpr
+    let text: String
+    /// Set by the planner (`FilterIntoScanRule`) on a column scan's first conjunct when it runs
+    /// as a selection loop (`ColumnPredicates.selectable`): the executor reads the choice here,
+    /// and `explain` prints it, instead of each deciding again.
+    let selectionLoop: Bool
+    init(_ expr: TypedExpr, _ text: String, selectionLoop: Bool = false) {
+        self.expr = expr; self.text = text; self.selectionLoop = selectionLoop
+    }
 }
 
 /// The table a column scan reads: node or edge rows of one type, in slot 0.
@@ -243,7 +249,7 @@ extension PlanOp {
 
     /// The same operator with `f` applied to each of its expressions (to plan their subqueries).
     public func mappingExpressions(_ f: (TypedExpr) -> TypedExpr) -> PlanOp {
-        func cj(_ cs: [Conjunct]) -> [Conjunct] { cs.map { Conjunct(f($0.expr), $0.text) } }
+        func cj(_ cs: [Conjunct]) -> [Conjunct] { cs.map { Conjunct(f($0.expr), $0.text, selectionLoop: $0.selectionLoop) } }
         func sk(_ ks: [SortSpec]) -> [SortSpec] { ks.map { SortSpec(expr: f($0.expr), descending: $0.descending, text: $0.text) } }
         func ag(_ a: [AggregateSpec]) -> [AggregateSpec] { a.map { AggregateSpec(function: $0.function, argument: $0.argument.map(f), type: $0.type) } }
         switch self {
