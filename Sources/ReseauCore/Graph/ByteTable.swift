@@ -54,17 +54,8 @@ struct ByteTable: Sendable {
     /// The payload stored for `key`, or nil.
     @inline(__always)
     func find(_ key: UnsafeRawBufferPointer) -> UInt32? {
-        let h = ByteTable.hash(key)
-        let tag = ByteTable.tag(h, key.count), packed = key.count <= 8 ? ByteTable.pack(key) : 0
-        var i = Int(truncatingIfNeeded: h) & mask
-        return slots.withUnsafeBufferPointer { slots in
-            while true {
-                let s = slots[i]
-                if s.meta & 0xFFFF_FFFF_0000_0000 == tag, matches(s, key, packed) { return UInt32(truncatingIfNeeded: s.meta) }
-                if s.meta == 0, !used[i] { return nil }
-                i = (i + 1) & mask
-            }
-        }
+        let (h, first) = start(key)
+        return find(key, hash: h, first: first)
     }
 
     /// The hash of `key` and the slot where its probe starts, read now: a batch of lookups
