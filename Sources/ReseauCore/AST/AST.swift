@@ -2,9 +2,9 @@
 
 /// A name as written, with where it was written.
 struct Name: Equatable, Sendable {
-    public let text: String
-    public let span: Span
-    public init(_ text: String, _ span: Span) { self.text = text; self.span = span }
+    let text: String
+    let span: Span
+    init(_ text: String, _ span: Span) { self.text = text; self.span = span }
 }
 
 enum UnaryOp: String, Sendable { case not, neg = "-" }
@@ -36,7 +36,7 @@ indirect enum Expr: Equatable, Sendable {
     /// `project "projet RIVM"` inside an expression: the one node that the lookup names.
     case lookup(Name, Expr, Span)
 
-    public var span: Span {
+    var span: Span {
         switch self {
         case .literal(_, let s), .list(_, let s), .unary(_, _, let s), .binary(_, _, _, let s),
              .inQuery(_, _, let s), .exists(_, let s), .call(_, _, let s), .ifThen(_, _, _, let s), .lookup(_, _, let s): s
@@ -48,34 +48,34 @@ indirect enum Expr: Equatable, Sendable {
 
 /// An expression with an optional `as NAME`.
 struct SelectItem: Equatable, Sendable {
-    public let expr: Expr
-    public let alias: Name?
+    let expr: Expr
+    let alias: Name?
 }
 
 /// `NAME = EXPR`
 struct Binding: Equatable, Sendable {
-    public let name: Name
-    public let expr: Expr
+    let name: Name
+    let expr: Expr
 }
 
 struct SortKey: Equatable, Sendable {
-    public let expr: Expr
-    public let descending: Bool
+    let expr: Expr
+    let descending: Bool
 }
 
 /// An endpoint of `path`: `"Oyem"`, `$p`, or `city "Oyem"`.
 struct Endpoint: Equatable, Sendable {
-    public let type: Name?
-    public let name: Expr
+    let type: Name?
+    let name: Expr
 }
 
 /// `(a:city {country: "Spain"})`
 struct NodePattern: Equatable, Sendable {
-    public let variable: Name?
-    public let label: Name?
-    public let properties: [(Name, Expr)]
-    public let span: Span
-    public static func == (a: NodePattern, b: NodePattern) -> Bool {
+    let variable: Name?
+    let label: Name?
+    let properties: [(Name, Expr)]
+    let span: Span
+    static func == (a: NodePattern, b: NodePattern) -> Bool {
         a.variable == b.variable && a.label == b.label && a.span == b.span
             && a.properties.map(\.0) == b.properties.map(\.0) && a.properties.map(\.1) == b.properties.map(\.1)
     }
@@ -85,12 +85,12 @@ enum Direction: Sendable { case right, left, both }
 
 /// `-[t:twin {kind: "twinning"}]->`
 struct EdgePattern: Equatable, Sendable {
-    public let variable: Name?
-    public let labels: [Name]
-    public let properties: [(Name, Expr)]
-    public let direction: Direction
-    public let span: Span
-    public static func == (a: EdgePattern, b: EdgePattern) -> Bool {
+    let variable: Name?
+    let labels: [Name]
+    let properties: [(Name, Expr)]
+    let direction: Direction
+    let span: Span
+    static func == (a: EdgePattern, b: EdgePattern) -> Bool {
         a.variable == b.variable && a.labels == b.labels && a.direction == b.direction && a.span == b.span
             && a.properties.map(\.0) == b.properties.map(\.0) && a.properties.map(\.1) == b.properties.map(\.1)
     }
@@ -98,9 +98,9 @@ struct EdgePattern: Equatable, Sendable {
 
 /// One comma-separated part of a `match`: a node, then (edge, node) pairs.
 struct PathPattern: Equatable, Sendable {
-    public let start: NodePattern
-    public let hops: [(EdgePattern, NodePattern)]
-    public static func == (a: PathPattern, b: PathPattern) -> Bool {
+    let start: NodePattern
+    let hops: [(EdgePattern, NodePattern)]
+    static func == (a: PathPattern, b: PathPattern) -> Bool {
         a.start == b.start && a.hops.map(\.0) == b.hops.map(\.0) && a.hops.map(\.1) == b.hops.map(\.1)
     }
 }
@@ -117,7 +117,7 @@ indirect enum Source: Equatable, Sendable {
     /// `(QUERY)` as a source (a join's right side).
     case subquery(Query, Span)
 
-    public var span: Span {
+    var span: Span {
         switch self {
         case .named(let n): n.span
         case .lookup(_, _, let s), .path(_, _, _, _, let s), .match(_, let s), .subquery(_, let s): s
@@ -153,17 +153,17 @@ indirect enum StepKind: Equatable, Sendable {
 }
 
 struct Step: Equatable, Sendable {
-    public let kind: StepKind
+    let kind: StepKind
     /// The step's keyword (`where`, `twins`…).
-    public let keyword: Name
-    public let span: Span
+    let keyword: Name
+    let span: Span
 }
 
 /// A source and its steps.
 struct Query: Equatable, Sendable {
-    public let source: Source
-    public let steps: [Step]
-    public let span: Span
+    let source: Source
+    let steps: [Step]
+    let span: Span
 }
 
 /// A statement of a script.
@@ -174,7 +174,7 @@ enum Statement: Equatable, Sendable {
     /// `explain QUERY`, or with `analyze`: run it and show rows and time per operator.
     case explain(Query, analyze: Bool, Span)
 
-    public var span: Span {
+    var span: Span {
         switch self {
         case .query(let q): q.span
         case .let(_, _, let s), .param(_, _, let s), .explain(_, _, let s): s

@@ -2,7 +2,7 @@
 /// space around operators, strings re-escaped. Parsing the printed text gives the same tree
 /// (spans aside), which the property tests check.
 enum ASTPrinter {
-    public static func print(_ s: Statement) -> String {
+    static func print(_ s: Statement) -> String {
         switch s {
         case .query(let q): query(q)
         case .let(let n, let q, _): "let \(n.text) = \(query(q))"
@@ -11,7 +11,7 @@ enum ASTPrinter {
         }
     }
 
-    public static func query(_ q: Query) -> String {
+    static func query(_ q: Query) -> String {
         ([source(q.source)] + q.steps.map(step)).joined(separator: " | ")
     }
 
@@ -124,7 +124,7 @@ enum ASTPrinter {
         }
     }
 
-    public static func expr(_ e: Expr) -> String {
+    static func expr(_ e: Expr) -> String {
         switch e {
         case .literal(let v, _): value(v)
         case .list(let items, _): "[" + items.map(expr).joined(separator: ", ") + "]"

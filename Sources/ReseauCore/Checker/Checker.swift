@@ -1,7 +1,7 @@
 /// A result bound by `let`: its shape and rows.
 struct Binding_: Sendable {
-    public let shape: Shape
-    public let rows: [[Value]]
+    let shape: Shape
+    let rows: [[Value]]
 }
 
 /// Resolves a parsed query against the schema, the network's names, parameters and `let`
@@ -22,7 +22,7 @@ struct Checker {
     var cite = false
     var schema: Schema { graph.schema }
 
-    public init(graph: Graph, params: [String: Value], bindings: [String: Binding_], source: SourceText, limits: Limits, warnings: WarningSink? = nil) {
+    init(graph: Graph, params: [String: Value], bindings: [String: Binding_], source: SourceText, limits: Limits, warnings: WarningSink? = nil) {
         self.graph = graph; self.params = params; self.bindings = bindings; self.source = source; self.limits = limits
         self.warnings = warnings
     }
@@ -59,7 +59,7 @@ struct Checker {
     // MARK: queries
 
     /// Checks a query and returns its plan.
-    public func check(_ q: Query) throws(Diagnostic) -> PlanNode {
+    func check(_ q: Query) throws(Diagnostic) -> PlanNode {
         var node = try checkSource(q.source)
         for s in q.steps { node = try checkStep(s, node) }
         return node

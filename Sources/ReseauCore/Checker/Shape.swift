@@ -14,25 +14,25 @@ enum Access: Equatable, Sendable {
 
 /// A named, typed column of a row.
 struct ColumnInfo: Equatable, Sendable {
-    public var name: String
-    public var type: ValueType
-    public var access: Access
+    var name: String
+    var type: ValueType
+    var access: Access
 }
 
 /// What every row at a point of a pipeline carries: its visible columns (in print order),
 /// hidden columns (`prev`, `edge`, `km`, `depth`), namespaces (`right`), and, for rows that are
 /// nodes, the slot of the node and its type.
 struct Shape: Sendable {
-    public var columns: [ColumnInfo] = []
-    public var hidden: [String: ColumnInfo] = [:]
-    public var namespaces: [String: [ColumnInfo]] = [:]
+    var columns: [ColumnInfo] = []
+    var hidden: [String: ColumnInfo] = [:]
+    var namespaces: [String: [ColumnInfo]] = [:]
     /// The slot holding the row's node, and its type (nil: any type).
-    public var nodeSlot: Int? = nil
-    public var nodeType: NodeTypeID? = nil
+    var nodeSlot: Int? = nil
+    var nodeType: NodeTypeID? = nil
     /// Number of slots in a row.
-    public var width: Int = 0
+    var width: Int = 0
 
-    public var isNodeRow: Bool { nodeSlot != nil }
+    var isNodeRow: Bool { nodeSlot != nil }
 
     /// The shape of rows that are nodes of `type` (nil: any type), the node in slot 0.
     static func nodeRow(_ type: NodeTypeID?, schema: Schema) -> Shape {

@@ -24,7 +24,7 @@ indirect enum TypedExpr: Sendable {
     /// The result of aggregate number `index` (inside `group` and `aggregate` only).
     case aggregateResult(Int, ValueType)
 
-    public var type: ValueType {
+    var type: ValueType {
         switch self {
         case .constant(let v): Self.typeOf(v)
         case .access(_, let t), .dynamicField(_, _, let t), .nodeField(_, _, _, let t), .edgeField(_, _, _, let t),
@@ -92,8 +92,8 @@ enum AggregateFunction: String, CaseIterable, Sendable {
 
 /// One aggregate of a `group` or `aggregate` step.
 struct AggregateSpec: Sendable {
-    public let function: AggregateFunction
+    let function: AggregateFunction
     /// nil for `count()`.
-    public let argument: TypedExpr?
-    public let type: ValueType
+    let argument: TypedExpr?
+    let type: ValueType
 }

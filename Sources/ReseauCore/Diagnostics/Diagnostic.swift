@@ -32,8 +32,8 @@ public struct SourceText: Sendable {
 
 /// Warnings found while checking a statement (the checker is a value; this collects for it).
 final class WarningSink {
-    public var items: [Diagnostic] = []
-    public init() {}
+    var items: [Diagnostic] = []
+    init() {}
 }
 
 /// What went wrong in a query, and where. Every lex, parse, check and run error is one of these;

@@ -8,8 +8,8 @@ import Glibc
 /// steps to a sink; a sink returns false to stop the producers early (`take`, `exists`).
 /// Sources and loops poll the cancellation flag every few thousand rows.
 final class Executor {
-    public typealias Sink = (Row) throws -> Bool
-    public typealias Producer = (Sink) throws -> Bool
+    typealias Sink = (Row) throws -> Bool
+    typealias Producer = (Sink) throws -> Bool
 
     let graph: Graph
     let cancellation: CancellationFlag

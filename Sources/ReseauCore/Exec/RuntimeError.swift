@@ -15,14 +15,14 @@ struct RuntimeError: Error, Sendable {
         /// The writer failed (a closed pipe).
         case outputFailed(any Error)
     }
-    public let kind: Kind
+    let kind: Kind
     /// The step that was running (for `interrupted`/`timedOut`: the operator that noticed).
-    public var span: Span
+    var span: Span
 
-    public init(_ kind: Kind, at span: Span) { self.kind = kind; self.span = span }
+    init(_ kind: Kind, at span: Span) { self.kind = kind; self.span = span }
 
     /// The error to print, for kinds that are failures of the query (not Ctrl-C, not output).
-    public var diagnostic: Diagnostic? {
+    var diagnostic: Diagnostic? {
         switch kind {
         case .limitExceeded(let what, let limit):
             Diagnostic(.run, "\(what) holds more than \(limit) rows", at: span,

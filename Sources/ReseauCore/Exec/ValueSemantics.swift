@@ -8,7 +8,7 @@ enum Semantics {
     /// `==`: null when either side is null; numbers compare by value (1 == 1.0); strings exactly;
     /// nodes and edges by id; lists item by item.
     @inline(__always)
-    public static func equal(_ a: Value, _ b: Value) -> Bool? {
+    static func equal(_ a: Value, _ b: Value) -> Bool? {
         switch (a, b) {
         case (.null, _), (_, .null): return nil
         case (.int(let x), .int(let y)): return x == y
@@ -29,7 +29,7 @@ enum Semantics {
     /// Ordering for `<` and `sort`: numbers by value, strings by their folded form (then exactly),
     /// false before true, nodes and edges by id. nil when either is null or they do not compare.
     @inline(__always)
-    public static func compare(_ a: Value, _ b: Value) -> Int? {
+    static func compare(_ a: Value, _ b: Value) -> Int? {
         switch (a, b) {
         case (.null, _), (_, .null): return nil
         case (.int(let x), .int(let y)): return x < y ? -1 : x > y ? 1 : 0
@@ -51,7 +51,7 @@ enum Semantics {
     }
 
     /// Great-circle distance in km (haversine, R = 6371.0 km).
-    public static func haversine(_ lat1: Double, _ lon1: Double, _ lat2: Double, _ lon2: Double) -> Double {
+    static func haversine(_ lat1: Double, _ lon1: Double, _ lat2: Double, _ lon2: Double) -> Double {
         let r = 6371.0, rad = Double.pi / 180
         let dlat = (lat2 - lat1) * rad, dlon = (lon2 - lon1) * rad
         let h = sin(dlat / 2) * sin(dlat / 2) + cos(lat1 * rad) * cos(lat2 * rad) * sin(dlon / 2) * sin(dlon / 2)
@@ -59,7 +59,7 @@ enum Semantics {
     }
 
     /// Text of a value for `string(x)` and `+` on strings.
-    public static func text(_ v: Value, _ graph: Graph) -> String {
+    static func text(_ v: Value, _ graph: Graph) -> String {
         switch v {
         case .null: ""
         case .int(let i): String(i)

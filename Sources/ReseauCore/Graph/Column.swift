@@ -26,13 +26,13 @@ enum Column: Sendable {
     case list([[String]])
     case node([NodeRef?])
 
-    public static let nullInt = Int.min
-    public static let nullInt32 = Int32.min
-    public static let nullInt16 = Int16.min
+    static let nullInt = Int.min
+    static let nullInt32 = Int32.min
+    static let nullInt16 = Int16.min
 
     /// The value of row `i`.
     @inline(__always)
-    public func value(_ i: Int) -> Value {
+    func value(_ i: Int) -> Value {
         switch self {
         case .int(let a): let v = a[i]; return v == Column.nullInt ? .null : .int(v)
         case .int32(let a): let v = a[i]; return v == Column.nullInt32 ? .null : .int(Int(v))
@@ -47,7 +47,7 @@ enum Column: Sendable {
         }
     }
 
-    public var count: Int {
+    var count: Int {
         switch self {
         case .int(let a): a.count
         case .int32(let a): a.count
@@ -127,37 +127,37 @@ extension Column {
 
 /// A string column with one value (or null) on every row: a row count and the value.
 struct ConstantColumn: Sendable {
-    public var count: Int
+    var count: Int
     /// The value of every row; nil: every row is null.
-    public var string: String?
+    var string: String?
     /// The column holds dates (see `StringColumn.isDate`).
-    public var isDate: Bool
+    var isDate: Bool
 
-    public init(count: Int, string: String?, isDate: Bool = false) { self.count = count; self.string = string; self.isDate = isDate }
+    init(count: Int, string: String?, isDate: Bool = false) { self.count = count; self.string = string; self.isDate = isDate }
 
     /// Every row's value.
-    public var value: Value { string.map { isDate ? .date($0) : .string($0) } ?? .null }
+    var value: Value { string.map { isDate ? .date($0) : .string($0) } ?? .null }
 }
 
 /// A dictionary-encoded string column.
 struct StringColumn: Sendable {
-    public var codes: [Int32] = []
-    public var dictionary: [String] = []
+    var codes: [Int32] = []
+    var dictionary: [String] = []
     /// The column holds dates (a `.date` field): its values are `.date`, not `.string`. Set by
     /// `Graph.init` from the schema, so that every way of building a graph agrees.
-    public var isDate = false
+    var isDate = false
 
-    public init() {}
-    public init(codes: [Int32], dictionary: [String]) { self.codes = codes; self.dictionary = dictionary }
+    init() {}
+    init(codes: [Int32], dictionary: [String]) { self.codes = codes; self.dictionary = dictionary }
 
     /// The code of `s`, or nil when no row holds it (a scan of the distinct values, once per query).
-    public func code(of s: String) -> Int32? { dictionary.firstIndex(of: s).map { Int32($0) } }
+    func code(of s: String) -> Int32? { dictionary.firstIndex(of: s).map { Int32($0) } }
 
     @inline(__always)
-    public func string(_ i: Int) -> String? { let c = codes[i]; return c < 0 ? nil : dictionary[Int(c)] }
+    func string(_ i: Int) -> String? { let c = codes[i]; return c < 0 ? nil : dictionary[Int(c)] }
 
     @inline(__always)
-    public func value(_ i: Int) -> Value {
+    func value(_ i: Int) -> Value {
         let c = codes[i]
         if c < 0 { return .null }
         return isDate ? .date(dictionary[Int(c)]) : .string(dictionary[Int(c)])
@@ -229,18 +229,18 @@ struct StringColumnBuilder {
 /// Compressed sparse rows: for each node, the edges that leave it (or reach it), in edge-id order.
 struct Adjacency: Sendable {
     /// `offsets[n] ..< offsets[n + 1]` indexes `edges` for node n.
-    public var offsets: [Int32]
+    var offsets: [Int32]
     /// Edge indices.
-    public var edges: [Int32]
+    var edges: [Int32]
     /// The node at the other end of each of `edges` (so that a walk reads one array in order
     /// instead of jumping to the edge's endpoint: one cache miss less per edge).
     /// When the edges are already in endpoint order (a file sorted by this end), this is the
     /// table's other end array itself, shared, not a copy (`sharesOthers`).
-    public var others: [Int32]
+    var others: [Int32]
 
     /// Builds the adjacency of `count` nodes from each edge's endpoint and its other end: a
     /// counting sort by endpoint (stable: each node's edges stay in edge order).
-    public init(count: Int, endpoints: [Int32], otherEnds: [Int32]) {
+    init(count: Int, endpoints: [Int32], otherEnds: [Int32]) {
         let m = endpoints.count
         if Adjacency.nonDecreasing(endpoints) {
             // Already in endpoint order: edge k is the k-th of the order and its other end is
@@ -290,7 +290,7 @@ struct Adjacency: Sendable {
 
     /// Whether `others` is `otherEnds` itself (the edges are in endpoint order), so that an image
     /// stores it once.
-    public func sharesOthers(_ otherEnds: [Int32]) -> Bool {
+    func sharesOthers(_ otherEnds: [Int32]) -> Bool {
         others.withUnsafeBufferPointer { a in otherEnds.withUnsafeBufferPointer { b in a.baseAddress == b.baseAddress && a.count == b.count } }
     }
 
@@ -304,6 +304,6 @@ struct Adjacency: Sendable {
     }
 
     @inline(__always)
-    public func range(_ node: Int32) -> Range<Int> { Int(offsets[Int(node)])..<Int(offsets[Int(node) + 1]) }
-    public func degree(_ node: Int32) -> Int { range(node).count }
+    func range(_ node: Int32) -> Range<Int> { Int(offsets[Int(node)])..<Int(offsets[Int(node) + 1]) }
+    func degree(_ node: Int32) -> Int { range(node).count }
 }

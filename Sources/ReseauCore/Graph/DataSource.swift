@@ -34,7 +34,7 @@ enum DataFile {
     /// count): a file being rewritten is an error, never a silent mix of two versions. A folder,
     /// FIFO, device or socket is an error naming what it is; it is opened without blocking and
     /// never read. `hookName` is the name `RESEAU_TEST_LOAD_HOOK` matches (tests only).
-    public static func read(_ path: String, hookName: String? = nil) throws(DataError) -> [UInt8]? {
+    static func read(_ path: String, hookName: String? = nil) throws(DataError) -> [UInt8]? {
         try checkedRead(path, hookName: hookName) { fd, size in
             var failure: Int32 = 0
             // One byte more than the size: a file that grew is seen too.
@@ -59,7 +59,7 @@ enum DataFile {
     /// `seed(size)`), or nil when nothing is there: what `read` reads, with the same checks (a
     /// file that changed while it was read is an error), but read through one small buffer, so
     /// that hashing a big file costs neither its size in memory nor the page faults of it.
-    public static func hash(_ path: String, hookName: String? = nil, seed: (Int) -> UInt64) throws(DataError) -> (hash: UInt64, bytes: Int)? {
+    static func hash(_ path: String, hookName: String? = nil, seed: (Int) -> UInt64) throws(DataError) -> (hash: UInt64, bytes: Int)? {
         try checkedRead(path, hookName: hookName) { fd, size in
             var h = StreamHash(seed: seed(size))
             var total = 0, failure: Int32 = 0

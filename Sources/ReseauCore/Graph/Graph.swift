@@ -2,30 +2,30 @@ import Synchronization
 
 /// The nodes of one type, column by column.
 struct NodeTable: Sendable {
-    public let type: NodeTypeID
+    let type: NodeTypeID
     /// Node ids (slugs) in row order.
-    public var ids: [String]
+    var ids: [String]
     /// One column per field of the type, in `NodeTypeDef.fields` order.
-    public var columns: [Column]
+    var columns: [Column]
     /// Line in the file each row came from (for messages).
-    public var lines: [Int32]
-    public var count: Int { ids.count }
+    var lines: [Int32]
+    var count: Int { ids.count }
 }
 
 /// The edges of one type: endpoints, attribute columns and adjacency in both directions.
 struct EdgeTable: Sendable {
-    public let type: EdgeTypeID
+    let type: EdgeTypeID
     /// Row of the `from` node in its type's table, per edge.
-    public var from: [Int32]
+    var from: [Int32]
     /// Row of the `to` node in its type's table, per edge.
-    public var to: [Int32]
+    var to: [Int32]
     /// One column per field of the type, in `EdgeTypeDef.fields` order.
-    public var columns: [Column]
+    var columns: [Column]
     /// Edges leaving each `from`-type node (from → to).
-    public var outgoing: Adjacency
+    var outgoing: Adjacency
     /// Edges reaching each `to`-type node (to ← from).
-    public var incoming: Adjacency
-    public var count: Int { from.count }
+    var incoming: Adjacency
+    var count: Int { from.count }
 }
 
 /// A loaded network: typed nodes and edges with integer ids, and name indexes.

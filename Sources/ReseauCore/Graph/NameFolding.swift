@@ -122,7 +122,7 @@ func editDistance(_ a: String, _ b: String) -> Int {
 /// Bounds of the "did you mean" search.
 enum Suggestions {
     /// Names longer than this (in characters, folded) are neither searched for nor compared.
-    public static let longestName = 64
+    static let longestName = 64
 }
 
 /// The candidates closest to `name` by edit distance (case-insensitive), best first:

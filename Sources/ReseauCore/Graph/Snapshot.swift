@@ -66,7 +66,7 @@ enum Snapshot {
     }
 
     /// The image of `graph`, built for `key`.
-    public static func encode(_ graph: Graph, key: UInt64) -> [UInt8] {
+    static func encode(_ graph: Graph, key: UInt64) -> [UInt8] {
         var w = Writer()
         // Room for the whole image at once: grown by doubling, the buffer of a large image
         // would take up to twice its size while it is written.
@@ -498,7 +498,7 @@ enum Snapshot {
 
     /// The network in `bytes`, or nil when the image is not one built for `key` with this schema,
     /// or is damaged in any way.
-    public static func decode(_ bytes: UnsafeRawBufferPointer, key: UInt64, schema: Schema = .shared, origin: String,
+    static func decode(_ bytes: UnsafeRawBufferPointer, key: UInt64, schema: Schema = .shared, origin: String,
                               parallelAbove: Int = parallelThreshold) -> Graph? {
         guard bytes.count >= 32 else { return nil }
         let stored = UInt64(littleEndian: UnsafeRawBufferPointer(rebasing: bytes[(bytes.count - 8)...]).loadUnaligned(as: UInt64.self))
@@ -581,7 +581,7 @@ enum Snapshot {
     // MARK: hashing
 
     /// A fast 64-bit hash of bytes, eight at a time (not cryptographic: it detects damage and change).
-    public static func checksum(_ p: UnsafeRawBufferPointer, seed: UInt64 = 0x9E37_79B9_7F4A_7C15) -> UInt64 {
+    static func checksum(_ p: UnsafeRawBufferPointer, seed: UInt64 = 0x9E37_79B9_7F4A_7C15) -> UInt64 {
         var h = seed ^ UInt64(p.count)
         let words = p.count / 8
         var i = 0

@@ -11,10 +11,10 @@ struct Lexer {
     static let twoCharSymbols = ["==", "!=", "<=", ">=", ".."]
     static let oneCharSymbols = "|,;()[]{}:.<>~+-*/="
 
-    public init(_ source: SourceText) { bytes = source.bytes }
+    init(_ source: SourceText) { bytes = source.bytes }
 
     /// All tokens, ending with `.end`. Throws the first lexical error.
-    public static func tokenize(_ source: SourceText) throws(Diagnostic) -> [Token] {
+    static func tokenize(_ source: SourceText) throws(Diagnostic) -> [Token] {
         var lx = Lexer(source)
         return try lx.run()
     }

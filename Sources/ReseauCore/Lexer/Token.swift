@@ -14,15 +14,15 @@ struct Token: Equatable, Sendable {
         case newline
         case end
     }
-    public let kind: Kind
-    public let span: Span
+    let kind: Kind
+    let span: Span
 
-    public var ident: String? { if case .ident(let s) = kind { s } else { nil } }
-    public func isSymbol(_ s: String) -> Bool { if case .symbol(let x) = kind { x == s } else { false } }
-    public func isWord(_ s: String) -> Bool { if case .ident(let x) = kind { x == s } else { false } }
+    var ident: String? { if case .ident(let s) = kind { s } else { nil } }
+    func isSymbol(_ s: String) -> Bool { if case .symbol(let x) = kind { x == s } else { false } }
+    func isWord(_ s: String) -> Bool { if case .ident(let x) = kind { x == s } else { false } }
 
     /// How the token reads in "expected … after …" messages.
-    public var display: String {
+    var display: String {
         switch kind {
         case .ident(let s): "'\(s)'"
         case .string: "a string"

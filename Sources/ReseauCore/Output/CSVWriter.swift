@@ -11,11 +11,11 @@
 /// - Values print as `Graph.displayText` does (lists joined by `; `, nodes by name).
 /// - Rows are written as they come. Several results are separated by a blank line.
 final class CSVWriter: DelimitedWriter {
-    public init(options: OutputOptions, graph: Graph, output: TextOutput) {
+    init(options: OutputOptions, graph: Graph, output: TextOutput) {
         super.init(options: options, graph: graph, output: output, separator: ",", field: CSVWriter.field)
     }
 
-    public override func row(_ values: [Value]) throws {
+    override func row(_ values: [Value]) throws {
         var line = ""
         for (i, v) in values.enumerated() {
             if i > 0 { line += "," }
@@ -26,7 +26,7 @@ final class CSVWriter: DelimitedWriter {
     }
 
     /// One CSV field, quoted when needed.
-    public static func field(_ s: String) -> String {
+    static func field(_ s: String) -> String {
         var quote = false
         for b in s.utf8 where b == 0x2C || b == 0x22 || b == 0x0A || b == 0x0D { quote = true; break }
         if !quote, let f = s.unicodeScalars.first, let l = s.unicodeScalars.last {
@@ -50,12 +50,12 @@ final class CSVWriter: DelimitedWriter {
 /// - Values print as `Graph.displayText` does. Rows are written as they come; several results
 ///   are separated by a blank line.
 final class TSVWriter: DelimitedWriter {
-    public init(options: OutputOptions, graph: Graph, output: TextOutput) {
+    init(options: OutputOptions, graph: Graph, output: TextOutput) {
         super.init(options: options, graph: graph, output: output, separator: "\t", field: TSVWriter.field)
     }
 
     /// One TSV field, escaped.
-    public static func field(_ s: String) -> String {
+    static func field(_ s: String) -> String {
         var needs = false
         for b in s.utf8 where b == 0x5C || b == 0x09 || b == 0x0A || b == 0x0D { needs = true; break }
         if !needs { return s }
@@ -88,16 +88,16 @@ class DelimitedWriter: ResultWriter {
         self.separator = separator; self.field = field
     }
 
-    public func begin(_ columns: [ResultColumn]) throws {
+    func begin(_ columns: [ResultColumn]) throws {
         var text = results > 0 ? "\n" : ""
         results += 1
         if options.header { text += columns.map { field($0.name) }.joinedPlain(separator) + "\n" }
         if !text.isEmpty { try output.write(text) }
     }
 
-    public func row(_ values: [Value]) throws {
+    func row(_ values: [Value]) throws {
         try output.write(values.map { isNullish($0) ? "" : field(graph.displayText($0)) }.joinedPlain(separator) + "\n")
     }
 
-    public func end() throws { try output.flush() }
+    func end() throws { try output.flush() }
 }

@@ -15,7 +15,7 @@
 /// Without `--cite` none of this is planned: the plans and the rows are the ones of before.
 enum Citations {
     /// The hidden column (a name no query can write) that carries the values of replaced rows.
-    public static let hidden = "\u{1}sources"
+    static let hidden = "\u{1}sources"
 
     /// An expression holding every slot of a row of `shape`, as a list.
     static func carry(_ shape: Shape) -> TypedExpr {
@@ -41,7 +41,7 @@ enum Citations {
 
     /// The `FILE.txt:LINE` references in `text`, in order of appearance (repeats kept).
     /// FILE is a run of letters, digits, `_`, `-` and `.` ending in `.txt`; LINE is decimal digits.
-    public static func references(in text: String) -> [SourceReference] {
+    static func references(in text: String) -> [SourceReference] {
         let b = Array(text.utf8)
         var out: [SourceReference] = []
         func isNameByte(_ c: UInt8) -> Bool {
@@ -68,11 +68,11 @@ enum Citations {
 
 /// One seed line: `file:line`.
 struct SourceReference: Hashable, Comparable, Sendable, CustomStringConvertible {
-    public let file: String
-    public let line: Int
-    public init(file: String, line: Int) { self.file = file; self.line = line }
-    public static func < (a: SourceReference, b: SourceReference) -> Bool { (a.file, a.line) < (b.file, b.line) }
-    public var description: String { "\(file):\(line)" }
+    let file: String
+    let line: Int
+    init(file: String, line: Int) { self.file = file; self.line = line }
+    static func < (a: SourceReference, b: SourceReference) -> Bool { (a.file, a.line) < (b.file, b.line) }
+    var description: String { "\(file):\(line)" }
 }
 
 /// Collects the citations of result rows; each node's and edge's `source` is read once, each

@@ -192,16 +192,16 @@ final class DOTWriter: NetworkWriter {
     var collector: GraphCollector
     var results = 0
 
-    public init(options: OutputOptions, graph: Graph, output: TextOutput) {
+    init(options: OutputOptions, graph: Graph, output: TextOutput) {
         self.graph = graph; self.output = output
         collector = GraphCollector(graph: graph)
     }
 
-    public func begin(_ columns: [ResultColumn]) throws { collector.begin(columns) }
-    public func begin(_ columns: [ResultColumn], hidden: [ResultColumn], query: QueryText) throws { collector.begin(columns, hidden: hidden) }
-    public func row(_ values: [Value]) throws { collector.row(values) }
+    func begin(_ columns: [ResultColumn]) throws { collector.begin(columns) }
+    func begin(_ columns: [ResultColumn], hidden: [ResultColumn], query: QueryText) throws { collector.begin(columns, hidden: hidden) }
+    func row(_ values: [Value]) throws { collector.row(values) }
 
-    public func end() throws {
+    func end() throws {
         let directed = collector.hasDirected
         var text = results > 0 ? "\n" : ""
         results += 1
@@ -224,7 +224,7 @@ final class DOTWriter: NetworkWriter {
 
     /// A DOT quoted string: `"` and `\` escaped, line breaks as `\n`, other controls (ESC, DEL,
     /// C1) as U+FFFD.
-    public static func quoted(_ s: String) -> String {
+    static func quoted(_ s: String) -> String {
         var out = "\""
         for c in s {
             switch c {
@@ -258,16 +258,16 @@ final class GraphMLWriter: NetworkWriter {
     let output: TextOutput
     var collector: GraphCollector
 
-    public init(options: OutputOptions, graph: Graph, output: TextOutput) {
+    init(options: OutputOptions, graph: Graph, output: TextOutput) {
         self.graph = graph; self.output = output
         collector = GraphCollector(graph: graph)
     }
 
-    public func begin(_ columns: [ResultColumn]) throws { collector.begin(columns) }
-    public func begin(_ columns: [ResultColumn], hidden: [ResultColumn], query: QueryText) throws { collector.begin(columns, hidden: hidden) }
-    public func row(_ values: [Value]) throws { collector.row(values) }
+    func begin(_ columns: [ResultColumn]) throws { collector.begin(columns) }
+    func begin(_ columns: [ResultColumn], hidden: [ResultColumn], query: QueryText) throws { collector.begin(columns, hidden: hidden) }
+    func row(_ values: [Value]) throws { collector.row(values) }
 
-    public func end() throws {
+    func end() throws {
         let directed = collector.hasDirected
         var text = """
         <?xml version="1.0" encoding="UTF-8"?>
@@ -298,7 +298,7 @@ final class GraphMLWriter: NetworkWriter {
     }
 
     /// `s` escaped for XML text and attribute values; DEL and C1 controls as character references.
-    public static func escape(_ s: String) -> String {
+    static func escape(_ s: String) -> String {
         var out = ""
         for c in s.unicodeScalars {
             switch c {

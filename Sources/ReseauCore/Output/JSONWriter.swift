@@ -11,7 +11,7 @@
 /// - Objects are written on one line, `{"a": 1, "b": "x"}`, keys in column order.
 enum JSONText {
     /// A JSON string literal for `s`.
-    public static func string(_ s: String) -> String {
+    static func string(_ s: String) -> String {
         var out = "\""
         out.reserveCapacity(s.utf8.count + 2)
         for c in s.unicodeScalars {
@@ -38,7 +38,7 @@ enum JSONText {
     }
 
     /// The JSON text of `v`; nodes and edges are expanded through `graph`.
-    public static func value(_ v: Value, graph: Graph) -> String {
+    static func value(_ v: Value, graph: Graph) -> String {
         switch v {
         case .null: return "null"
         case .int(let i): return String(i)
@@ -76,7 +76,7 @@ enum JSONText {
     }
 
     /// One result row as an object keyed by the column names, in column order.
-    public static func row(_ values: [Value], columns: [ResultColumn], graph: Graph) -> String {
+    static func row(_ values: [Value], columns: [ResultColumn], graph: Graph) -> String {
         var s = "{"
         for (i, c) in columns.enumerated() {
             if i > 0 { s += ", " }
@@ -103,21 +103,21 @@ final class JSONWriter: ResultWriter {
     var columns: [ResultColumn] = []
     var count = 0
 
-    public init(options: OutputOptions, graph: Graph, output: TextOutput) {
+    init(options: OutputOptions, graph: Graph, output: TextOutput) {
         self.graph = graph; self.output = output
     }
 
-    public func begin(_ columns: [ResultColumn]) throws {
+    func begin(_ columns: [ResultColumn]) throws {
         self.columns = columns
         count = 0
     }
 
-    public func row(_ values: [Value]) throws {
+    func row(_ values: [Value]) throws {
         try output.write((count == 0 ? "[\n  " : ",\n  ") + JSONText.row(values, columns: columns, graph: graph))
         count += 1
     }
 
-    public func end() throws {
+    func end() throws {
         try output.write(count == 0 ? "[]\n" : "\n]\n")
         try output.flush()
     }
@@ -130,15 +130,15 @@ final class JSONLinesWriter: ResultWriter {
     let output: TextOutput
     var columns: [ResultColumn] = []
 
-    public init(options: OutputOptions, graph: Graph, output: TextOutput) {
+    init(options: OutputOptions, graph: Graph, output: TextOutput) {
         self.graph = graph; self.output = output
     }
 
-    public func begin(_ columns: [ResultColumn]) throws { self.columns = columns }
+    func begin(_ columns: [ResultColumn]) throws { self.columns = columns }
 
-    public func row(_ values: [Value]) throws {
+    func row(_ values: [Value]) throws {
         try output.write(JSONText.row(values, columns: columns, graph: graph) + "\n")
     }
 
-    public func end() throws { try output.flush() }
+    func end() throws { try output.flush() }
 }

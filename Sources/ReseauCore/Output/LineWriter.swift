@@ -18,18 +18,18 @@ final class LineWriter: ResultWriter {
     var rowsWritten = 0
     var started = false
 
-    public init(options: OutputOptions, graph: Graph, output: TextOutput) {
+    init(options: OutputOptions, graph: Graph, output: TextOutput) {
         self.options = options; self.graph = graph; self.output = output
     }
 
-    public func begin(_ columns: [ResultColumn]) throws {
+    func begin(_ columns: [ResultColumn]) throws {
         let heads = columns.map { TableWriter.visible($0.name) }
         let width = heads.map { displayWidth($0) }.max() ?? 0
         names = heads.map { String(repeating: " ", count: width - displayWidth($0)) + $0 }
         rowsWritten = 0
     }
 
-    public func row(_ values: [Value]) throws {
+    func row(_ values: [Value]) throws {
         var s = started ? "\n" : ""
         started = true
         rowsWritten += 1
@@ -40,7 +40,7 @@ final class LineWriter: ResultWriter {
         try output.write(s)
     }
 
-    public func end() throws {
+    func end() throws {
         if options.isTerminal {
             try output.write((started ? "\n" : "") + "(\(rowsWritten) row\(rowsWritten == 1 ? "" : "s"))\n")
             started = true

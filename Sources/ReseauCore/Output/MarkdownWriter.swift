@@ -21,22 +21,22 @@ final class MarkdownWriter: ResultWriter {
     var rows: [[Value]] = []
     var results = 0
 
-    public init(options: OutputOptions, graph: Graph, output: TextOutput) {
+    init(options: OutputOptions, graph: Graph, output: TextOutput) {
         self.graph = graph; self.output = output
     }
 
     /// Set by tests to make the first batch smaller.
-    public var streamAfter = TableWriter.widthRows
+    var streamAfter = TableWriter.widthRows
     /// The alignment row was written and rows go out as they come.
     var streaming = false
 
-    public func begin(_ columns: [ResultColumn]) throws {
+    func begin(_ columns: [ResultColumn]) throws {
         self.columns = columns
         rows = []
         streaming = false
     }
 
-    public func row(_ values: [Value]) throws {
+    func row(_ values: [Value]) throws {
         if streaming { try output.write(line(cells(values))); return }
         rows.append(values)
         if rows.count >= streamAfter {
@@ -48,7 +48,7 @@ final class MarkdownWriter: ResultWriter {
 
     /// A batch of rows (`ResultStream` hands over the rows it held): the alignment is read from
     /// its first `streamAfter` rows without copying them, as `row` would decide it.
-    public func rows(_ batch: [[Value]]) throws {
+    func rows(_ batch: [[Value]]) throws {
         guard !streaming, rows.isEmpty, !batch.isEmpty else { for r in batch { try row(r) }; return }
         rows = batch   // shared, not copied
         guard batch.count >= streamAfter else { return }
@@ -74,7 +74,7 @@ final class MarkdownWriter: ResultWriter {
         return text
     }
 
-    public func end() throws {
+    func end() throws {
         if !streaming {
             var text = head()
             for r in rows { text += line(cells(r)) }
@@ -86,7 +86,7 @@ final class MarkdownWriter: ResultWriter {
     }
 
     /// A table cell: `|` escaped, line breaks as `<br>`.
-    public static func cell(_ s: String) -> String {
+    static func cell(_ s: String) -> String {
         var needs = false
         for b in s.utf8 where b == 0x7C || b == 0x0A || b == 0x0D { needs = true; break }
         if !needs { return s }

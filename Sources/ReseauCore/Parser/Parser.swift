@@ -7,7 +7,7 @@ struct Parser {
     let maxDepth: Int
 
     /// The step keywords, for "unknown step" suggestions.
-    public static let stepNames = LanguageHelp.steps.map(\.name)
+    static let stepNames = LanguageHelp.steps.map(\.name)
     /// Steps of SQL, Cypher, PRQL and dplyr, with the Reseau step that does the same.
     static let stepHabits: [String: (String, String)] = [
         "order": ("sort", "| sort population desc"), "orderby": ("sort", "| sort population desc"),
@@ -28,10 +28,10 @@ struct Parser {
     static let expressionKeywords: Set<String> = ["and", "or", "not", "if", "then", "else", "true", "false", "null", "exists", "as", "asc", "desc"]
     /// Node type names that introduce a lookup by name (`city "Oyem"`).
 
-    public init(_ tokens: [Token], maxDepth: Int = 100) { self.tokens = tokens; self.maxDepth = maxDepth }
+    init(_ tokens: [Token], maxDepth: Int = 100) { self.tokens = tokens; self.maxDepth = maxDepth }
 
     /// Parses one statement.
-    public static func parseStatement(_ tokens: [Token], maxDepth: Int = 100) throws(Diagnostic) -> Statement {
+    static func parseStatement(_ tokens: [Token], maxDepth: Int = 100) throws(Diagnostic) -> Statement {
         var p = Parser(tokens, maxDepth: maxDepth)
         let s = try p.statement()
         try p.expectEnd()

@@ -10,7 +10,7 @@ import Glibc
 /// the time spent in it (its inputs and the operators it feeds excluded; a subplan's time is
 /// part of the operator that runs it).
 enum Explain {
-    public static func lines(_ p: PlanNode, graph: Graph, profile: Profile? = nil) -> [String] {
+    static func lines(_ p: PlanNode, graph: Graph, profile: Profile? = nil) -> [String] {
         var out: [String] = []
         render(p, graph, profile, 0, &out)
         return out
@@ -158,8 +158,8 @@ enum Explain {
 final class Profile: @unchecked Sendable {
     public struct Stats { public var rows = 0; public var ns: UInt64 = 0; public var calls = 0 }
     var table: [ObjectIdentifier: Stats] = [:]
-    public init() {}
-    public func stats(_ p: PlanNode) -> Stats { table[ObjectIdentifier(p)] ?? Stats() }
+    init() {}
+    func stats(_ p: PlanNode) -> Stats { table[ObjectIdentifier(p)] ?? Stats() }
     func add(_ p: PlanNode, rows: Int, ns: UInt64) {
         var s = table[ObjectIdentifier(p)] ?? Stats()
         s.rows += rows; s.ns &+= ns; s.calls += 1

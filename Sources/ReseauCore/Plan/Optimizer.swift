@@ -12,20 +12,20 @@
 enum Optimizer {
     /// Which rules run (all, but for tests that compare each rule's plans with the plain ones).
     public struct Rules: OptionSet, Sendable {
-        public let rawValue: Int
-        public init(rawValue: Int) { self.rawValue = rawValue }
-        public static let joinKeys = Rules(rawValue: 1)
-        public static let matchToEdgeScan = Rules(rawValue: 2)
-        public static let filterIntoScan = Rules(rawValue: 4)
-        public static let aggregate = Rules(rawValue: 8)
-        public static let topK = Rules(rawValue: 16)
-        public static let matchOrder = Rules(rawValue: 32)
-        public static let all: Rules = [.joinKeys, .matchToEdgeScan, .matchOrder, .filterIntoScan, .aggregate, .topK]
+        let rawValue: Int
+        init(rawValue: Int) { self.rawValue = rawValue }
+        static let joinKeys = Rules(rawValue: 1)
+        static let matchToEdgeScan = Rules(rawValue: 2)
+        static let filterIntoScan = Rules(rawValue: 4)
+        static let aggregate = Rules(rawValue: 8)
+        static let topK = Rules(rawValue: 16)
+        static let matchOrder = Rules(rawValue: 32)
+        static let all: Rules = [.joinKeys, .matchToEdgeScan, .matchOrder, .filterIntoScan, .aggregate, .topK]
     }
 
     /// The physical plan of a checked plan. With no rule, every operator runs as the Checker
     /// made it (a join as a nested loop): the reference the rules' plans must agree with.
-    public static func optimize(_ p: PlanNode, graph: Graph, rules: Rules = .all) -> PlanNode {
+    static func optimize(_ p: PlanNode, graph: Graph, rules: Rules = .all) -> PlanNode {
         p.transformUp { n in
             var n = n
             let op = n.op.mappingExpressions { $0.mappingSubplans { optimize($0, graph: graph, rules: rules) } }

@@ -1,29 +1,29 @@
 /// A sort key of a plan: an expression and a direction.
 struct SortSpec: Sendable {
-    public let expr: TypedExpr
-    public let descending: Bool
-    public let text: String
+    let expr: TypedExpr
+    let descending: Bool
+    let text: String
 }
 
 /// One node variable of a `match` pattern.
 struct MatchNodeVar: Sendable {
-    public let name: String?
-    public let type: NodeTypeID?
+    let name: String?
+    let type: NodeTypeID?
     /// `{f: v}` equality filters: field name and value.
-    public let filters: [(field: String, value: TypedExpr)]
+    let filters: [(field: String, value: TypedExpr)]
     /// When the pattern filters on `name`, the nodes it may bind (from the name index).
-    public let candidates: [NodeRef]?
+    let candidates: [NodeRef]?
 }
 
 /// One edge of a `match` pattern, between node variables `a` and `b`.
 struct MatchEdgeVar: Sendable {
-    public let name: String?
+    let name: String?
     /// Edge types it may match (all when the pattern names none).
-    public let types: [EdgeTypeID]
-    public let direction: Direction
-    public let a: Int
-    public let b: Int
-    public let filters: [(field: String, value: TypedExpr)]
+    let types: [EdgeTypeID]
+    let direction: Direction
+    let a: Int
+    let b: Int
+    let filters: [(field: String, value: TypedExpr)]
 }
 
 /// How a `match` binds its variables, in order.
@@ -37,9 +37,9 @@ enum MatchStep: Sendable {
 }
 
 struct MatchPlan: Sendable {
-    public let nodes: [MatchNodeVar]
-    public let edges: [MatchEdgeVar]
-    public let steps: [MatchStep]
+    let nodes: [MatchNodeVar]
+    let edges: [MatchEdgeVar]
+    let steps: [MatchStep]
     /// Row slots: nodes first (0..<nodes.count), then edges.
 }
 
@@ -61,7 +61,7 @@ enum ScanTarget: Sendable, Equatable {
     case nodes(NodeTypeID)
     case edges(EdgeTypeID)
 
-    public var isNode: Bool { if case .nodes = self { true } else { false } }
+    var isNode: Bool { if case .nodes = self { true } else { false } }
     /// The number of rows of the table.
     func count(in graph: Graph) -> Int {
         switch self {
@@ -75,41 +75,41 @@ enum ScanTarget: Sendable, Equatable {
 /// bound end (in row order), its edges in edge-id order — the order the general `match` binds
 /// them in — with the pattern's and the `where`'s column tests fused in.
 struct EdgeMatchPlan: Sendable {
-    public let edgeType: EdgeTypeID
+    let edgeType: EdgeTypeID
     /// How the first-bound node relates to the edge: .right: it is the edge's `from`; .left: its
     /// `to`; .both: either (an edge from a node to itself comes once, as `from`).
-    public let direction: Direction
+    let direction: Direction
     /// The node type the walk starts from, and the slots of the row it fills.
-    public let startType: NodeTypeID
-    public let startSlot: Int
-    public let otherSlot: Int
-    public let edgeSlot: Int
-    public let width: Int
+    let startType: NodeTypeID
+    let startSlot: Int
+    let otherSlot: Int
+    let edgeSlot: Int
+    let width: Int
     /// Tests fused in, rewritten to read the edge row (slot 0): when the start node is the edge's
     /// `from` (`whenFrom`) and when it is its `to` (`whenTo`, only for .both).
-    public let whenFrom: [Conjunct]
-    public let whenTo: [Conjunct]
+    let whenFrom: [Conjunct]
+    let whenTo: [Conjunct]
     /// For the walk in the matcher's order: the tests that read only the start node, rewritten
     /// to read a node row of the start type (tested once per node: a node that fails skips its
     /// edges), and the others in edge-row form (`restFrom`, `restTo`).
-    public var startTests: [Conjunct] = []
-    public var restFrom: [Conjunct] = []
-    public var restTo: [Conjunct] = []
+    var startTests: [Conjunct] = []
+    var restFrom: [Conjunct] = []
+    var restTo: [Conjunct] = []
     /// The conjuncts as written on the match's rows (for `explain`).
-    public let fused: [Conjunct]
+    let fused: [Conjunct]
     /// The pattern's variables, for `explain`.
-    public let text: String
+    let text: String
     /// True when what reads the rows does not depend on their order (a `count`): the edge table
     /// is then read in edge order, as a column scan, each edge once per end it can start from.
-    public var anyOrder = false
+    var anyOrder = false
 }
 
 /// What a query's result is made of: its visible columns, the hidden ones a network writer
 /// (`dot`, `graphml`, `svg`) also receives, and whether a `sources` column follows (`--cite`).
 struct ResultSpec: Sendable {
-    public let columns: [ColumnInfo]
-    public let hidden: [ColumnInfo]
-    public let cite: Bool
+    let columns: [ColumnInfo]
+    let hidden: [ColumnInfo]
+    let cite: Bool
 }
 
 /// An operator of a plan. The Checker makes logical ones (what the query means); the rules of
@@ -179,13 +179,13 @@ indirect enum PlanOp: Sendable {
 /// A plan operator, the shape of its output rows, and the span of the query text it came from
 /// (a step, a source): a run-time error in the operator points there.
 final class PlanNode: Sendable {
-    public let op: PlanOp
-    public let shape: Shape
-    public let span: Span
-    public init(_ op: PlanOp, _ shape: Shape, at span: Span = .none) { self.op = op; self.shape = shape; self.span = span }
+    let op: PlanOp
+    let shape: Shape
+    let span: Span
+    init(_ op: PlanOp, _ shape: Shape, at span: Span = .none) { self.op = op; self.shape = shape; self.span = span }
 
     /// The same operator with other children (in the order `op.children` lists them).
-    public func replacingChildren(_ children: [PlanNode]) -> PlanNode {
+    func replacingChildren(_ children: [PlanNode]) -> PlanNode {
         PlanNode(op.replacingChildren(children), shape, at: span)
     }
 
@@ -197,7 +197,7 @@ final class PlanNode: Sendable {
     }
 
     /// Applies `f` bottom-up: to the children first, then to the node rebuilt with them.
-    public func transformUp(_ f: (PlanNode) -> PlanNode) -> PlanNode {
+    func transformUp(_ f: (PlanNode) -> PlanNode) -> PlanNode {
         let kids = op.children
         let node = kids.isEmpty ? self : replacingChildren(kids.map { $0.transformUp(f) })
         return f(node)

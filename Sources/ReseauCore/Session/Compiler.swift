@@ -2,23 +2,23 @@
 /// diagnostics. The Session runs what it compiles; completion, the fuzz harness and the tests
 /// compile through it too, so the lex → split → parse → check → plan glue is written once.
 struct Compiler {
-    public let graph: Graph
-    public var params: [String: Value]
-    public var bindings: [String: Binding_]
-    public var limits: Limits
+    let graph: Graph
+    var params: [String: Value]
+    var bindings: [String: Binding_]
+    var limits: Limits
     /// The planner's rules to apply (tests turn them off to compare plans).
-    public var rules: Optimizer.Rules = .all
+    var rules: Optimizer.Rules = .all
     /// Where the checker's warnings go (none are kept when nil).
-    public var warnings: WarningSink? = nil
+    var warnings: WarningSink? = nil
     /// Ctrl-C and the time limit, polled by the checker's long loops.
-    public var cancellation: CancellationFlag? = nil
+    var cancellation: CancellationFlag? = nil
     /// `--cite`: plan so that each row's facts reach the `sources` column (Output/Citations.swift).
-    public var cite = false
+    var cite = false
     /// The result goes to a network writer (`dot`, `graphml`, `svg`): a query's rows also carry
     /// the hidden columns it draws from (`networkHiddenColumns`).
-    public var networkColumns = false
+    var networkColumns = false
 
-    public init(graph: Graph, params: [String: Value] = [:], bindings: [String: Binding_] = [:], limits: Limits = Limits()) {
+    init(graph: Graph, params: [String: Value] = [:], bindings: [String: Binding_] = [:], limits: Limits = Limits()) {
         self.graph = graph; self.params = params; self.bindings = bindings; self.limits = limits
     }
 
@@ -32,7 +32,7 @@ struct Compiler {
         case explain(PlanNode, Query, analyze: Bool)
 
         /// The plan to run or show, if any.
-        public var plan: PlanNode? {
+        var plan: PlanNode? {
             switch self {
             case .query(let p, _), .bind(_, let p, _), .explain(let p, _, _): p
             case .param: nil
@@ -41,7 +41,7 @@ struct Compiler {
     }
 
     /// The statements of `source`, each as its tokens: the size bound, the lexer, the splitter.
-    public func statements(_ source: SourceText) throws(QueryError) -> [[Token]] {
+    func statements(_ source: SourceText) throws(QueryError) -> [[Token]] {
         if source.bytes.count > limits.maxQueryBytes {
             throw .failed(Diagnostic(.parse, "the query text is \(source.bytes.count) bytes, over the limit of \(limits.maxQueryBytes)", at: Span(0, 0), hint: "raise it with --max-query-bytes"), source)
         }
@@ -49,16 +49,16 @@ struct Compiler {
     }
 
     /// Parses one statement's tokens.
-    public func parse(_ tokens: [Token], _ source: SourceText) throws(QueryError) -> Statement {
+    func parse(_ tokens: [Token], _ source: SourceText) throws(QueryError) -> Statement {
         do { return try Parser.parseStatement(tokens, maxDepth: min(limits.maxNesting, Limits.maxNestingCeiling)) } catch { throw .failed(error, source) }
     }
 
     /// Parses, checks and plans one statement.
-    public func compile(_ tokens: [Token], _ source: SourceText) throws(QueryError) -> Compiled {
+    func compile(_ tokens: [Token], _ source: SourceText) throws(QueryError) -> Compiled {
         try compile(try parse(tokens, source), source)
     }
 
-    public func compile(_ statement: Statement, _ source: SourceText) throws(QueryError) -> Compiled {
+    func compile(_ statement: Statement, _ source: SourceText) throws(QueryError) -> Compiled {
         var checker = Checker(graph: graph, params: params, bindings: bindings, source: source, limits: limits, warnings: warnings)
         checker.cancellation = cancellation
         checker.cite = cite
@@ -108,7 +108,7 @@ struct Compiler {
     }
 
     /// The shape of the rows of the last statement of `source` (for completion), nil on any error.
-    public func shapeOfLastStatement(_ source: SourceText) -> Shape? {
+    func shapeOfLastStatement(_ source: SourceText) -> Shape? {
         guard let st = try? statements(source).last, let stmt = try? parse(st, source) else { return nil }
         let checker = Checker(graph: graph, params: params, bindings: bindings, source: source, limits: limits)
         switch stmt {
