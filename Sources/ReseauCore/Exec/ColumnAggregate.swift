@@ -5,27 +5,29 @@
 /// path (`aggregateProducer`), which handles everything else. The column-aggregate rule
 /// (Plan/AggregateRule.swift) chooses it when `columnAggregate` can run the node.
 extension ColumnPredicates {
-    /// The scan under a column aggregate: its table, size, the selector of its first conjunct
-    /// when it has one (`scanSelector`), and the test of the others (of all, without one).
-    func aggregateScan(_ input: PlanNode) -> (target: ScanTarget, n: Int, select: Selector?, test: (Int) -> Bool)? {
+    /// The table scanned under a column aggregate and the conjuncts tested on it; nil when the
+    /// input is not a scan.
+    func aggregateInput(_ input: PlanNode) -> (target: ScanTarget, conjuncts: [Conjunct])? {
         switch input.op {
-        case .scanNodes(let t): return (.nodes(t), graph.nodes[t].count, nil, { _ in true })
-        case .scanEdges(let t): return (.edges(t), graph.edges[t].count, nil, { _ in true })
-        case .columnScan(let target, let cs):
-            if let first = cs.first, first.selectionLoop, let select = scanSelector(first.expr, target) {
-                guard let test = scanPredicate(cs.dropFirst(), target) else { return nil }
-                return (target, target.count(in: graph), select, test)
-            }
-            guard let test = scanPredicate(cs, target) else { return nil }
-            return (target, target.count(in: graph), nil, test)
-        default: return nil
+        case .scanNodes(let t): (.nodes(t), [])
+        case .scanEdges(let t): (.edges(t), [])
+        case .columnScan(let target, let cs): (target, cs)
+        default: nil
         }
     }
 
-    /// True when `columnAggregate` runs this aggregate: one key, an edge's end, on an edge scan,
-    /// and every argument a column of the scanned table or of an end.
+    /// The scan under a column aggregate: its table, size, and how its positions are read
+    /// (`scanTests`).
+    func aggregateScan(_ input: PlanNode) -> (target: ScanTarget, n: Int, select: Selector?, test: (Int) -> Bool)? {
+        guard let (target, cs) = aggregateInput(input), let (select, test) = scanTests(cs, target) else { return nil }
+        return (target, target.count(in: graph), select, test)
+    }
+
+    /// True when `columnAggregate` runs this aggregate: one key, an edge's end, on an edge scan
+    /// whose conjuncts all run on columns, and every argument a column of the scanned table or of
+    /// an end. (The planner's question: no selection loop is built for it.)
     func canAggregateOnColumns(_ input: PlanNode, _ keys: [TypedExpr], _ aggs: [AggregateSpec]) -> Bool {
-        guard let (target, _, _, _) = aggregateScan(input), !target.isNode, keys.count == 1,
+        guard let (target, cs) = aggregateInput(input), scanPredicate(cs, target) != nil, !target.isNode, keys.count == 1,
               case .access(.edgeEnd(0, _), _) = keys[0] else { return false }
         return aggs.allSatisfy { a in a.argument.map { scanIndex($0, target) != nil } ?? true }
     }

@@ -146,10 +146,8 @@ final class Executor {
             // Positions tested on the column arrays; a row is built only for those that pass.
             // A first conjunct that can run as a selection loop lists the positions a block at a
             // time (`ScanPositions`); the others are tested on those positions only.
-            let cp = ColumnPredicates(graph: graph, packEndBools: true)
             // (The planner chose it: `Conjunct.selectionLoop`.)
-            let select = conjuncts.first.flatMap { $0.selectionLoop ? cp.scanSelector($0.expr, target) : nil }
-            guard let test = cp.scanPredicate(select == nil ? conjuncts[...] : conjuncts.dropFirst(), target) else {
+            guard let (select, test) = ColumnPredicates(graph: graph, packEndBools: true).scanTests(conjuncts, target) else {
                 throw Diagnostic(.run, "internal error: a column scan's test does not run on columns", at: span)
             }
             let n = target.count(in: graph)

@@ -250,7 +250,7 @@ extension Executor {
             if case .access(let a, _) = r, case .constant(.string(let s)) = l, let f = compileCodeEquality(a, s, negate: op == .ne) { return f }
         }
         let cl = try compile(l), cr = try compile(r)
-        if [.eq, .ne, .lt, .le, .gt, .ge].contains(op), l.type == .date || r.type == .date {
+        if op.isComparison, l.type == .date || r.type == .date {
             // Dates compare as the spans of days they name (Dates.compare); a constant on the
             // left is the bound all the same: `@2021 <= start` is `start >= @2021`.
             var op = op, cl = cl, cr = cr

@@ -54,7 +54,7 @@ extension Executor {
             // not x is true exactly when x is false (not null).
             guard let f = directField(a), case .bool(let arr) = f.column else { return nil }
             return { row in let i = f.index(row); return i >= 0 && arr[i] == 0 }
-        case .binary(let op, let l, let r, _) where [.eq, .ne, .lt, .le, .gt, .ge].contains(op):
+        case .binary(let op, let l, let r, _) where op.isComparison:
             if let f = directField(l), case .constant(let v) = r { return compare(f, op, v) }
             if let f = directField(r), case .constant(let v) = l { return compare(f, op.flipped, v) }
             if op == .eq || op == .ne, let f = directField(l), let g = directField(r), f.identity == g.identity,
@@ -118,6 +118,9 @@ extension Executor {
 }
 
 extension BinaryOp {
+    /// `==`, `!=`, `<`, `<=`, `>` or `>=`.
+    var isComparison: Bool { [.eq, .ne, .lt, .le, .gt, .ge].contains(self) }
+
     /// The operator with its operands swapped: `a < b` ⇔ `b > a`.
     var flipped: BinaryOp {
         switch self {
@@ -202,7 +205,7 @@ struct ColumnPredicates {
             guard idx != nil else { return { arr[$0] == 0 } }
             if let ends = endArray(a, target) { return endBoolTest(arr, ends, want: 0) }
             return { arr[idx!($0)] == 0 }
-        case .binary(let op, let l, let r, _) where [.eq, .ne, .lt, .le, .gt, .ge].contains(op):
+        case .binary(let op, let l, let r, _) where op.isComparison:
             if let (col, idx) = scanIndex(l, target), case .constant(let v) = r { return compareAt(col, idx, op, v) }
             if let (col, idx) = scanIndex(r, target), case .constant(let v) = l { return compareAt(col, idx, op.flipped, v) }
             if op == .eq || op == .ne, let (c1, i1) = scanIndex(l, target), let (c2, i2) = scanIndex(r, target),
@@ -328,20 +331,23 @@ struct ColumnPredicates {
     /// field compared with an integer constant that fits the column's width (and is not its
     /// null), or a string field (not a date) tested with `==`/`!=` against a string.
     func selectorParts(_ e: TypedExpr, _ target: ScanTarget) -> (Column, Value, BinaryOp)? {
-        guard case .binary(let op, let l, let r, _) = e, [.eq, .ne, .lt, .le, .gt, .ge].contains(op) else { return nil }
+        guard case .binary(let op, let l, let r, _) = e, op.isComparison else { return nil }
         let column: Column, k: Value, o: BinaryOp
         if let (c, idx) = scanIndex(l, target), idx == nil, case .constant(let v) = r { column = c; k = v; o = op }
         else if let (c, idx) = scanIndex(r, target), idx == nil, case .constant(let v) = l { column = c; k = v; o = op.flipped }
         else { return nil }
-        func fits<T: FixedWidthInteger>(_ k: Int, _: T.Type) -> Bool { k > Int(T.min) && k <= Int(T.max) }
         switch (column, k) {
-        case (.int, .int(let kk)): return fits(kk, Int.self) ? (column, k, o) : nil
-        case (.int32, .int(let kk)): return fits(kk, Int32.self) ? (column, k, o) : nil
-        case (.int16, .int(let kk)): return fits(kk, Int16.self) ? (column, k, o) : nil
+        case (.int, .int(let kk)): return Self.fits(kk, Int.self) ? (column, k, o) : nil
+        case (.int32, .int(let kk)): return Self.fits(kk, Int32.self) ? (column, k, o) : nil
+        case (.int16, .int(let kk)): return Self.fits(kk, Int16.self) ? (column, k, o) : nil
         case (.string(let sc), .string) where !sc.isDate && (o == .eq || o == .ne): return (column, k, o)
         default: return nil
         }
     }
+
+    /// Whether `k` is a value of T other than its null (`T.min`: `Column.nullInt`, `nullInt32`,
+    /// `nullInt16`), so that a test can run in the column's own width.
+    static func fits<T: FixedWidthInteger>(_ k: Int, _: T.Type) -> Bool { k > Int(T.min) && k <= Int(T.max) }
 
     /// Whether `e` runs as a selection loop (the planner's question: nothing is built).
     func selectable(_ e: TypedExpr, _ target: ScanTarget) -> Bool { selectorParts(e, target) != nil }
@@ -354,7 +360,8 @@ struct ColumnPredicates {
         case (.int(let arr), .int(let kk)): return select(arr, o, kk)
         case (.int32(let arr), .int(let kk)): return select(arr, o, kk)
         case (.int16(let arr), .int(let kk)): return select(arr, o, kk)
-        case (.string(let sc), .string(let text)) where !sc.isDate && (o == .eq || o == .ne):
+        case (.string(let sc), .string(let text)):
+            // (`selectorParts` admits only `==`/`!=` on a string that is not a date.)
             // Dictionary codes: `country_code == "FR"` compares one Int32 a row (null is -1,
             // a string no row holds is -2: it matches nothing, and `!=` every non-null row).
             let codes = sc.codes, code = sc.code(of: text) ?? -2
@@ -369,7 +376,7 @@ struct ColumnPredicates {
     /// `arr[i] OP k` as a `Selector` (`T.min` is null — `Column.nullInt`, `nullInt32`, `nullInt16` —
     /// and matches nothing); nil when k does not fit T or is its null.
     func select<T: FixedWidthInteger & SignedInteger>(_ arr: [T], _ op: BinaryOp, _ k: Int) -> Selector? {
-        guard k > Int(T.min) && k <= Int(T.max) else { return nil }
+        guard Self.fits(k, T.self) else { return nil }
         let k = T(k), null = T.min
         @inline(__always) func loop(_ r: Range<Int>, _ out: inout [Int32], _ pass: (T) -> Bool) {
             arr.withUnsafeBufferPointer { p in
@@ -391,7 +398,7 @@ struct ColumnPredicates {
     /// it (null, `T.min`, is then below every k, so only `<`, `<=` and `!=` rule it out); nil
     /// (the widening path of `compareAt`) when it does not.
     func narrowCompare<T: FixedWidthInteger & SignedInteger>(_ arr: [T], _ op: BinaryOp, _ k: Int) -> ((Int) -> Bool)? {
-        guard k > Int(T.min) && k <= Int(T.max) else { return nil }
+        guard Self.fits(k, T.self) else { return nil }
         let k = T(k), null = T.min
         switch op {
         case .eq: return { arr[$0] == k }
@@ -402,6 +409,16 @@ struct ColumnPredicates {
         case .ge: return { arr[$0] >= k }
         default: return nil
         }
+    }
+
+    /// How a column scan with conjuncts `cs` reads its positions: the selection loop of the first
+    /// conjunct when the planner chose one (`Conjunct.selectionLoop`), and the test of the others
+    /// (of all, without one); nil when a conjunct cannot run on columns. The column scan and the
+    /// column aggregate both run what this gives.
+    func scanTests(_ cs: [Conjunct], _ target: ScanTarget) -> (select: Selector?, test: (Int) -> Bool)? {
+        let select = cs.first.flatMap { $0.selectionLoop ? scanSelector($0.expr, target) : nil }
+        guard let test = scanPredicate(select == nil ? cs[...] : cs.dropFirst(), target) else { return nil }
+        return (select, test)
     }
 
     /// The conjuncts as one test on scan positions, or nil if one of them cannot run on columns.
