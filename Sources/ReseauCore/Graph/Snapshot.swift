@@ -375,7 +375,7 @@ enum Snapshot {
             case .none: ok = true
             case .within(let lo, let hi): ok = allWithin(a, lo, hi)
             case .identity: ok = isIdentity(a)
-            case .offsets(let total): ok = a.first == 0 && a.last.map({ Int($0) == total }) ?? false && nonDecreasing(a)
+            case .offsets(let total): ok = a.first == 0 && a.last.map({ Int($0) == total }) ?? false && Adjacency.nonDecreasing(a)
             }
             return ok ? (.int32(a), h) : nil
         }
@@ -464,15 +464,6 @@ enum Snapshot {
         a.withUnsafeBufferPointer { p in
             var bad = false
             for i in p.indices { bad = bad || p[i] != Int32(truncatingIfNeeded: i) }
-            return !bad
-        }
-    }
-
-    /// Whether `a` never decreases.
-    static func nonDecreasing(_ a: [Int32]) -> Bool {
-        a.withUnsafeBufferPointer { p in
-            var bad = false
-            for i in p.indices.dropFirst() { bad = bad || p[i] < p[i - 1] }
             return !bad
         }
     }
