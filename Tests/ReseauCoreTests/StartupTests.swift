@@ -17,7 +17,7 @@ private func regenerate(_ path: String, _ text: String) -> Bool {
     /// Fails while the image is stale (Data/ re-embedded, or a new snapshot format): regenerate.
     @Test func imageIsCurrent() throws {
         let g = try Loader.load(BundledSource())
-        let fresh = try #require(BundledImage.encode(g, files: EmbeddedData.files, schema: .shared))
+        let fresh = try #require(BundledImage.encode(g, files: EmbeddedData.text(of:), schema: .shared))
         if Array(BundledImage.embedded) != fresh, regenerate(Self.path, BundledImage.cSource(fresh)) { return }
         #expect(Array(BundledImage.embedded) == fresh, "the bundled image is stale: run `RESEAU_REGENERATE=1 swift test --filter BundledImageTests`")
     }
@@ -40,7 +40,7 @@ private func regenerate(_ path: String, _ text: String) -> Bool {
         let (g, origin) = try BundledImage.load()
         #expect(origin == .image)
         #expect(g.origin == "bundled")
-        let key = try #require(BundledImage.key(files: EmbeddedData.files, schema: .shared))
+        let key = try #require(BundledImage.key(files: EmbeddedData.text(of:), schema: .shared))
         #expect(Snapshot.encode(g, key: key) == Snapshot.encode(bundledGraph, key: key))
         #expect(runQuery("cities | count", graph: g, format: .csv) == "count\n\(bundledGraph.nodes[Schema.city].count)\n")
         #expect(runQuery("city \"queretaro\" | twins | count", graph: g, format: .csv)
@@ -51,12 +51,12 @@ private func regenerate(_ path: String, _ text: String) -> Bool {
     /// missing, or another schema falls back to the CSV.
     @Test func staleImageIsNotUsed() throws {
         var files = EmbeddedData.files
-        #expect(BundledImage.decode(BundledImage.embedded, files: files, schema: .shared) != nil)
+        #expect(BundledImage.decode(BundledImage.embedded, files: { files[$0] }, schema: .shared) != nil)
         files["cities.csv"] = files["cities.csv"]!.replacingOccurrences(of: "Clermont-Ferrand", with: "Clermont-Ferrant")
-        #expect(BundledImage.decode(BundledImage.embedded, files: files, schema: .shared) == nil)
+        #expect(BundledImage.decode(BundledImage.embedded, files: { files[$0] }, schema: .shared) == nil)
         files = EmbeddedData.files
         files["twinnings.csv"] = nil
-        #expect(BundledImage.decode(BundledImage.embedded, files: files, schema: .shared) == nil)
+        #expect(BundledImage.decode(BundledImage.embedded, files: { files[$0] }, schema: .shared) == nil)
     }
 
     /// A damaged image (a flipped byte, cut short, empty) is rejected, not half-read.
@@ -64,11 +64,11 @@ private func regenerate(_ path: String, _ text: String) -> Bool {
         let files = EmbeddedData.files
         var bytes = Array(BundledImage.embedded)
         bytes[bytes.count / 2] ^= 0x40
-        #expect(bytes.withUnsafeBytes { BundledImage.decode($0, files: files, schema: .shared) } == nil)
+        #expect(bytes.withUnsafeBytes { BundledImage.decode($0, files: { files[$0] }, schema: .shared) } == nil)
         bytes[bytes.count / 2] ^= 0x40
-        #expect(bytes.withUnsafeBytes { BundledImage.decode($0, files: files, schema: .shared) } != nil)
-        #expect(Array(bytes.prefix(bytes.count / 2)).withUnsafeBytes { BundledImage.decode($0, files: files, schema: .shared) } == nil)
-        #expect([UInt8]().withUnsafeBytes { BundledImage.decode($0, files: files, schema: .shared) } == nil)
+        #expect(bytes.withUnsafeBytes { BundledImage.decode($0, files: { files[$0] }, schema: .shared) } != nil)
+        #expect(Array(bytes.prefix(bytes.count / 2)).withUnsafeBytes { BundledImage.decode($0, files: { files[$0] }, schema: .shared) } == nil)
+        #expect([UInt8]().withUnsafeBytes { BundledImage.decode($0, files: { files[$0] }, schema: .shared) } == nil)
     }
 }
 

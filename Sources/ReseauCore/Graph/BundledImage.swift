@@ -24,23 +24,25 @@ public enum BundledImage {
         UnsafeRawBufferPointer(start: reseau_bundled_image_ptr(), count: reseau_bundled_image_size)
     }
 
-    /// The key of the CSV text in `files` (what `CachedLoader` computes for a folder of them).
+    /// The key of the CSV text in `files` (what `CachedLoader` computes for a folder of them),
+    /// hashed where the text lies (it runs at every start: no copy of the bundled files).
     static func key(files: (String) -> String?, schema: Schema) -> UInt64? {
-        CachedLoader.key(schema: schema) { file in files(file).map { CachedLoader.digest(file, Array($0.utf8)) } }?.hash
+        CachedLoader.key(schema: schema) { file in
+            files(file).map { text in
+                var text = text
+                return text.withUTF8 { CachedLoader.digest(file, UnsafeRawBufferPointer($0)) }
+            }
+        }?.hash
     }
-    static func key(files: [String: String], schema: Schema) -> UInt64? { key(files: { files[$0] }, schema: schema) }
 
     /// The network in `image`, when it was built from `files` with `schema`; else nil.
-    static func decode(_ image: UnsafeRawBufferPointer, files: [String: String], schema: Schema) -> Graph? {
-        decode(image, files: { files[$0] }, schema: schema)
-    }
     static func decode(_ image: UnsafeRawBufferPointer, files: (String) -> String?, schema: Schema) -> Graph? {
         guard let key = key(files: files, schema: schema) else { return nil }
         return Snapshot.decode(image, key: key, schema: schema, origin: "bundled")
     }
 
     /// The image of the network loaded from `files`' CSV text (the generator).
-    static func encode(_ graph: Graph, files: [String: String], schema: Schema) -> [UInt8]? {
+    static func encode(_ graph: Graph, files: (String) -> String?, schema: Schema) -> [UInt8]? {
         guard let key = key(files: files, schema: schema) else { return nil }
         return Snapshot.encode(graph, key: key)
     }

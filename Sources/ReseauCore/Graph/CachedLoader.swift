@@ -89,9 +89,9 @@ public enum CachedLoader {
     /// One file's share of a key: its name, size and a hash of its bytes.
     struct Digest { var hash: UInt64; var bytes: Int }
 
-    static func digest(_ file: String, _ data: [UInt8]) -> Digest {
+    static func digest(_ file: String, _ data: UnsafeRawBufferPointer) -> Digest {
         var h = StreamHash(seed: seed(file, data.count))
-        data.withUnsafeBytes { h.add($0) }
+        h.add(data)
         return Digest(hash: h.value, bytes: data.count)
     }
 
@@ -147,7 +147,7 @@ public enum CachedLoader {
         func read(_ file: String) throws -> [UInt8]? {
             let b = try base.read(file)
             if let b {
-                let d = CachedLoader.digest(file, b)
+                let d = b.withUnsafeBytes { CachedLoader.digest(file, $0) }
                 read.withLock { $0[file] = d }
             }
             return b
